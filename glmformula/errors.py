@@ -1,0 +1,54 @@
+"""Exception and warning classes raised by glmformula.
+
+Every error a user can provoke is one of these classes, so that callers can
+catch ``glmformula.GLMError`` (or the built-in base it also derives from).
+
+>>> issubclass(DataError, ValueError)
+True
+"""
+
+from __future__ import annotations
+
+
+class GLMError(Exception):
+    """Base class of every glmformula error."""
+
+
+class DataError(GLMError, ValueError):
+    """The data cannot be used as given (missing column, NaN, wrong length...)."""
+
+
+class FormulaError(GLMError, ValueError):
+    """The formula cannot be parsed or evaluated on the data."""
+
+
+class FamilyError(GLMError, ValueError):
+    """Unknown family or link, or a link the family does not allow."""
+
+
+class ResponseError(DataError):
+    """The response does not suit the family (negative counts, y outside [0, 1]...)."""
+
+
+class ArgumentTypeError(GLMError, TypeError):
+    """An argument has the wrong type."""
+
+
+class FitError(GLMError, ValueError):
+    """IRLS cannot produce a fit (no valid starting values, inner loop failure)."""
+
+
+class GLMWarning(UserWarning):
+    """Base class of glmformula warnings."""
+
+
+class ConvergenceWarning(GLMWarning):
+    """IRLS stopped without meeting its convergence criterion."""
+
+
+class BoundaryWarning(GLMWarning):
+    """Fitted values at the boundary (probabilities 0 or 1, rates 0)."""
+
+
+class AliasingWarning(GLMWarning):
+    """Columns of the design matrix are linearly dependent."""
