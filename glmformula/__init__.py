@@ -1,0 +1,38 @@
+"""glmformula: R's ``glm()`` for Python.
+
+>>> import glmformula as gf
+>>> m = gf.glm("breaks ~ wool + tension", data=gf.datasets.load("warpbreaks"),
+...            family="poisson")
+>>> round(m.aic, 2)
+493.06
+"""
+
+from glmformula import datasets, families, links
+from glmformula.errors import (
+    AliasingWarning,
+    ArgumentTypeError,
+    BoundaryWarning,
+    ConvergenceWarning,
+    DataError,
+    FamilyError,
+    FitError,
+    FormulaError,
+    GLMError,
+    GLMWarning,
+    ResponseError,
+)
+from glmformula.families import get_family
+from glmformula.irls import Control
+from glmformula.links import get_link
+from glmformula.model import glm
+from glmformula.result import GLMResult
+from glmformula.summary import Summary
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AliasingWarning", "ArgumentTypeError", "BoundaryWarning", "Control", "ConvergenceWarning",
+    "DataError", "FamilyError", "FitError", "FormulaError", "GLMError", "GLMResult",
+    "GLMWarning", "ResponseError", "Summary", "datasets", "families", "get_family",
+    "get_link", "glm", "links",
+]

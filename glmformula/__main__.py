@@ -1,0 +1,5 @@
+"""``python -m glmformula`` runs the command line."""
+
+from glmformula.cli import main
+
+raise SystemExit(main())

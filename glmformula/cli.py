@@ -1,0 +1,76 @@
+"""The ``glmformula`` command: fit a model to a CSV/Parquet file or a bundled dataset.
+
+>>> main(["fit", "warpbreaks", "breaks ~ wool + tension", "--family", "poisson"])
+... # doctest: +ELLIPSIS
+<BLANKLINE>
+Call:
+glm(formula = breaks ~ wool + tension, family = poisson, data = warpbreaks)
+...
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+
+from glmformula import datasets
+from glmformula.errors import DataError, GLMError
+
+
+def read_data(source: str) -> tuple[pd.DataFrame, str]:
+    """A DataFrame from a CSV or Parquet path, or a bundled dataset's name."""
+    path = Path(source)
+    if path.suffix.lower() in (".csv", ".parquet", ".pq") or path.is_file():
+        if not path.is_file():
+            raise DataError(f"no such file: {source}")
+        if path.suffix.lower() in (".parquet", ".pq"):
+            try:
+                return pd.read_parquet(path), path.stem
+            except ImportError:
+                raise DataError(
+                    "reading Parquet needs pyarrow: pip install 'glmformula[parquet]'"
+                ) from None
+        return pd.read_csv(path), path.stem
+    return datasets.load(source), source
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="glmformula", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    fit = commands.add_parser("fit", help="fit a GLM and print R's summary")
+    fit.add_argument("data", help="CSV or Parquet path, or a bundled dataset name")
+    fit.add_argument("formula", help='model formula, e.g. "breaks ~ wool + tension"')
+    fit.add_argument("--family", default="gaussian", help="family (R or Python spelling)")
+    fit.add_argument("--link", default=None, help="link function (default: the family's)")
+    fit.add_argument("--weights", default=None, help="column of prior weights")
+    fit.add_argument("--offset", default=None, help="column used as an offset")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    args = _parser().parse_args(argv)
+    from glmformula.model import glm
+
+    try:
+        data, name = read_data(args.data)
+        with warnings.catch_warnings():
+            warnings.simplefilter("always")
+            warnings.showwarning = _show_warning
+            model = glm(args.formula, data, family=args.family, link=args.link,
+                        weights=args.weights, offset=args.offset, context={}, data_name=name)
+    except GLMError as error:
+        print(f"glmformula: error: {error}", file=sys.stderr)
+        return 2
+    print(model.summary())
+    return 0
+
+
+def _show_warning(message: Warning | str, category: type[Warning], *_: object,
+                  **__: object) -> None:
+    print(f"Warning: {message}", file=sys.stderr)

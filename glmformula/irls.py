@@ -1,0 +1,326 @@
+"""Iteratively reweighted least squares, rule for rule as R's ``glm.fit``.
+
+The fitter sees numbers only: a model matrix, a prepared response, prior
+weights, an offset and a family object with the methods ``linkfun``,
+``linkinv``, ``mu_eta``, ``variance``, ``dev_resids``, ``valid_eta`` and
+``valid_mu``. It knows no formula and no family by name.
+
+>>> import numpy as np
+>>> from glmformula.families import Poisson
+>>> X = np.column_stack([np.ones(4), [0.0, 1.0, 2.0, 3.0]])
+>>> y = np.array([1.0, 2.0, 4.0, 8.0])
+>>> fam = Poisson()
+>>> res = fit(X, y, np.ones(4), np.zeros(4), fam, mustart=y + 0.1)
+>>> bool(res.converged), round(float(res.coef[1]), 4)
+(True, 0.6931)
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy.linalg import lapack, solve_triangular
+
+from glmformula.errors import BoundaryWarning, ConvergenceWarning, FitError
+
+Array = np.ndarray
+
+
+@dataclass(frozen=True)
+class Control:
+    """IRLS settings, as R's ``glm.control``: tolerance, iteration limit, tracing."""
+
+    epsilon: float = 1e-8
+    maxit: int = 25
+    trace: bool = False
+
+    def __post_init__(self) -> None:
+        if not (isinstance(self.epsilon, int | float) and self.epsilon > 0):
+            raise FitError(f"control epsilon must be a number > 0, got {self.epsilon!r}")
+        if not (isinstance(self.maxit, int) and self.maxit >= 1):
+            raise FitError(f"control maxit must be an integer >= 1, got {self.maxit!r}")
+
+    @property
+    def qr_tolerance(self) -> float:
+        """The tolerance R gives its QR: min(1e-7, epsilon / 1000)."""
+        return min(1e-7, self.epsilon / 1000)
+
+
+@dataclass(frozen=True)
+class LeastSquares:
+    """A weighted least-squares solve with R's limited column pivoting (LINPACK dqrdc2)."""
+
+    coef: Array  # length p, in the original column order; 0 for aliased columns
+    rank: int
+    pivot: Array  # column order: the kept columns, then the aliased ones
+    r_matrix: Array  # rank x rank upper triangle for the kept columns (pivoted order)
+
+
+def solve_least_squares(A: Array, b: Array, tol: float) -> LeastSquares:
+    """Minimise ||A c - b|| by Householder QR, moving negligible columns to the end.
+
+    A column is negligible when the norm of its part orthogonal to the columns
+    kept before it falls below ``tol`` times its own norm, as in R's dqrdc2.
+    """
+    n, p = A.shape
+    norms = np.sqrt(np.einsum("ij,ij->j", A, A))
+    norms = np.where(norms == 0, 1.0, norms)
+    kept = list(range(p))
+    moved: list[int] = []
+    while True:
+        aug = np.empty((n, len(kept) + 1), order="F")
+        aug[:, :-1] = A[:, kept]
+        aug[:, -1] = b
+        qr, _tau, _work, info = lapack.dgeqrf(aug, overwrite_a=1)
+        if info != 0:
+            raise FitError(f"QR factorisation failed (LAPACK info {info})")
+        limit = min(len(kept), n)
+        diag = np.abs(np.diag(qr[:limit, :limit]))
+        small = np.flatnonzero(diag < tol * norms[kept[:limit]])
+        if small.size == 0:
+            break
+        moved.append(kept.pop(int(small[0])))
+    rank = min(len(kept), n)
+    r_matrix = np.triu(qr[:rank, :rank])
+    qtb = qr[:rank, len(kept)]
+    coef = np.zeros(p)
+    if rank:
+        coef[kept[:rank]] = solve_triangular(r_matrix, qtb, lower=False, check_finite=False)
+    pivot = np.array(kept + moved, dtype=int)
+    return LeastSquares(coef, rank, pivot, r_matrix)
+
+
+@dataclass(frozen=True)
+class IRLSFit:
+    """What IRLS returns: estimates, the last weighted QR, and the state at convergence."""
+
+    coef: Array  # length p, NaN where aliased
+    eta: Array
+    mu: Array
+    deviance: float
+    working_weights: Array  # R's fit$weights: w^2 of the last iteration, 0 where unused
+    working_residuals: Array  # (y - mu) / mu_eta(eta)
+    rank: int
+    pivot: Array
+    aliased: Array  # bool, length p
+    cov_unscaled: Array  # p x p, NaN rows/columns where aliased
+    iterations: int
+    converged: bool
+    boundary: bool
+    messages: list[str] = field(default_factory=list)
+
+
+def _deviance(family: Any, y: Array, mu: Array, weights: Array) -> float:
+    return float(np.sum(family.dev_resids(y, mu, weights)))
+
+
+def _linear_predictor(X: Array, coef: Array, offset: Array) -> Array:
+    return X @ coef + offset
+
+
+def fit(
+    X: Array,
+    y: Array,
+    weights: Array,
+    offset: Array,
+    family: Any,
+    *,
+    mustart: Array,
+    start: Array | None = None,
+    etastart: Array | None = None,
+    control: Control | None = None,
+) -> IRLSFit:
+    """Fit by IRLS from R's starting values; warn as R warns."""
+    control = control or Control()
+    n, p = X.shape
+    if p == 0:
+        return _empty_fit(y, weights, offset, family)
+    coefold: Array | None = None
+    if etastart is not None:
+        eta = np.asarray(etastart, dtype=float)
+    elif start is not None:
+        coefold = np.asarray(start, dtype=float)
+        if coefold.shape != (p,):
+            raise FitError(
+                f"start has length {coefold.size}, but the model has {p} coefficients; "
+                "give one starting value per column of the model matrix"
+            )
+        eta = _linear_predictor(X, coefold, offset)
+    else:
+        eta = family.linkfun(mustart)
+    mu = family.linkinv(eta)
+    if not (family.valid_mu(mu) and family.valid_eta(eta)):
+        raise FitError("cannot find valid starting values: please specify some with start=")
+    devold = _deviance(family, y, mu, weights)
+    boundary = converged = False
+    coef = np.zeros(p) if coefold is None else coefold.copy()
+    ls: LeastSquares | None = None
+    w = good = None
+    messages: list[str] = []
+    iteration = 0
+    for iteration in range(1, control.maxit + 1):
+        positive = weights > 0
+        varmu = family.variance(mu)[positive]
+        if np.any(np.isnan(varmu)):
+            raise FitError("NAs in V(mu): the variance function is undefined at the fitted values")
+        if np.any(varmu == 0):
+            raise FitError("0s in V(mu): the variance is zero at some fitted values")
+        mu_eta = family.mu_eta(eta)
+        if np.any(np.isnan(mu_eta[positive])):
+            raise FitError("NAs in d(mu)/d(eta)")
+        good = positive & (mu_eta != 0)
+        if not np.any(good):
+            converged = False
+            messages.append(f"no observations informative at iteration {iteration}")
+            break
+        all_good = bool(np.all(good))
+        me = mu_eta if all_good else mu_eta[good]
+        z = (eta - offset) + (y - mu) / mu_eta
+        w = np.sqrt(weights * mu_eta**2 / family.variance(mu))
+        if not all_good:
+            z, w = z[good], w[good]
+        Xg = X if all_good else X[good]
+        ls = solve_least_squares(Xg * w[:, None], z * w, control.qr_tolerance)
+        del me
+        if not np.all(np.isfinite(ls.coef)):
+            converged = False
+            messages.append(f"non-finite coefficients at iteration {iteration}")
+            break
+        coef = ls.coef
+        eta = _linear_predictor(X, coef, offset)
+        mu = family.linkinv(eta)
+        dev = _deviance(family, y, mu, weights)
+        if control.trace:
+            print(f"Deviance = {dev:.8g} Iterations - {iteration}")
+        boundary = False
+        if not np.isfinite(dev):
+            if coefold is None:
+                raise FitError(
+                    "no valid set of coefficients has been found: please supply starting values"
+                )
+            messages.append("step size truncated due to divergence")
+            for _ in range(control.maxit):
+                coef = (coef + coefold) / 2
+                eta = _linear_predictor(X, coef, offset)
+                mu = family.linkinv(eta)
+                dev = _deviance(family, y, mu, weights)
+                if np.isfinite(dev):
+                    break
+            else:
+                raise FitError("inner loop 1; cannot correct step size")
+            boundary = True
+        if not (family.valid_eta(eta) and family.valid_mu(mu)):
+            if coefold is None:
+                raise FitError(
+                    "no valid set of coefficients has been found: please supply starting values"
+                )
+            messages.append("step size truncated: out of bounds")
+            for _ in range(control.maxit):
+                coef = (coef + coefold) / 2
+                eta = _linear_predictor(X, coef, offset)
+                mu = family.linkinv(eta)
+                if family.valid_eta(eta) and family.valid_mu(mu):
+                    break
+            else:
+                raise FitError("inner loop 2; cannot correct step size")
+            boundary = True
+            dev = _deviance(family, y, mu, weights)
+        if abs(dev - devold) / (abs(dev) + 0.1) < control.epsilon:
+            converged = True
+            break
+        devold = dev
+        coefold = coef
+    _warn_messages(messages, converged, boundary)
+    assert ls is not None and w is not None and good is not None
+    return _finish(X, y, weights, family, coef, eta, mu, dev, ls, w, good, iteration,
+                   converged, boundary, messages)
+
+
+def _warn_messages(messages: list[str], converged: bool, boundary: bool) -> None:
+    for message in messages:
+        warnings.warn(message, ConvergenceWarning, stacklevel=4)
+    if not converged:
+        warnings.warn(
+            "glm.fit: algorithm did not converge; raise control maxit or check the model",
+            ConvergenceWarning,
+            stacklevel=4,
+        )
+    if boundary:
+        warnings.warn("glm.fit: algorithm stopped at boundary value", BoundaryWarning,
+                      stacklevel=4)
+
+
+def _finish(
+    X: Array, y: Array, weights: Array, family: Any, coef: Array, eta: Array, mu: Array,
+    dev: float, ls: LeastSquares, w: Array, good: Array, iteration: int, converged: bool,
+    boundary: bool, messages: list[str],
+) -> IRLSFit:
+    p = X.shape[1]
+    aliased = np.zeros(p, dtype=bool)
+    aliased[ls.pivot[ls.rank:]] = True
+    coef = coef.astype(float, copy=True)
+    coef[aliased] = np.nan
+    working_weights = np.zeros_like(y, dtype=float)
+    working_weights[good] = w**2
+    cov = np.full((p, p), np.nan)
+    kept = ls.pivot[: ls.rank]
+    if ls.rank:
+        inv, info = lapack.dpotri(ls.r_matrix, lower=0)
+        if info != 0:
+            raise FitError(f"cannot invert the weighted cross-product matrix (info {info})")
+        inv = np.triu(inv) + np.triu(inv, 1).T
+        cov[np.ix_(kept, kept)] = inv
+    return IRLSFit(
+        coef=coef, eta=eta, mu=mu, deviance=dev, working_weights=working_weights,
+        working_residuals=(y - mu) / family.mu_eta(eta), rank=ls.rank, pivot=ls.pivot,
+        aliased=aliased, cov_unscaled=cov, iterations=iteration, converged=converged,
+        boundary=boundary, messages=messages,
+    )
+
+
+def _empty_fit(y: Array, weights: Array, offset: Array, family: Any) -> IRLSFit:
+    """A model with no coefficients: eta is the offset (R's EMPTY case)."""
+    eta = offset.astype(float, copy=True)
+    if not family.valid_eta(eta):
+        raise FitError("invalid linear predictor values in empty model")
+    mu = family.linkinv(eta)
+    if not family.valid_mu(mu):
+        raise FitError("invalid fitted means in empty model")
+    mu_eta = family.mu_eta(eta)
+    ww = weights * mu_eta**2 / family.variance(mu)
+    return IRLSFit(
+        coef=np.zeros(0), eta=eta, mu=mu, deviance=_deviance(family, y, mu, weights),
+        working_weights=ww, working_residuals=(y - mu) / mu_eta, rank=0,
+        pivot=np.zeros(0, dtype=int), aliased=np.zeros(0, dtype=bool),
+        cov_unscaled=np.zeros((0, 0)), iterations=0, converged=True, boundary=True,
+    )
+
+
+def null_deviance(
+    y: Array, weights: Array, offset: Array, family: Any, *, intercept: bool,
+    has_offset: bool, fitted: Array, control: Control | None = None,
+) -> float:
+    """The deviance of the null model, as R's ``glm`` computes it.
+
+    With an intercept and an offset it is the deviance of the intercept-only
+    fit with that offset (started from the full model's fitted values);
+    with an intercept alone, of the weighted mean; without, of linkinv(offset).
+    """
+    if intercept and has_offset:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            null = fit(np.ones((y.size, 1)), y, weights, offset, family, mustart=fitted,
+                       control=control)
+        if not null.converged:
+            warnings.warn("fitting to calculate the null deviance did not converge -- "
+                          "increase maxit?", ConvergenceWarning, stacklevel=3)
+        del caught
+        return null.deviance
+    if intercept:
+        mean = np.full_like(y, np.sum(weights * y) / np.sum(weights), dtype=float)
+    else:
+        mean = family.linkinv(offset)
+    return _deviance(family, y, mean, weights)

@@ -1,0 +1,152 @@
+"""``glm()``: the front end that joins formula, family and fitter.
+
+>>> import glmformula as gf
+>>> wb = gf.datasets.load("warpbreaks")
+>>> m = gf.glm("breaks ~ wool + tension", data=wb, family="poisson")
+>>> round(m.deviance, 4)
+210.3919
+"""
+
+from __future__ import annotations
+
+import sys
+import warnings
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from glmformula.design import build_design
+from glmformula.errors import ArgumentTypeError, BoundaryWarning, DataError
+from glmformula.families import Family, get_family
+from glmformula.irls import Control, fit, null_deviance
+from glmformula.links import Link
+from glmformula.result import GLMResult
+
+
+def _control(control: Control | Mapping[str, Any] | None) -> Control:
+    if control is None:
+        return Control()
+    if isinstance(control, Control):
+        return control
+    if isinstance(control, Mapping):
+        unknown = set(control) - {"epsilon", "maxit", "trace"}
+        if unknown:
+            raise ArgumentTypeError(
+                f"unknown control setting(s) {sorted(unknown)}; use epsilon, maxit or trace"
+            )
+        return Control(**control)
+    raise ArgumentTypeError(
+        "control must be a dict such as {'epsilon': 1e-8, 'maxit': 25} or a Control object"
+    )
+
+
+def _caller_namespace(depth: int) -> dict[str, Any]:
+    """The caller's globals and locals, for functions and variables used in the formula."""
+    frame = sys._getframe(depth)
+    namespace = dict(frame.f_globals)
+    namespace.update(frame.f_locals)
+    return namespace
+
+
+def _start_vector(start: Sequence[float] | np.ndarray | None, p: int) -> np.ndarray | None:
+    if start is None:
+        return None
+    try:
+        values = np.asarray(start, dtype=float).ravel()
+    except (TypeError, ValueError):
+        raise ArgumentTypeError("start must be a sequence of numbers") from None
+    if values.size != p:
+        raise DataError(
+            f"start has {values.size} values but the model has {p} coefficients; "
+            "give one starting value per column of the model matrix"
+        )
+    if not np.all(np.isfinite(values)):
+        raise DataError("start values must be finite numbers")
+    return values
+
+
+def glm(
+    formula: str,
+    data: pd.DataFrame | Mapping[str, Any],
+    family: str | Family | type[Family] = "gaussian",
+    link: str | Link | None = None,
+    *,
+    weights: str | Sequence[float] | np.ndarray | pd.Series | None = None,
+    offset: str | Sequence[float] | np.ndarray | pd.Series | None = None,
+    start: Sequence[float] | np.ndarray | None = None,
+    control: Control | Mapping[str, Any] | None = None,
+    context: Mapping[str, Any] | None = None,
+    data_name: str | None = None,
+) -> GLMResult:
+    """Fit a generalized linear model, as R's ``glm(formula, family, data, ...)``.
+
+    ``family`` is a name in R's or Python's spelling ("poisson", "Gamma",
+    "inverse_gaussian", 'binomial(link = "probit")') or a family object;
+    ``weights`` and ``offset`` a column name or an array; ``control`` a dict
+    with ``epsilon``, ``maxit`` and ``trace``. Functions and variables used in
+    the formula are looked up in ``context`` or else in the caller's namespace.
+    """
+    fam = get_family(family, link)
+    settings = _control(control)
+    namespace = dict(context) if context is not None else _caller_namespace(2)
+    design = build_design(formula, data, weights=weights, offset=offset, context=namespace)
+    n, p = design.X.shape
+    prior = (
+        np.ones(n) if design.prior_weights is None else np.asarray(design.prior_weights, float)
+    )
+    if np.any(prior < 0):
+        raise DataError("negative weights are not allowed; weights must be >= 0")
+    offset_values = np.zeros(n) if design.offset is None else np.asarray(design.offset, float)
+    start_values = _start_vector(start, p)
+    response = fam.initialize(design.response.values, prior, design.response.levels,
+                              user_start=start_values is not None)
+    irls_fit = fit(design.X, response.y, response.weights, offset_values, fam,
+                   mustart=response.mustart, start=start_values, control=settings)
+    message = fam.boundary_message(irls_fit.mu)
+    if message:
+        warnings.warn(message, BoundaryWarning, stacklevel=2)
+    null_dev = null_deviance(
+        response.y, response.weights, offset_values, fam, intercept=design.has_intercept,
+        has_offset=design.offset is not None, fitted=irls_fit.mu, control=settings,
+    )
+    if irls_fit.rank < p:
+        aliased = [name for name, a in zip(design.column_names, irls_fit.aliased, strict=True)
+                   if a]
+        warnings.warn(
+            f"{len(aliased)} coefficient(s) not defined because of singularities "
+            f"(aliased columns: {', '.join(aliased)})",
+            _aliasing_warning(),
+            stacklevel=2,
+        )
+    return GLMResult(
+        design=design, family=fam, response=response, fit=irls_fit,
+        null_deviance=null_dev, offset=offset_values, control=settings,
+        call=_call_text(formula, fam, data_name, weights, offset),
+    )
+
+
+def _aliasing_warning() -> type[Warning]:
+    from glmformula.errors import AliasingWarning
+
+    return AliasingWarning
+
+
+def _call_text(
+    formula: str, family: Family, data_name: str | None, weights: object, offset: object
+) -> str:
+    """The call as R's summary prints it."""
+    fam = family.label
+    if family.link.name != family.default_link or family.name == "quasi":
+        extra = ""
+        if family.name == "quasi":
+            extra = f', variance = "{family.variance_name}"'  # type: ignore[attr-defined]
+        fam = f'{fam}(link = "{family.link.name}"{extra})'
+    parts = [f"formula = {' '.join(formula.split())}", f"family = {fam}",
+             f"data = {data_name or 'data'}"]
+    if weights is not None:
+        parts.append(f"weights = {weights if isinstance(weights, str) else 'weights'}")
+    if offset is not None:
+        parts.append(f"offset = {offset if isinstance(offset, str) else 'offset'}")
+    return f"glm({', '.join(parts)})"

@@ -1,0 +1,119 @@
+"""Plain text in R's layout (``print.summary.glm`` and ``printCoefmat``)."""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from glmformula.rformat import (
+    SIGNIF_LEGEND,
+    format_number,
+    format_numbers,
+    format_pvalues,
+    significance_stars,
+)
+
+if TYPE_CHECKING:
+    from glmformula.summary import Summary
+
+DIGITS = 4  # R: max(3, getOption("digits") - 3)
+
+
+def _with_na(texts: list[str], values: np.ndarray) -> list[str]:
+    return ["NA" if math.isnan(v) else t for t, v in zip(texts, values, strict=True)]
+
+
+def coefficient_cells(
+    table: pd.DataFrame, digits: int = DIGITS
+) -> tuple[list[str], list[list[str]]]:
+    """The formatted cells of R's ``printCoefmat`` for an (Estimate, SE, stat, p) table."""
+    values = table.to_numpy(dtype=float)
+    n = values.shape[0]
+    est_se = values[:, :2]
+    finite = np.abs(est_se[np.isfinite(est_se) & (est_se != 0)])
+    cells = [[""] * 4 for _ in range(n)]
+    if finite.size:
+        digmin = 1 + np.floor(np.log10([finite.min(), finite.max()]))
+        decimals = int(max(1, *(digits - digmin)))
+        rounded = np.round(est_se, decimals)
+        texts = format_numbers(list(rounded.ravel(order="F")), digits)
+        texts = _with_na(texts, est_se.ravel(order="F"))
+        for j in range(2):
+            for i in range(n):
+                cells[i][j] = texts[j * n + i]
+    else:
+        for i in range(n):
+            for j in range(2):
+                cells[i][j] = "NA" if math.isnan(est_se[i, j]) else format_number(est_se[i, j])
+    dig_tst = max(1, min(5, digits - 1))
+    stat = values[:, 2]
+    for i, text in enumerate(_with_na(format_numbers(list(np.round(stat, dig_tst)), digits), stat)):
+        cells[i][2] = text
+    pv = values[:, 3]
+    ok = ~np.isnan(pv)
+    ptexts = format_pvalues(list(pv[ok]), dig_tst)
+    it = iter(ptexts)
+    for i in range(n):
+        cells[i][3] = next(it) if ok[i] else "NA"
+    headers = [str(c) for c in table.columns]
+    if ok.any() and np.any(pv[ok] < 0.1):
+        stars = significance_stars(list(pv))
+        for i in range(n):
+            cells[i].append(stars[i])
+        headers.append("")
+    return headers, cells
+
+
+def matrix_lines(rownames: list[str], headers: list[str], cells: list[list[str]]) -> list[str]:
+    """R's print of a character matrix: row names left, columns right-justified."""
+    name_width = max((len(r) for r in rownames), default=0)
+    widths = [max([len(headers[j])] + [len(row[j]) for row in cells]) for j in range(len(headers))]
+    lines = [" " * name_width + "".join(" " + h.rjust(w) for h, w in zip(headers, widths,
+                                                                           strict=True))]
+    for name, row in zip(rownames, cells, strict=True):
+        lines.append(name.ljust(name_width)
+                     + "".join(" " + c.rjust(w) for c, w in zip(row, widths, strict=True)))
+    return lines
+
+
+def coefficient_lines(table: pd.DataFrame, digits: int = DIGITS) -> list[str]:
+    """The coefficient block with the significance legend when stars are shown."""
+    headers, cells = coefficient_cells(table, digits)
+    lines = matrix_lines([str(i) for i in table.index], headers, cells)
+    if headers[-1] == "":
+        lines += ["---", SIGNIF_LEGEND]
+    return lines
+
+
+def _call_lines(call: str) -> list[str]:
+    return textwrap.wrap(call, width=78, subsequent_indent="    ", break_on_hyphens=False,
+                         break_long_words=False)
+
+
+def render_summary(summary: Summary) -> str:
+    """The whole of R's ``print(summary(m))`` (R >= 4.3 layout)."""
+    out = ["", "Call:", *_call_lines(summary.call), ""]
+    if len(summary.table) == 0:
+        out += ["No Coefficients"]
+    else:
+        k = summary.n_aliased
+        out.append(f"Coefficients: ({k} not defined because of singularities)" if k
+                   else "Coefficients:")
+        out += coefficient_lines(summary.table)
+    out += ["", f"(Dispersion parameter for {summary.family} family taken to be "
+                f"{format_number(summary.dispersion)})", ""]
+    devs = format_numbers([summary.null_deviance, summary.deviance], max(5, DIGITS + 1))
+    dfs = [str(summary.df_null), str(summary.df_residual)]
+    width = max(len(d) for d in dfs)
+    out.append(f"    Null deviance: {devs[0]}  on {dfs[0].rjust(width)}  degrees of freedom")
+    out.append(f"Residual deviance: {devs[1]}  on {dfs[1].rjust(width)}  degrees of freedom")
+    if summary.n_dropped:
+        noun = "observation" if summary.n_dropped == 1 else "observations"
+        out.append(f"  ({summary.n_dropped} {noun} deleted due to missingness)")
+    aic = "NA" if math.isnan(summary.aic) else format_number(summary.aic, max(4, DIGITS + 1))
+    out += [f"AIC: {aic}", "", f"Number of Fisher Scoring iterations: {summary.iterations}", ""]
+    return "\n".join(out)

@@ -1,0 +1,227 @@
+"""``GLMResult``: a fitted model as data, with R's accessors.
+
+>>> import glmformula as gf
+>>> m = gf.glm("breaks ~ wool + tension", data=gf.datasets.load("warpbreaks"),
+...            family="poisson")
+>>> m.coef.round(5).tolist()
+[3.69196, -0.20599, -0.32132, -0.51849]
+>>> m.df_residual, m.df_null, m.converged
+(50, 53, True)
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cached_property
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+import pandas as pd
+
+from glmformula.design import Design
+from glmformula.errors import ArgumentTypeError
+from glmformula.families import Family, PreparedResponse
+from glmformula.irls import Control, IRLSFit
+
+if TYPE_CHECKING:
+    from glmformula.summary import Summary
+
+ResidualType = Literal["deviance", "pearson", "working", "response"]
+
+
+@dataclass(frozen=True, eq=False)
+class GLMResult:
+    """A fitted generalized linear model. Build it with :func:`glmformula.glm`."""
+
+    design: Design
+    family: Family
+    response: PreparedResponse
+    fit: IRLSFit
+    null_deviance: float
+    offset: np.ndarray
+    control: Control
+    call: str
+
+    # --- coefficients and their covariance ----------------------------------
+    @property
+    def column_names(self) -> list[str]:
+        """Names of the model-matrix columns (R's coefficient names)."""
+        return list(self.design.column_names)
+
+    @cached_property
+    def coef(self) -> pd.Series:
+        """Estimates; NaN where a column is aliased, as R reports NA."""
+        return pd.Series(self.fit.coef, index=self.column_names, name="coef")
+
+    @property
+    def aliased(self) -> pd.Series:
+        """True for columns dropped as linearly dependent on earlier ones."""
+        return pd.Series(self.fit.aliased, index=self.column_names, name="aliased")
+
+    @property
+    def rank(self) -> int:
+        """Number of estimable coefficients."""
+        return self.fit.rank
+
+    @cached_property
+    def dispersion(self) -> float:
+        """1 where the family fixes it; else R's Pearson-type estimate from the working weights."""
+        if self.family.fixed_dispersion:
+            return 1.0
+        if self.df_residual <= 0:
+            return math.nan
+        ww = self.fit.working_weights
+        used = ww > 0
+        return float(np.sum(ww[used] * self.fit.working_residuals[used] ** 2) / self.df_residual)
+
+    @property
+    def dispersion_estimated(self) -> bool:
+        """True when the dispersion is estimated (t tests), False when fixed (z tests)."""
+        return not self.family.fixed_dispersion
+
+    @cached_property
+    def vcov(self) -> pd.DataFrame:
+        """Covariance of the estimable coefficients: dispersion times (X'WX)^-1."""
+        keep = ~self.fit.aliased
+        names = [n for n, k in zip(self.column_names, keep, strict=True) if k]
+        cov = self.fit.cov_unscaled[np.ix_(keep, keep)] * self.dispersion
+        return pd.DataFrame(cov, index=names, columns=names)
+
+    @cached_property
+    def std_errors(self) -> pd.Series:
+        """Standard errors; NaN where aliased."""
+        se = np.full(len(self.column_names), np.nan)
+        se[~self.fit.aliased] = np.sqrt(np.diag(self.vcov.to_numpy()))
+        return pd.Series(se, index=self.column_names, name="std_errors")
+
+    # --- fit statistics ----------------------------------------------------
+    @property
+    def deviance(self) -> float:
+        """Residual deviance."""
+        return float(self.fit.deviance)
+
+    @property
+    def nobs(self) -> int:
+        """Observations with non-zero prior weight (R's ``nobs``)."""
+        return int(np.sum(self.response.weights != 0))
+
+    @property
+    def df_residual(self) -> int:
+        """Residual degrees of freedom: informative rows minus rank."""
+        return self.nobs - self.rank
+
+    @property
+    def df_null(self) -> int:
+        """Degrees of freedom of the null model."""
+        return self.nobs - int(self.design.has_intercept)
+
+    @property
+    def iterations(self) -> int:
+        """Fisher scoring iterations taken."""
+        return self.fit.iterations
+
+    @property
+    def converged(self) -> bool:
+        """Whether IRLS met its convergence criterion."""
+        return bool(self.fit.converged)
+
+    @cached_property
+    def aic(self) -> float:
+        """Akaike's criterion as R computes it; NaN for quasi families."""
+        r = self.response
+        value = self.family.aic(r.y, r.n, self.fit.mu, r.weights, self.deviance)
+        return float(value + 2 * self.rank)
+
+    @property
+    def df_loglik(self) -> int:
+        """Parameters counted by the log-likelihood: rank plus an estimated scale."""
+        return self.rank + self.family.scale_parameters
+
+    @property
+    def loglik(self) -> float:
+        """Log-likelihood (R's ``logLik``); NaN for quasi families."""
+        return float(self.df_loglik - self.aic / 2)
+
+    @property
+    def bic(self) -> float:
+        """Schwarz's criterion, -2 logLik + log(nobs) df."""
+        return float(-2 * self.loglik + math.log(self.nobs) * self.df_loglik)
+
+    # --- per-row quantities --------------------------------------------------
+    def _series(self, values: np.ndarray, name: str) -> pd.Series:
+        return pd.Series(values, index=self.design.row_index, name=name)
+
+    @property
+    def fitted(self) -> pd.Series:
+        """Fitted means mu for the rows used."""
+        return self._series(self.fit.mu, "fitted")
+
+    @property
+    def linear_predictor(self) -> pd.Series:
+        """eta = X b + offset for the rows used."""
+        return self._series(self.fit.eta, "linear_predictor")
+
+    @property
+    def prior_weights(self) -> pd.Series:
+        """Prior weights as used in the fit (times the trials for cbind responses)."""
+        return self._series(self.response.weights, "prior_weights")
+
+    @property
+    def working_weights(self) -> pd.Series:
+        """IRLS weights of the last iteration (R's ``weights(m, "working")``)."""
+        return self._series(self.fit.working_weights, "working_weights")
+
+    @property
+    def y(self) -> pd.Series:
+        """The response as modelled (a proportion for binomial families)."""
+        return self._series(self.response.y, "y")
+
+    def residuals(self, type: ResidualType = "deviance") -> pd.Series:  # noqa: A002
+        """Residuals of the given type, as R's ``residuals.glm``."""
+        y, mu, wt = self.response.y, self.fit.mu, self.response.weights
+        if type == "deviance":
+            d = np.sqrt(np.maximum(self.family.dev_resids(y, mu, wt), 0.0))
+            values = np.where(y > mu, d, -d)
+        elif type == "pearson":
+            values = (y - mu) * np.sqrt(wt) / np.sqrt(self.family.variance(mu))
+        elif type == "working":
+            values = self.fit.working_residuals
+        elif type == "response":
+            values = y - mu
+        else:
+            raise ArgumentTypeError(
+                f"unknown residual type {type!r}; use 'deviance', 'pearson', 'working' or "
+                "'response'"
+            )
+        return self._series(values, f"{type}_residuals")
+
+    # --- prediction ----------------------------------------------------------
+    def predict(
+        self,
+        newdata: pd.DataFrame | None = None,
+        type: Literal["link", "response"] = "link",  # noqa: A002
+        se_fit: bool = False,
+    ) -> pd.Series | pd.DataFrame:
+        """Predictions on the link or response scale, optionally with standard errors.
+
+        Factor levels and stateful transforms are replayed from the model
+        spec; an unseen factor level in ``newdata`` is an error. With
+        ``se_fit=True`` a DataFrame with columns ``fit`` and ``se_fit``.
+        """
+        from glmformula.prediction import predict
+
+        return predict(self, newdata, type, se_fit)
+
+    # --- output --------------------------------------------------------------
+    def summary(self) -> Summary:
+        """R's ``summary.glm`` as data; ``print()`` it for R's layout."""
+        from glmformula.summary import make_summary
+
+        return make_summary(self)
+
+    def __repr__(self) -> str:
+        return (
+            f"<GLMResult {self.call}: deviance {self.deviance:.6g} on {self.df_residual} df, "
+            f"AIC {self.aic:.6g}>"
+        )

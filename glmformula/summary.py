@@ -1,0 +1,110 @@
+"""R's ``summary.glm`` as data: the coefficient table and the fit statistics.
+
+Rendering lives in :mod:`glmformula.render`; ``str(summary)`` gives R's layout.
+
+>>> import glmformula as gf
+>>> m = gf.glm("breaks ~ wool + tension", data=gf.datasets.load("warpbreaks"),
+...            family="poisson")
+>>> list(m.summary().coefficients.columns)
+['Estimate', 'Std. Error', 'z value', 'Pr(>|z|)']
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+if TYPE_CHECKING:
+    from glmformula.result import GLMResult
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Everything ``print(summary(m))`` shows in R, as plain data."""
+
+    call: str
+    family: str
+    link: str
+    table: pd.DataFrame  # every column of X, aliased rows all NaN
+    aliased: pd.Series
+    dispersion: float
+    dispersion_estimated: bool
+    null_deviance: float
+    df_null: int
+    deviance: float
+    df_residual: int
+    aic: float
+    iterations: int
+    n_dropped: int
+
+    @property
+    def coefficients(self) -> pd.DataFrame:
+        """The coefficient table without aliased rows (R's ``coef(summary(m))``)."""
+        return self.table.loc[~self.aliased.to_numpy()]
+
+    @property
+    def n_aliased(self) -> int:
+        """Coefficients not defined because of singularities."""
+        return int(self.aliased.sum())
+
+    @property
+    def statistic_name(self) -> str:
+        """'t value' when the dispersion is estimated, else 'z value'."""
+        return str(self.table.columns[2])
+
+    def to_text(self) -> str:
+        """R's printed layout."""
+        from glmformula.render.text import render_summary
+
+        return render_summary(self)
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def __repr__(self) -> str:
+        return self.to_text()
+
+
+def make_summary(result: GLMResult) -> Summary:
+    """Collect the summary of a fitted model."""
+    estimates = result.coef.to_numpy()
+    se = result.std_errors.to_numpy()
+    with np.errstate(divide="ignore", invalid="ignore"):
+        statistic = estimates / se
+    df_r = result.df_residual
+    if not result.dispersion_estimated:
+        names = ["z value", "Pr(>|z|)"]
+        pvalues = 2 * stats.norm.sf(np.abs(statistic))
+    elif df_r > 0:
+        names = ["t value", "Pr(>|t|)"]
+        pvalues = 2 * stats.t.sf(np.abs(statistic), df_r)
+    else:
+        names = ["t value", "Pr(>|t|)"]
+        se = np.full_like(se, np.nan)
+        statistic = np.full_like(se, np.nan)
+        pvalues = np.full_like(se, np.nan)
+    table = pd.DataFrame(
+        {"Estimate": estimates, "Std. Error": se, names[0]: statistic, names[1]: pvalues},
+        index=result.column_names,
+    )
+    return Summary(
+        call=result.call,
+        family=result.family.label,
+        link=result.family.link.name,
+        table=table,
+        aliased=result.aliased,
+        dispersion=result.dispersion,
+        dispersion_estimated=result.dispersion_estimated,
+        null_deviance=result.null_deviance,
+        df_null=result.df_null,
+        deviance=result.deviance,
+        df_residual=df_r,
+        aic=result.aic if math.isfinite(result.aic) else math.nan,
+        iterations=result.iterations,
+        n_dropped=result.design.n_dropped,
+    )
