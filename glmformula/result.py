@@ -145,8 +145,8 @@ class GLMResult:
 
     @property
     def bic(self) -> float:
-        """Schwarz's criterion, -2 logLik + log(nobs) df."""
-        return float(-2 * self.loglik + math.log(self.nobs) * self.df_loglik)
+        """Schwarz's criterion, -2 logLik + log(n) df, n counting every row used (as R)."""
+        return float(-2 * self.loglik + math.log(self.response.y.size) * self.df_loglik)
 
     # --- per-row quantities --------------------------------------------------
     def _series(self, values: np.ndarray, name: str) -> pd.Series:

@@ -96,7 +96,8 @@ def format_pvalues(pvalues: Sequence[float], digits: int = 3, eps: float = EPS) 
     out = ["NA"] * len(pv)
     regular = [i for i, p in enumerate(pv) if not math.isnan(p) and p >= eps]
     tiny = [i for i, p in enumerate(pv) if not math.isnan(p) and p < eps]
-    fixed = [i for i in regular if pv[i] == 0 or math.floor(math.log10(pv[i])) >= -3]
+    exponents = {i: math.floor(math.log10(pv[i])) for i in regular}
+    fixed = [i for i in regular if exponents[i] >= -3 or (exponents[i] == -4 and digits > 1)]
     sci = [i for i in regular if i not in fixed]
     for group in (fixed, sci):
         for i, text in zip(group, format_numbers([pv[i] for i in group], digits), strict=True):

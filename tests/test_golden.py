@@ -56,7 +56,21 @@ def test_printed_summary_equals_r(case):
     model, _ = fit_case(case)
     ours = coefficient_block(str(model.summary()))
     theirs = coefficient_block(case["expected"]["summary_text"])
-    assert ours == theirs
+    assert len(ours) == len(theirs)
+    for our_line, their_line in zip(ours, theirs, strict=True):
+        if our_line != their_line:
+            # an estimate that is 0 up to rounding noise (|x| < 1e-12) prints as noise in both
+            ours_tokens, their_tokens = our_line.split(), their_line.split()
+            assert len(ours_tokens) == len(their_tokens), (our_line, their_line)
+            for a, b in zip(ours_tokens, their_tokens, strict=True):
+                assert a == b or (_noise(a) and _noise(b)), (our_line, their_line)
+
+
+def _noise(token: str) -> bool:
+    try:
+        return abs(float(token)) < 1e-12
+    except ValueError:
+        return False
 
 
 @pytest.mark.parametrize("case", list(_params()))
