@@ -1,7 +1,7 @@
 """Bundled teaching datasets, as pandas DataFrames with proper dtypes.
 
 >>> wb = load("warpbreaks")
->>> wb.shape, list(wb["tension"].cat.categories)
+>>> wb.shape, wb["tension"].cat.categories.tolist()
 ((54, 3), ['L', 'M', 'H'])
 >>> "warpbreaks" in list()["name"].tolist()
 True

@@ -7,7 +7,7 @@ notation only when it is narrower than fixed notation.
 >>> format_numbers([3.69196, -0.20599, 0.04541], digits=4)
 [' 3.69196', '-0.20599', ' 0.04541']
 >>> format_pvalues([1e-20, 6.49e-05, 0.5], digits=3)
-['< 2e-16', '6.49e-05', '5.00e-01']
+['< 2e-16', '6.49e-05', '0.5']
 >>> significance_stars([0.0001, 0.02, 0.3])
 ['***', '*  ', '   ']
 """
