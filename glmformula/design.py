@@ -1,7 +1,347 @@
-"""Formula + data -> model matrices. The only module that imports formulaic.
+"""Formula + data -> response, model matrix, weights, offset: R's ``model.frame``/``model.matrix``.
 
-CONTRACT (to be implemented):
+This is the only module of glmformula that imports formulaic (with its helpers
+``design_parse``, ``design_formulaic`` and ``design_checks``). The formula is R's:
+``I(x^2)`` squares, ``offset(log(t))`` adds an offset, ``cbind(dead, alive)`` is a
+binomial response; column names are R's ("(Intercept)", "woolB", "woolB:tensionM").
 
-build_design(formula, data, *, weights=None, offset=None, context=None) -> Design
-Design.transform(newdata) -> NewDesign(X, offset, row_index)   # for predict
+Factors get treatment contrasts with the first level as reference: sorted
+levels for str/object/bool columns (as R's ``factor()``), the category order
+for pandas categoricals. Ordered categoricals also get treatment contrasts
+(R would use polynomial contrasts).
+
+>>> import pandas as pd
+>>> df = pd.DataFrame({"y": [1.0, 3, 2, 5], "g": ["a", "b", "a", "b"], "x": [1.0, 2, 3, 4]})
+>>> d = build_design("y ~ g + I(x^2)", df)
+>>> d.column_names
+['(Intercept)', 'gb', 'I(x^2)']
+>>> d.X[:, 2].tolist()
+[1.0, 4.0, 9.0, 16.0]
+>>> d.transform(pd.DataFrame({"g": ["b"], "x": [3.0]}))[0].tolist()
+[[1.0, 1.0, 9.0]]
 """
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from formulaic import Formula
+from formulaic.formula import SimpleFormula
+from formulaic.model_spec import ModelSpec, ModelSpecs
+from formulaic.parser import DefaultFormulaParser
+from formulaic.parser.types import Term
+
+from glmformula.design_checks import (
+    argument,
+    as_frame,
+    check_finite,
+    check_names,
+    names_list,
+    numeric,
+    row_labels,
+)
+from glmformula.design_formulaic import (
+    DEFAULT_CONTEXT,
+    GLMMaterializer,
+    factor_labels,
+    level_label,
+    r_column_name,
+)
+from glmformula.design_parse import (
+    call_arguments,
+    clean_message,
+    extract_offsets,
+    python_code,
+    r_expr,
+    split_formula,
+)
+from glmformula.errors import ArgumentTypeError, DataError, FormulaError, GLMError
+
+__all__ = ["Design", "Response", "build_design"]
+
+
+@dataclass(frozen=True, eq=False)
+class Response:
+    """The response: float64 values, shape (n,) or (n, 2) for ``cbind(successes, failures)``.
+
+    For a factor/str/bool response, `levels` holds its levels and `values` is 0.0
+    for the first level and 1.0 for any other (as R's binomial family reads it).
+    """
+
+    values: np.ndarray
+    name: str
+    levels: tuple[str, ...] | None
+
+
+@dataclass(frozen=True, eq=False)
+class Design:
+    """Everything a GLM fit needs from formula and data, and the means to replay it on new data."""
+
+    response: Response
+    X: np.ndarray
+    column_names: list[str]
+    term_names: list[str]
+    term_slices: dict[str, slice]
+    has_intercept: bool
+    prior_weights: np.ndarray | None
+    offset: np.ndarray | None
+    row_index: pd.Index
+    n_dropped: int
+    formula: str
+    model_spec: ModelSpecs = field(repr=False)  # formulaic specs: "rhs" and, if any, "offset"
+    context: Mapping[str, Any] = field(repr=False)  # the caller's context (defaults not included)
+    offset_column: str | None = field(repr=False)
+    data_columns: tuple[str, ...] = field(repr=False)  # columns of data the formula uses
+
+    def transform(self, newdata: Any) -> tuple[np.ndarray, np.ndarray | None, pd.Index]:
+        """Model matrix, offset and row index for `newdata`, with the fitted levels and transforms.
+
+        Formula offsets are evaluated on `newdata`; an ``offset=`` given as a column
+        name is read from it, one given as an array is not replayed (as R's predict).
+        Missing values or unseen factor levels raise DataError.
+        """
+        frame = as_frame(newdata, "newdata")
+        needed = list(self.data_columns)
+        if self.offset_column is not None and self.offset_column not in needed:
+            needed.append(self.offset_column)
+        absent = [c for c in needed if c not in frame.columns]
+        if absent:
+            raise DataError(
+                f"newdata lacks column(s) {names_list(absent)} that the model uses; "
+                f"it has: {names_list(frame.columns, quote=False)}"
+            )
+        plain = frame.set_axis(pd.RangeIndex(len(frame)), axis=0)
+        drop: set[int] = set()
+        mm = _materialize(
+            GLMMaterializer(plain, {**DEFAULT_CONTEXT, **self.context}, replay=True),
+            self.model_spec,
+            drop,
+            self.formula,
+        )
+        extra = None
+        if self.offset_column is not None:
+            extra, missing = numeric(
+                frame[self.offset_column], f"offset column {self.offset_column!r}"
+            )
+            drop.update(np.flatnonzero(missing).tolist())
+        if drop:
+            rows = sorted(drop)
+            bad = [c for c in needed if frame[c].iloc[rows].isna().any()]
+            where = f"column(s) {names_list(bad)}" if bad else "the formula's terms"
+            raise DataError(
+                f"newdata has missing values in {where} (rows {row_labels(frame.index, rows)}); "
+                "drop or fill those rows before predicting"
+            )
+        X = _dense(mm["rhs"])
+        offset = _offset_total(mm, extra)
+        return X, offset, frame.index
+
+
+def build_design(
+    formula: str,
+    data: Any,
+    *,
+    weights: Any = None,
+    offset: Any = None,
+    context: Mapping[str, Any] | None = None,
+) -> Design:
+    """Build response, model matrix, weights and offset from an R formula and a data frame.
+
+    `weights` and `offset`: a column name or an array aligned with the rows of
+    `data`. `context`: the caller's variables and functions used in the formula
+    (numpy's log, exp, sqrt... are always there). Rows with a missing value in
+    any variable used are dropped, as R's ``na.omit``.
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"n": [3, 5, 4], "t": [1.0, 2, 4], "w": ["A", "B", "A"]})
+    >>> d = build_design("n ~ w + offset(log(t))", df)
+    >>> d.column_names, d.term_names, d.offset.round(3).tolist()
+    (['(Intercept)', 'wB'], ['w'], [0.0, 0.693, 1.386])
+    """
+    if not isinstance(formula, str):
+        raise ArgumentTypeError(
+            f"formula must be a str such as 'y ~ x1 + x2'; got {type(formula).__name__}"
+        )
+    frame = as_frame(data, "data")
+    if context is not None and not isinstance(context, Mapping):
+        raise ArgumentTypeError(
+            f"context must be a dict of names to values; got {type(context).__name__}"
+        )
+    env = {**DEFAULT_CONTEXT, **(context or {})}
+    columns = list(frame.columns)
+    lhs, rhs = split_formula(formula)
+    rhs, offsets = extract_offsets(rhs)
+    w_values, w_missing = argument(weights, "weights", frame)
+    o_values, o_missing = argument(offset, "offset", frame)
+    if w_values is not None and (w_values[~w_missing] < 0).any():
+        raise DataError("weights must be non-negative; fix or drop the rows with negative weights")
+
+    parts = _parse(_lhs_code(lhs, columns), python_code(rhs, columns), offsets, formula, columns)
+    check_names(parts, frame, env)
+    plain = frame.set_axis(pd.RangeIndex(len(frame)), axis=0)
+    drop = set(np.flatnonzero(w_missing | o_missing).tolist())
+    specs = ModelSpec.from_spec(
+        parts, materializer=GLMMaterializer, na_action="drop", output="pandas"
+    )
+    mm = _materialize(GLMMaterializer(plain, env), specs, drop, formula)
+    kept = np.ones(len(frame), dtype=bool)
+    kept[list(drop)] = False
+    keep = np.flatnonzero(kept)
+    if keep.size == 0:
+        raise DataError(
+            f"no rows left: all {len(frame)} rows of the data have a missing value in a variable "
+            "that the formula, weights or offset uses"
+        )
+    response = _response(lhs, mm["lhs"], cbind=call_arguments(lhs, "cbind") is not None)
+    X = _dense(mm["rhs"])
+    names, terms, slices = _names_and_terms(mm["rhs"].model_spec)
+    total_offset = _offset_total(mm, None if o_values is None else o_values[keep])
+    used = _data_columns(mm, frame, ("lhs", "rhs", "offset"))
+    check_finite(response.values, [response.name], frame, keep, used, "response")
+    check_finite(X, names, frame, keep, used, "model matrix")
+    if total_offset is not None:
+        check_finite(total_offset, ["offset"], frame, keep, used, "offset")
+    rhs_specs = {k: mm[k].model_spec for k in ("rhs", "offset") if k in mm}
+    return Design(
+        response=response,
+        X=X,
+        column_names=names,
+        term_names=[t for t in terms if t != "(Intercept)"],
+        term_slices={t: s for t, s in slices.items() if t != "(Intercept)"},
+        has_intercept="(Intercept)" in terms,
+        prior_weights=None if w_values is None else w_values[keep],
+        offset=total_offset,
+        row_index=frame.index[keep],
+        n_dropped=len(frame) - keep.size,
+        formula=formula,
+        model_spec=ModelSpecs(**rhs_specs),
+        context=dict(context or {}),
+        offset_column=offset if isinstance(offset, str) else None,
+        data_columns=tuple(_data_columns(mm, frame, ("rhs", "offset"))),
+    )
+
+
+# -- formula parsing -----------------------------------------------------------------------
+
+
+def _lhs_code(lhs: str, columns: list[str]) -> str:
+    args = call_arguments(lhs, "cbind")
+    if args is not None:
+        if len(args) != 2 or not all(args):
+            raise FormulaError(
+                f"cbind() on the left of '~' takes two columns, successes and failures, "
+                f"e.g. cbind(dead, alive); got {lhs!r}"
+            )
+        return python_code(lhs, columns)
+    if lhs in columns and lhs.isidentifier():
+        return lhs
+    return python_code(f"I({lhs})", columns)
+
+
+def _parse(lhs: str, rhs: str, offsets: list[str], formula: str, columns: list[str]) -> Formula:
+    """formulaic formula with parts lhs, rhs (terms in R's order) and offset (if any)."""
+    parser = DefaultFormulaParser(feature_flags={"twosided"})
+    try:
+        parsed = Formula(
+            f"{lhs} ~ {rhs}",
+            _parser=parser,
+            _ordering="none",
+            _context={"__formulaic_variables_available__": columns},
+        )
+        offset = None
+        if offsets:
+            code = python_code("I(" + " + ".join(f"({o})" for o in offsets) + ")", columns)
+            offset = Formula(code, _parser=DefaultFormulaParser(include_intercept=False))
+    except GLMError:
+        raise
+    except Exception as e:
+        raise FormulaError(f"cannot parse formula {formula!r}: {clean_message(e)}") from None
+    # R orders the factors of an interaction by first appearance, the terms by degree.
+    first: dict[str, int] = {}
+    for term in parsed.rhs:
+        for f in term.factors:
+            first.setdefault(f.expr, len(first))
+    terms = [Term(sorted(t.factors, key=lambda f: first[f.expr])) for t in parsed.rhs]
+    rhs_formula = SimpleFormula(sorted(terms, key=lambda t: t.degree), _ordering="none")
+    if offset is None:
+        return Formula(lhs=parsed.lhs, rhs=rhs_formula)
+    return Formula(lhs=parsed.lhs, rhs=rhs_formula, offset=offset)
+
+
+# -- materialisation -----------------------------------------------------------------------
+
+
+def _materialize(
+    materializer: GLMMaterializer, specs: Any, drop: set[int], formula: str
+) -> dict[str, Any]:
+    try:
+        mm = materializer.get_model_matrix(specs, drop_rows=drop)
+        return {k: getattr(mm, k) for k in ("lhs", "rhs", "offset") if hasattr(mm, k)}
+    except GLMError as e:
+        raise type(e)(str(e)) from None
+    except Exception as e:
+        raise FormulaError(
+            f"cannot evaluate formula {formula!r} on the data: {clean_message(e)}"
+        ) from None
+
+
+def _dense(matrix: pd.DataFrame) -> np.ndarray:
+    """float64 Fortran-ordered copy of a model matrix, filled column by column."""
+    X = np.empty(matrix.shape, dtype=np.float64, order="F")
+    for j in range(matrix.shape[1]):
+        X[:, j] = matrix.iloc[:, j].to_numpy()
+    return X
+
+
+def _response(lhs: str, matrix: pd.DataFrame, cbind: bool) -> Response:
+    spec = matrix.model_spec
+    (factor,) = spec.formula[0].factors
+    labels = factor_labels(spec, factor.expr)
+    values = matrix.to_numpy(dtype=np.float64)
+    if labels:
+        levels = tuple(level_label(c) for c in spec.encoder_state[factor.expr][1]["categories"])
+        return Response(np.ascontiguousarray(1.0 - values[:, 0]), lhs, levels)
+    if values.shape[1] != (2 if cbind else 1):
+        raise DataError(
+            f"response {lhs!r} gives {values.shape[1]} columns; it should give "
+            + ("2 (successes, failures)" if cbind else "1")
+        )
+    return Response(np.ascontiguousarray(values if cbind else values[:, 0]), lhs, None)
+
+
+def _names_and_terms(spec: ModelSpec) -> tuple[list[str], list[str], dict[str, slice]]:
+    names: list[str] = []
+    terms: list[str] = []
+    slices: dict[str, slice] = {}
+    for term, _, cols in spec.structure:
+        info = [(f.expr, r_expr(f.expr), factor_labels(spec, f.expr)) for f in term.factors]
+        label = "(Intercept)" if term.degree == 0 else ":".join(r for _, r, _ in info)
+        terms.append(label)
+        slices[label] = slice(len(names), len(names) + len(cols))
+        names.extend(r_column_name(c, info) for c in cols)
+    return names, terms, slices
+
+
+def _offset_total(mm: dict[str, Any], extra: np.ndarray | None) -> np.ndarray | None:
+    if "offset" not in mm:
+        return extra
+    values = mm["offset"].to_numpy(dtype=np.float64)
+    if values.shape[1] != 1:
+        (term,) = mm["offset"].model_spec.formula
+        raise DataError(f"offset terms must be numeric; {r_expr(str(term))[2:-1]} is a factor")
+    return values[:, 0] if extra is None else values[:, 0] + extra
+
+
+def _data_columns(mm: dict[str, Any], frame: pd.DataFrame, parts: tuple[str, ...]) -> list[str]:
+    names = {
+        str(v)
+        for k in parts
+        if k in mm
+        for v in mm[k].model_spec.required_variables
+        if getattr(v, "source", None) == "data"
+    }
+    return [c for c in frame.columns if str(c) in names]

@@ -1,0 +1,170 @@
+"""Input checks for :mod:`glmformula.design`: data, weights/offset, formula names, infinities.
+
+Every message names the problem and the fix.
+
+>>> names_list(["a", "b"])
+"'a', 'b'"
+"""
+
+from __future__ import annotations
+
+import ast
+import builtins
+import difflib
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from formulaic import Formula
+from formulaic.parser.types import Factor
+from formulaic.transforms import TRANSFORMS
+
+from glmformula.design_parse import r_expr
+from glmformula.errors import ArgumentTypeError, DataError, FormulaError
+
+
+def names_list(items: Any, quote: bool = True, limit: int = 30) -> str:
+    """Comma-separated names, quoted, at most `limit` of them."""
+    items = [repr(str(i)) if quote else str(i) for i in items]
+    more = f", ... ({len(items) - limit} more)" if len(items) > limit else ""
+    return ", ".join(items[:limit]) + more
+
+
+def row_labels(index: pd.Index, rows: Any, limit: int = 5) -> str:
+    """Index labels of the first few of `rows` (positions)."""
+    rows = list(rows)
+    more = ", ..." if len(rows) > limit else ""
+    return ", ".join(str(index[r]) for r in rows[:limit]) + more
+
+
+def as_frame(data: Any, what: str) -> pd.DataFrame:
+    """`data` as a non-empty DataFrame with unique column names (a dict is converted)."""
+    if isinstance(data, Mapping) and not isinstance(data, pd.DataFrame):
+        try:
+            data = pd.DataFrame(dict(data))
+        except (ValueError, TypeError) as e:
+            raise DataError(f"{what} given as a dict cannot be made a DataFrame: {e}") from None
+    if not isinstance(data, pd.DataFrame):
+        raise ArgumentTypeError(
+            f"{what} must be a pandas DataFrame (or a dict of columns); got {type(data).__name__}"
+        )
+    if data.columns.has_duplicates:
+        dups = data.columns[data.columns.duplicated()].unique()
+        raise DataError(f"{what} has duplicated column names {names_list(dups)}; rename them")
+    if data.shape[0] == 0 or data.shape[1] == 0:
+        raise DataError(f"{what} is empty ({data.shape[0]} rows, {data.shape[1]} columns)")
+    return data
+
+
+def unknown_column(name: str, columns: list[Any], what: str = "column") -> DataError:
+    close = difflib.get_close_matches(name, [str(c) for c in columns], n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return DataError(
+        f"{what} {name!r} is not in the data{hint}; available columns: "
+        f"{names_list(columns, quote=False)}"
+    )
+
+
+def numeric(values: Any, what: str) -> tuple[np.ndarray, np.ndarray]:
+    """float64 values (no infinities) and their missing-value mask."""
+    series = values if isinstance(values, pd.Series) else pd.Series(values)
+    if not (
+        pd.api.types.is_numeric_dtype(series.dtype) or pd.api.types.is_bool_dtype(series.dtype)
+    ):
+        raise DataError(f"{what} must be numeric; it has dtype {series.dtype}")
+    arr = series.to_numpy(dtype=np.float64, na_value=np.nan)
+    if np.isinf(arr).any():
+        rows = ", ".join(map(str, np.flatnonzero(np.isinf(arr))[:5]))
+        raise DataError(f"{what} has infinite values (at positions {rows}); drop or fix those rows")
+    return arr, np.isnan(arr)
+
+
+def argument(value: Any, what: str, frame: pd.DataFrame) -> tuple[np.ndarray | None, np.ndarray]:
+    """weights= / offset=: a column name or an array aligned with the rows (positions) of data."""
+    n = len(frame)
+    if value is None:
+        return None, np.zeros(n, dtype=bool)
+    if isinstance(value, str):
+        if value not in frame.columns:
+            raise unknown_column(value, list(frame.columns), f"{what} column")
+        return numeric(frame[value], f"{what} column {value!r}")
+    if not isinstance(value, np.ndarray | pd.Series | pd.Index | list | tuple):
+        raise ArgumentTypeError(
+            f"{what} must be a column name or an array of length {n}; got {type(value).__name__}"
+        )
+    if np.ndim(value) != 1 or len(value) != n:
+        raise DataError(
+            f"{what} has shape {np.shape(value)} but data has {n} rows; "
+            f"give one value per row of data (before dropping missing values)"
+        )
+    return numeric(value.reset_index(drop=True) if isinstance(value, pd.Series) else value, what)
+
+
+def check_names(parts: Formula, frame: pd.DataFrame, env: Mapping[str, Any]) -> None:
+    """Unknown columns (DataError) and functions (FormulaError), before formulaic sees them."""
+    columns = list(frame.columns)
+    known = set(map(str, columns)) | set(env) | set(TRANSFORMS) | set(dir(builtins))
+    for part in (parts.lhs, parts.rhs, *([parts.offset] if hasattr(parts, "offset") else [])):
+        for term in part:
+            for f in term.factors:
+                if f.eval_method is Factor.EvalMethod.LOOKUP and f.expr not in known:
+                    raise unknown_column(f.expr, columns)
+                if f.eval_method is Factor.EvalMethod.PYTHON:
+                    _check_code(f.expr, known, columns)
+
+
+def _check_code(expr: str, known: set[str], columns: list[str]) -> None:
+    pieces = expr.split("`")
+    for name in pieces[1::2]:
+        if name not in known:
+            raise unknown_column(name, columns)
+    code = "".join(p if i % 2 == 0 else f"_q{i}" for i, p in enumerate(pieces))
+    try:
+        tree = ast.parse(code, mode="eval")
+    except SyntaxError:
+        raise FormulaError(f"cannot read the term {r_expr(expr)!r} as an expression") from None
+    nodes = list(ast.walk(tree))
+    called = {n.func.id for n in nodes if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
+    stored = {n.id for n in nodes if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
+    for node in nodes:
+        if not isinstance(node, ast.Name) or node.id in known | stored or node.id.startswith("_q"):
+            continue
+        if node.id in called:
+            raise FormulaError(
+                f"unknown function {node.id!r} in {r_expr(expr)!r}: pass it to glm with "
+                f"context={{{node.id!r}: {node.id}}}, or use a numpy function such as "
+                "log, exp, sqrt"
+            )
+        raise unknown_column(node.id, columns)
+
+
+def check_finite(
+    values: np.ndarray,
+    names: list[str],
+    frame: pd.DataFrame,
+    keep: np.ndarray,
+    used: list[str],
+    what: str,
+) -> None:
+    """DataError naming the data column (or else the model matrix column) with infinities."""
+    finite = np.isfinite(values)
+    if finite.all():
+        return
+    bad_rows = np.flatnonzero(~finite.all(axis=1) if finite.ndim == 2 else ~finite)
+    rows = keep[bad_rows]
+    bad = [
+        c
+        for c in used
+        if pd.api.types.is_numeric_dtype(frame[c].dtype)
+        and np.isinf(frame[c].to_numpy(dtype=np.float64, na_value=np.nan)[rows]).any()
+    ]
+    if not bad:  # infinite after a transform such as log(0)
+        bad = [names[j] for j in np.flatnonzero(~finite.all(axis=0))] if finite.ndim == 2 else names
+        source = f"{what} column(s)" if finite.ndim == 2 else what
+    else:
+        source = "column(s)"
+    raise DataError(
+        f"infinite values in {source} {names_list(bad)} (rows {row_labels(frame.index, rows)}); "
+        "drop or fix those rows before fitting"
+    )

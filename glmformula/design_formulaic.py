@@ -1,0 +1,184 @@
+"""formulaic glue for :mod:`glmformula.design`: materializer, default names, R column names.
+
+The materializer differs from formulaic's pandas one in two R habits: a
+logical (bool) variable is a factor with levels FALSE < TRUE, and replaying a
+model spec on new data with a factor level it has not seen is an error rather
+than a warning and a row of zeros.
+
+>>> r_column_name("wool[T.B]:tension[T.M]", [("wool", "wool", {"B": "B"}),
+...                                           ("tension", "tension", {"M": "M"})])
+'woolB:tensionM'
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from formulaic.materializers import PandasMaterializer
+from formulaic.materializers.types import ScopedFactor, ScopedTerm
+from formulaic.parser.types import Factor
+from interface_meta import override
+
+from glmformula.design_parse import r_expr
+from glmformula.errors import DataError
+
+
+def cbind(*columns: Any) -> np.ndarray:
+    """R's ``cbind`` for a binomial response: columns stacked as float64."""
+    try:
+        return np.column_stack([np.asarray(c, dtype=np.float64) for c in columns])
+    except (TypeError, ValueError) as e:
+        raise DataError(f"cbind() needs numeric columns (successes, failures): {e}") from None
+
+
+def factor(x: Any, levels: Any = None) -> pd.Series:
+    """R's ``factor``: a categorical with sorted levels (or the given `levels`)."""
+    return pd.Series(pd.Categorical(x, categories=levels), index=getattr(x, "index", None))
+
+
+DEFAULT_CONTEXT: dict[str, Any] = {
+    "np": np,
+    "numpy": np,
+    **{f: getattr(np, f) for f in ("log", "exp", "sqrt", "log10", "log2", "log1p", "expm1")},
+    **{f: getattr(np, f) for f in ("abs", "sin", "cos", "tan", "floor", "sign", "tanh")},
+    "ceiling": np.ceil,
+    "pmin": np.minimum,
+    "pmax": np.maximum,
+    "pi": np.pi,
+    "TRUE": True,
+    "FALSE": False,
+    "cbind": cbind,
+    "factor": factor,
+}
+
+
+def level_label(level: Any) -> str:
+    """R's printed form of a factor level: TRUE/FALSE, 2 rather than 2.0."""
+    if isinstance(level, bool | np.bool_):
+        return "TRUE" if level else "FALSE"
+    if isinstance(level, float | np.floating) and math.isfinite(level) and level == int(level):
+        return str(int(level))
+    return str(level)
+
+
+def _values(values: Any) -> Any:
+    return getattr(values, "__wrapped__", values)
+
+
+class GLMMaterializer(PandasMaterializer):
+    """formulaic's pandas materializer with R's handling of logicals and unseen levels."""
+
+    REGISTER_NAME = "glmformula_pandas"
+    REGISTER_INPUTS = ()
+    REGISTER_OUTPUTS = ("pandas", "numpy", "sparse")
+
+    @override
+    def _is_categorical(self, values: Any) -> bool:
+        dtype = getattr(_values(values), "dtype", None)
+        if dtype is not None and pd.api.types.is_bool_dtype(dtype):
+            return True
+        return super()._is_categorical(values)
+
+    @override
+    def _get_scoped_terms(self, terms: Any, ensure_full_rank: bool = True) -> Iterator[Any]:
+        """R's coding of factors (``TermCode`` in R's model.c) instead of formulaic's.
+
+        A factor in a term is coded by contrasts when the term without it is
+        empty or contained in an earlier term, else by one dummy per level;
+        without an intercept, the first factor of the first term that has one
+        gets dummies. ``y ~ a:b`` so gives R's rank-deficient columns.
+        """
+        terms = list(terms)
+        literal = Factor.EvalMethod.LITERAL
+        keys = [frozenset(f.expr for f in t.factors if f.eval_method is not literal) for t in terms]
+        dummy_first = all(keys)  # no intercept term
+        for k, term in enumerate(terms):
+            evaled = [self.factor_cache[f.expr] for f in term.factors]
+            if not any(e.values.__wrapped__ is not None for e in evaled):
+                yield term, []
+                continue
+            scale, scoped = 1, []
+            for e in evaled:
+                if e.metadata.kind is Factor.Kind.CONSTANT:
+                    scale *= e.values
+                elif e.metadata.spans_intercept:
+                    rest = keys[k] - {e.expr}
+                    reduced = not dummy_first and (not rest or any(rest <= p for p in keys[:k]))
+                    dummy_first = False
+                    scoped.append(ScopedFactor(e, reduced=reduced))
+                else:
+                    scoped.append(ScopedFactor(e))
+            yield term, [ScopedTerm(scoped, scale=scale)]
+
+    @override
+    def _encode_evaled_factor(
+        self, factor: Any, spec: Any, drop_rows: Any, reduced_rank: bool = False
+    ) -> dict[str, Any]:
+        kind, state = spec.encoder_state.get(factor.expr, (None, {}))
+        if self.params.get("replay") and kind is Factor.Kind.CATEGORICAL and "categories" in state:
+            known = list(state["categories"])
+            values = _values(factor.values)
+            if not isinstance(values, pd.Series):
+                values = pd.Series(np.asarray(values, dtype=object))
+            unseen = [v for v in values.dropna().unique() if v not in set(known)]
+            if unseen:
+                raise DataError(
+                    f"{r_expr(factor.expr)!r} has level(s) {', '.join(map(repr, unseen))} "
+                    f"not seen when the model was fitted; known levels: "
+                    f"{', '.join(map(str, known))}. "
+                    "Drop those rows or map them to a known level."
+                )
+        return super()._encode_evaled_factor(factor, spec, drop_rows, reduced_rank=reduced_rank)
+
+
+def factor_labels(spec: Any, expr: str) -> dict[str, str]:
+    """formulaic's level strings -> R's, for a categorical factor of a fitted model spec."""
+    kind, state = spec.encoder_state.get(expr, (None, {}))
+    if kind is not Factor.Kind.CATEGORICAL:
+        return {}
+    return {str(level): level_label(level) for level in state.get("categories", ())}
+
+
+def r_column_name(name: str, factors: list[tuple[str, str, Mapping[str, str]]]) -> str:
+    """Map a formulaic column name ("wool[T.B]:x") to R's ("woolB:x").
+
+    `factors`: (formulaic expr, R expr, level labels) for each factor of the term,
+    in the order R names them.
+    """
+    if name == "Intercept":
+        return "(Intercept)"
+    found = _match(name, 0, factors)
+    if found is None:  # unexpected layout: keep formulaic's name rather than fail
+        return name
+    order = {expr: k for k, (expr, _, _) in enumerate(factors)}
+    return ":".join(part for _, part in sorted(found, key=lambda item: order[item[0]]))
+
+
+def _match(
+    name: str, pos: int, factors: list[tuple[str, str, Mapping[str, str]]]
+) -> list[tuple[str, str]] | None:
+    """Parse `name` from `pos` as ':'-joined parts, one per factor in any order."""
+    for k, (expr, rexpr, labels) in enumerate(factors):
+        if not name.startswith(expr, pos):
+            continue
+        rest = factors[:k] + factors[k + 1 :]
+        end = pos + len(expr)
+        options = [(rexpr, end)]
+        if end < len(name) and name[end] == "[":
+            for close in (i for i in range(end + 1, len(name)) if name[i] == "]"):
+                field = name[end + 1 : close]
+                if field.startswith("T.") and field[2:] in labels:
+                    field = field[2:]
+                options.append((rexpr + labels.get(field, field), close + 1))
+        for part, stop in options:
+            if stop == len(name):  # formulaic may leave out a factor's columns
+                return [(expr, part)]
+            if stop < len(name) and name[stop] == ":" and rest:
+                tail = _match(name, stop + 1, rest)
+                if tail is not None:
+                    return [(expr, part), *tail]
+    return None

@@ -1,0 +1,201 @@
+"""R formula text -> formulaic formula text (private helper of :mod:`glmformula.design`).
+
+R and formulaic agree on the formula operators (``+ - * : / ^ 0 1``) but not on
+the Python code inside function calls: R's ``I(x^2)`` is formulaic's
+``I(x**2)``. This module does the string work: it splits the two sides, pulls
+``offset(...)`` terms out of the right-hand side, rewrites the code inside calls,
+and turns formulaic's spelling of expressions back into R's for column names.
+
+>>> split_formula("cbind(dead, alive) ~ ldose + offset(log(n))")
+('cbind(dead, alive)', 'ldose + offset(log(n))')
+>>> extract_offsets("x + offset(log(t)) + offset(z)")
+('x', ['log(t)', 'z'])
+>>> python_code("I(x^2) + (a + b)^2", columns=[])
+'I(x**2) + (a + b)^2'
+>>> r_expr("I(x ** 2)")
+'I(x^2)'
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from glmformula.errors import FormulaError
+
+_OPEN = {"(": ")", "[": "]", "{": "}"}
+_CLOSE = {")", "]", "}"}
+_NAME_CHAR = re.compile(r"[A-Za-z0-9_.]")
+_DOTTED_NAME = re.compile(
+    r"(?<![A-Za-z0-9_.`])([A-Za-z.][A-Za-z0-9_.]*\.[A-Za-z0-9_.]*)(?![\w.(`])"
+)
+_R_SYNTACTIC = re.compile(r"^[A-Za-z.][A-Za-z0-9._]*$")
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _scan(text: str) -> tuple[list[int], list[bool], list[bool]]:
+    """Per character: bracket depth, inside a quote, inside a function call's parentheses."""
+    depth, quoted, in_call = [], [], []
+    stack: list[tuple[str, bool]] = []
+    quote = ""
+    for i, ch in enumerate(text):
+        calls = any(is_call for _, is_call in stack)
+        if quote:
+            depth.append(len(stack))
+            quoted.append(True)
+            in_call.append(calls)
+            if ch == quote and text[i - 1] != "\\":
+                quote = ""
+            continue
+        if ch in "'\"`":
+            quote = ch
+        elif ch in _OPEN:
+            before = text[:i].rstrip()
+            is_call = (
+                ch != "("
+                or bool(before)
+                and bool(_NAME_CHAR.match(before[-1]) or before[-1] == "`")
+            )
+            stack.append((ch, is_call))
+        elif ch in _CLOSE:
+            if not stack or _OPEN[stack[-1][0]] != ch:
+                raise FormulaError(f"formula {text!r} has an unmatched {ch!r}; check its brackets")
+            stack.pop()
+        depth.append(len(stack) if ch not in _CLOSE else len(stack) + 1)
+        quoted.append(ch in "'\"`")
+        in_call.append(calls or any(is_call for _, is_call in stack))
+    if quote:
+        raise FormulaError(f"formula {text!r} has an unclosed quote {quote}")
+    if stack:
+        raise FormulaError(f"formula {text!r} has an unclosed {stack[-1][0]!r}; check its brackets")
+    return depth, quoted, in_call
+
+
+def _top_level(text: str, char: str) -> list[int]:
+    """Positions of `char` outside brackets and quotes."""
+    depth, quoted, _ = _scan(text)
+    return [i for i, ch in enumerate(text) if ch == char and depth[i] == 0 and not quoted[i]]
+
+
+def split_formula(formula: str) -> tuple[str, str]:
+    """Split ``"lhs ~ rhs"`` at its one top-level tilde; raise FormulaError otherwise."""
+    tildes = _top_level(formula, "~")
+    if not tildes:
+        raise FormulaError(
+            f"formula {formula!r} has no '~'; write it as 'response ~ predictors', e.g. 'y ~ x'"
+        )
+    if len(tildes) > 1:
+        raise FormulaError(f"formula {formula!r} has more than one '~'; use one: 'y ~ x1 + x2'")
+    lhs, rhs = formula[: tildes[0]].strip(), formula[tildes[0] + 1 :].strip()
+    if not lhs:
+        raise FormulaError(
+            f"formula {formula!r} has no response; put the response left of '~', e.g. 'y {formula}'"
+        )
+    if not rhs:
+        raise FormulaError(
+            f"formula {formula!r} has nothing right of '~'; "
+            f"write '{lhs} ~ 1' for an intercept-only model"
+        )
+    return lhs, rhs
+
+
+def split_arguments(text: str) -> list[str]:
+    """Split a call's argument text at its top-level commas."""
+    cuts = [-1, *_top_level(text, ","), len(text)]
+    return [text[a + 1 : b].strip() for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
+
+
+def call_arguments(text: str, name: str) -> list[str] | None:
+    """Arguments of ``name(...)`` if `text` is exactly that call, else None."""
+    match = re.match(rf"^{re.escape(name)}\s*\(", text)
+    if not match:
+        return None
+    depth, quoted, _ = _scan(text)
+    open_at = match.end() - 1
+    close_at = next(
+        i
+        for i in range(open_at + 1, len(text))
+        if text[i] == ")" and depth[i] == 1 and not quoted[i]
+    )
+    if close_at != len(text) - 1:
+        return None
+    return split_arguments(text[open_at + 1 : close_at])
+
+
+def extract_offsets(rhs: str) -> tuple[str, list[str]]:
+    """Remove top-level ``offset(expr)`` terms from `rhs`; return the rest and the exprs."""
+    offsets: list[str] = []
+    while True:
+        depth, quoted, _ = _scan(rhs)
+        hits = [
+            m for m in re.finditer(r"(?<![A-Za-z0-9_.])offset\s*\(", rhs) if not quoted[m.start()]
+        ]
+        if not hits:
+            break
+        m = hits[0]
+        start, open_at = m.start(), m.end() - 1
+        close_at = next(
+            i for i in range(open_at + 1, len(rhs)) if rhs[i] == ")" and depth[i] == depth[open_at]
+        )
+        before, after = rhs[:start].rstrip(), rhs[close_at + 1 :].lstrip()
+        if (
+            depth[start] != 0
+            or not (before == "" or before.endswith("+"))
+            or not (after == "" or after[0] in "+-")
+        ):
+            raise FormulaError(
+                f"offset() must be a term of its own, added at the top level of the formula, "
+                f"e.g. 'y ~ x + offset(log(exposure))'; got '... {rhs.strip()}'"
+            )
+        offsets.append(rhs[open_at + 1 : close_at].strip())
+        if before.endswith("+"):
+            rhs = before[:-1].rstrip() + (" " + after if after else "")
+        else:
+            rhs = after[1:].lstrip() if after.startswith("+") else after
+    rhs = rhs.strip()
+    if not rhs:
+        rhs = "1"
+    elif rhs.startswith("-"):
+        rhs = "1 " + rhs
+    return rhs, offsets
+
+
+def python_code(text: str, columns: Iterable[str]) -> str:
+    """Rewrite R code inside function calls as Python: ``^`` -> ``**``, dotted column names quoted.
+
+    A ``^`` outside calls is formula syntax (``(a + b)^2``) and is left alone.
+    """
+    _, quoted, in_call = _scan(text)
+    known = set(columns)
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if in_call[i] and not quoted[i]:
+            if ch == "^":
+                out.append("**")
+                i += 1
+                continue
+            m = _DOTTED_NAME.match(text, i)
+            if m and m.group(1) in known and (i == 0 or not _NAME_CHAR.match(text[i - 1])):
+                out.append(f"`{m.group(1)}`")
+                i = m.end()
+                continue
+        out.append(ch)
+        i += 1
+    return "".join(out)
+
+
+def r_expr(expr: str) -> str:
+    """R's spelling of a formulaic (Python) expression, for column and term names."""
+    text = re.sub(r"\s*\*\*\s*", "^", expr)
+    text = re.sub(r"\s+/\s+", "/", text)
+    return re.sub(
+        r"`([^`]*)`", lambda m: m.group(1) if _R_SYNTACTIC.match(m.group(1)) else m.group(0), text
+    )
+
+
+def clean_message(error: BaseException) -> str:
+    """A formulaic error message without terminal colour codes and markers."""
+    text = _ANSI.sub("", str(error)).replace("⧛", "»").replace("⧚", "«")
+    return " ".join(line.strip() for line in text.splitlines() if line.strip())
