@@ -25,6 +25,7 @@ import numpy as np
 from scipy.linalg import lapack, solve_triangular
 
 from glmformula.errors import BoundaryWarning, ConvergenceWarning, FitError
+from glmformula.matrices import ModelMatrix, as_model_matrix
 
 Array = np.ndarray
 
@@ -93,6 +94,62 @@ def solve_least_squares(A: Array, b: Array, tol: float) -> LeastSquares:
     return LeastSquares(coef, rank, pivot, r_matrix)
 
 
+#: The Cholesky fast path is used only when the scaled X'WX is this well conditioned:
+#: its solution then agrees with the QR solution to far better than 1e-8.
+MIN_RCOND = 1e-6
+#: ... and when every column keeps this share of its squared norm after projecting
+#: out the columns before it; below it R's QR rule decides whether it is aliased.
+MIN_PIVOT = 1e-10
+
+
+def solve_normal_equations(gram: Array, rhs: Array) -> LeastSquares | None:
+    """Solve X'WX c = X'Wz by Cholesky of the scaled cross-product, or None if unsafe.
+
+    None means the problem is ill-conditioned or near rank-deficient; the
+    caller then falls back to :func:`solve_least_squares` (R's pivoted QR).
+    """
+    p = gram.shape[0]
+    diag = np.diag(gram).copy()
+    if not np.all(np.isfinite(gram)) or np.any(diag <= 0):
+        return None
+    scale = np.sqrt(diag)
+    scaled = gram / scale[:, None] / scale[None, :]
+    upper, info = lapack.dpotrf(scaled, lower=0, clean=1)
+    if info != 0:
+        return None
+    pivots = np.diag(upper) ** 2
+    if pivots.min() < MIN_PIVOT:
+        return None
+    anorm = float(np.max(np.sum(np.abs(scaled), axis=0)))
+    rcond, info = lapack.dpocon(upper, anorm)
+    if info != 0 or rcond < MIN_RCOND:
+        return None
+    solution, info = lapack.dpotrs(upper, rhs / scale, lower=0)
+    if info != 0:
+        return None
+    return LeastSquares(solution / scale, p, np.arange(p), upper * scale[None, :])
+
+
+def weighted_least_squares(
+    X: ModelMatrix, w2: Array, z: Array, good: Array, tol: float, dense: list[Array]
+) -> tuple[LeastSquares, bool]:
+    """One IRLS step: the fast normal equations if safe, else R's QR on the good rows.
+
+    ``dense`` caches the dense matrix for repeated QR fallbacks. Returns the
+    solution and whether the QR fallback was used.
+    """
+    if not dense:
+        gram = X.gram(w2)
+        rhs = X.rmatvec(w2 * z)
+        solved = solve_normal_equations(gram, rhs)
+        if solved is not None:
+            return solved, False
+        dense.append(X.dense())
+    w = np.sqrt(w2[good])
+    A = dense[0][good] * w[:, None]
+    return solve_least_squares(A, z[good] * w, tol), True
+
+
 @dataclass(frozen=True)
 class IRLSFit:
     """What IRLS returns: estimates, the last weighted QR, and the state at convergence."""
@@ -117,12 +174,8 @@ def _deviance(family: Any, y: Array, mu: Array, weights: Array) -> float:
     return float(np.sum(family.dev_resids(y, mu, weights)))
 
 
-def _linear_predictor(X: Array, coef: Array, offset: Array) -> Array:
-    return X @ coef + offset
-
-
 def fit(
-    X: Array,
+    X: Array | ModelMatrix,
     y: Array,
     weights: Array,
     offset: Array,
@@ -135,6 +188,7 @@ def fit(
 ) -> IRLSFit:
     """Fit by IRLS from R's starting values; warn as R warns."""
     control = control or Control()
+    X = as_model_matrix(X)
     n, p = X.shape
     if p == 0:
         return _empty_fit(y, weights, offset, family)
@@ -148,7 +202,7 @@ def fit(
                 f"start has length {coefold.size}, but the model has {p} coefficients; "
                 "give one starting value per column of the model matrix"
             )
-        eta = _linear_predictor(X, coefold, offset)
+        eta = X.matvec(coefold) + offset
     else:
         eta = family.linkfun(mustart)
     mu = family.linkinv(eta)
@@ -158,39 +212,41 @@ def fit(
     boundary = converged = False
     coef = np.zeros(p) if coefold is None else coefold.copy()
     ls: LeastSquares | None = None
-    w = good = None
+    w2 = good = None
     messages: list[str] = []
+    dense_cache: list[Array] = []
+    positive = weights > 0
+    all_positive = bool(np.all(positive))
     iteration = 0
     for iteration in range(1, control.maxit + 1):
-        positive = weights > 0
-        varmu = family.variance(mu)[positive]
-        if np.any(np.isnan(varmu)):
+        varmu = family.variance(mu)
+        var_used = varmu if all_positive else varmu[positive]
+        if np.any(np.isnan(var_used)):
             raise FitError("NAs in V(mu): the variance function is undefined at the fitted values")
-        if np.any(varmu == 0):
+        if np.any(var_used == 0):
             raise FitError("0s in V(mu): the variance is zero at some fitted values")
         mu_eta = family.mu_eta(eta)
-        if np.any(np.isnan(mu_eta[positive])):
+        if np.any(np.isnan(mu_eta if all_positive else mu_eta[positive])):
             raise FitError("NAs in d(mu)/d(eta)")
         good = positive & (mu_eta != 0)
-        if not np.any(good):
+        all_good = bool(np.all(good))
+        if not all_good and not np.any(good):
             converged = False
             messages.append(f"no observations informative at iteration {iteration}")
             break
-        all_good = bool(np.all(good))
-        me = mu_eta if all_good else mu_eta[good]
-        z = (eta - offset) + (y - mu) / mu_eta
-        w = np.sqrt(weights * mu_eta**2 / family.variance(mu))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            z = (eta - offset) + (y - mu) / mu_eta
+            w2 = weights * mu_eta**2 / varmu
         if not all_good:
-            z, w = z[good], w[good]
-        Xg = X if all_good else X[good]
-        ls = solve_least_squares(Xg * w[:, None], z * w, control.qr_tolerance)
-        del me
+            z = np.where(good, z, 0.0)
+            w2 = np.where(good, w2, 0.0)
+        ls, _ = weighted_least_squares(X, w2, z, good, control.qr_tolerance, dense_cache)
         if not np.all(np.isfinite(ls.coef)):
             converged = False
             messages.append(f"non-finite coefficients at iteration {iteration}")
             break
         coef = ls.coef
-        eta = _linear_predictor(X, coef, offset)
+        eta = X.matvec(coef) + offset
         mu = family.linkinv(eta)
         dev = _deviance(family, y, mu, weights)
         if control.trace:
@@ -204,7 +260,7 @@ def fit(
             messages.append("step size truncated due to divergence")
             for _ in range(control.maxit):
                 coef = (coef + coefold) / 2
-                eta = _linear_predictor(X, coef, offset)
+                eta = X.matvec(coef) + offset
                 mu = family.linkinv(eta)
                 dev = _deviance(family, y, mu, weights)
                 if np.isfinite(dev):
@@ -220,7 +276,7 @@ def fit(
             messages.append("step size truncated: out of bounds")
             for _ in range(control.maxit):
                 coef = (coef + coefold) / 2
-                eta = _linear_predictor(X, coef, offset)
+                eta = X.matvec(coef) + offset
                 mu = family.linkinv(eta)
                 if family.valid_eta(eta) and family.valid_mu(mu):
                     break
@@ -234,8 +290,8 @@ def fit(
         devold = dev
         coefold = coef
     _warn_messages(messages, converged, boundary)
-    assert ls is not None and w is not None and good is not None
-    return _finish(X, y, weights, family, coef, eta, mu, dev, ls, w, good, iteration,
+    assert ls is not None and w2 is not None and good is not None
+    return _finish(y, family, coef, eta, mu, dev, ls, w2, good, iteration,
                    converged, boundary, messages)
 
 
@@ -254,17 +310,16 @@ def _warn_messages(messages: list[str], converged: bool, boundary: bool) -> None
 
 
 def _finish(
-    X: Array, y: Array, weights: Array, family: Any, coef: Array, eta: Array, mu: Array,
-    dev: float, ls: LeastSquares, w: Array, good: Array, iteration: int, converged: bool,
-    boundary: bool, messages: list[str],
+    y: Array, family: Any, coef: Array, eta: Array, mu: Array, dev: float, ls: LeastSquares,
+    w2: Array, good: Array, iteration: int, converged: bool, boundary: bool,
+    messages: list[str],
 ) -> IRLSFit:
-    p = X.shape[1]
+    p = coef.size
     aliased = np.zeros(p, dtype=bool)
     aliased[ls.pivot[ls.rank:]] = True
     coef = coef.astype(float, copy=True)
     coef[aliased] = np.nan
-    working_weights = np.zeros_like(y, dtype=float)
-    working_weights[good] = w**2
+    working_weights = np.where(good, w2, 0.0)
     cov = np.full((p, p), np.nan)
     kept = ls.pivot[: ls.rank]
     if ls.rank:
