@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import warnings
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
-from glmformula.errors import ArgumentTypeError
+from glmformula.errors import AliasingWarning, ArgumentTypeError
 
 if TYPE_CHECKING:
     from glmformula.result import GLMResult
@@ -36,6 +37,14 @@ def predict(
         raise ArgumentTypeError(f"type must be 'link' or 'response', not {type!r}")
     X, offset, index = _model_rows(result, newdata)
     keep = ~result.fit.aliased
+    if newdata is not None and not keep.all():
+        warnings.warn(
+            "prediction from a rank-deficient fit may be misleading: the aliased columns "
+            f"({', '.join(c for c, k in zip(result.column_names, keep, strict=True) if not k)}) "
+            "are left out, as R does",
+            AliasingWarning,
+            stacklevel=3,
+        )
     beta = result.fit.coef[keep]
     Xk = X[:, keep]
     eta = Xk @ beta + offset

@@ -27,13 +27,6 @@ with open(GOLDEN, encoding="utf-8") as _handle:
 BY_ID = {case["id"]: case for case in CASES}
 TYPES = ("link", "response")
 
-# R warns "prediction from a rank-deficient fit may be misleading"; we do not.
-NO_RANK_WARNING = (
-    "glmformula.prediction.predict drops aliased columns silently; R's predict.lm "
-    "warns 'prediction from a rank-deficient fit may be misleading' when newdata is given"
-)
-
-
 @cache
 def _model(case_id: str):
     model, _ = fit_case(BY_ID[case_id])
@@ -121,8 +114,7 @@ def test_residual_scale_equals_r(case):
 def _rank_deficient_params():
     for case in CASES:
         if case["expected"]["newdata"]["warnings"]:
-            yield pytest.param(case, id=case["id"],
-                               marks=pytest.mark.xfail(strict=True, reason=NO_RANK_WARNING))
+            yield pytest.param(case, id=case["id"])
 
 
 @pytest.mark.parametrize("case", list(_rank_deficient_params()))
