@@ -28,14 +28,16 @@ def read_data(source: str) -> tuple[pd.DataFrame, str]:
     if path.suffix.lower() in (".csv", ".parquet", ".pq") or path.is_file():
         if not path.is_file():
             raise DataError(f"no such file: {source}")
-        if path.suffix.lower() in (".parquet", ".pq"):
-            try:
+        try:
+            if path.suffix.lower() in (".parquet", ".pq"):
                 return pd.read_parquet(path), path.stem
-            except ImportError:
-                raise DataError(
-                    "reading Parquet needs pyarrow: pip install 'glmformula[parquet]'"
-                ) from None
-        return pd.read_csv(path), path.stem
+            return pd.read_csv(path), path.stem
+        except ImportError:
+            raise DataError(
+                "reading Parquet needs pyarrow: pip install 'glmformula[parquet]'"
+            ) from None
+        except (ValueError, OSError) as error:  # empty or malformed file, unreadable path
+            raise DataError(f"cannot read {source}: {error}") from None
     return datasets.load(source), source
 
 

@@ -22,7 +22,7 @@ import numpy as np
 from scipy import stats
 
 from glmformula.errors import FamilyError, ResponseError
-from glmformula.links import EPS, Link, get_link
+from glmformula.links import EPS, LINKS, Link, get_link
 
 Array = np.ndarray
 
@@ -64,10 +64,17 @@ class Family:
                 f"a link is a name such as 'log' or a Link object, not {type(link).__name__}"
             )
         allowed = self.allowed_links
-        if allowed and link.strip() not in allowed:
+        key = link.strip()
+        if key in LINKS:  # a registry alias such as "inverse_squared" means its link's name
+            key = LINKS[key]().name
+        if allowed and key not in allowed:
+            try:
+                get_link(link)
+                problem = f"link {link!r} is not available for"
+            except FamilyError:
+                problem = f"unknown link {link!r} for"
             raise FamilyError(
-                f"link {link!r} is not available for the {self.name} family; "
-                f"allowed links are: {', '.join(allowed)}"
+                f"{problem} the {self.name} family; allowed links are: {', '.join(allowed)}"
             )
         return get_link(link)
 

@@ -89,10 +89,12 @@ class Log(Link):
         return np.log(mu)
 
     def inverse(self, eta: Array) -> Array:
-        return np.maximum(np.exp(eta), EPS)
+        with np.errstate(over="ignore"):  # exp(710) is inf, silently as in R
+            return np.maximum(np.exp(eta), EPS)
 
     def mu_eta(self, eta: Array) -> Array:
-        return np.maximum(np.exp(eta), EPS)
+        with np.errstate(over="ignore"):
+            return np.maximum(np.exp(eta), EPS)
 
 
 class Logit(Link):
@@ -129,7 +131,8 @@ class Probit(Link):
         return special.ndtr(np.clip(eta, -_PROBIT_THRESHOLD, _PROBIT_THRESHOLD))
 
     def mu_eta(self, eta: Array) -> Array:
-        return np.maximum(stats.norm.pdf(eta), EPS)
+        with np.errstate(over="ignore"):  # eta^2 overflows for |eta| > 1e154; dnorm is 0
+            return np.maximum(stats.norm.pdf(eta), EPS)
 
 
 class Cauchit(Link):
@@ -157,7 +160,8 @@ class CLogLog(Link):
         return np.log(-np.log1p(-np.asarray(mu, dtype=float)))
 
     def inverse(self, eta: Array) -> Array:
-        mu = -np.expm1(-np.exp(eta))
+        with np.errstate(over="ignore"):  # exp(large) is inf; mu is then 1 - eps, as R
+            mu = -np.expm1(-np.exp(eta))
         return np.maximum(np.minimum(mu, 1.0 - EPS), EPS)
 
     def mu_eta(self, eta: Array) -> Array:
@@ -174,7 +178,8 @@ class LogLog(Link):
         return -np.log(-np.log(np.asarray(mu, dtype=float)))
 
     def inverse(self, eta: Array) -> Array:
-        mu = np.exp(-np.exp(-np.asarray(eta, dtype=float)))
+        with np.errstate(over="ignore"):  # exp(large) is inf; mu is then eps, as R
+            mu = np.exp(-np.exp(-np.asarray(eta, dtype=float)))
         return np.maximum(np.minimum(mu, 1.0 - EPS), EPS)
 
     def mu_eta(self, eta: Array) -> Array:

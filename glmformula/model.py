@@ -102,6 +102,11 @@ def glm(
     start_values = _start_vector(start, p)
     response = fam.initialize(design.response.values, prior, design.response.levels,
                               user_start=start_values is not None)
+    if not np.any(response.weights > 0):
+        raise DataError(
+            f"all {n} rows have zero weight (prior weights, or binomial trials), so no "
+            "observation is informative; give some rows a positive weight"
+        )
     irls_fit = fit(design.X, response.y, response.weights, offset_values, fam,
                    mustart=response.mustart, start=start_values, control=settings)
     message = fam.boundary_message(irls_fit.mu)
