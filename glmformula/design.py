@@ -59,7 +59,9 @@ from glmformula.design_parse import (
     r_expr,
     split_formula,
 )
+from glmformula.design_structured import STRUCTURED_MIN_ROWS, build_structured
 from glmformula.errors import ArgumentTypeError, DataError, FormulaError, GLMError
+from glmformula.matrices import ModelMatrix
 
 __all__ = ["Design", "Response", "build_design"]
 
@@ -82,7 +84,7 @@ class Design:
     """Everything a GLM fit needs from formula and data, and the means to replay it on new data."""
 
     response: Response
-    X: np.ndarray
+    X: np.ndarray | ModelMatrix
     column_names: list[str]
     term_names: list[str]
     term_slices: dict[str, slice]
@@ -148,11 +150,14 @@ def build_design(
     weights: Any = None,
     offset: Any = None,
     context: Mapping[str, Any] | None = None,
+    structured: bool | None = None,
 ) -> Design:
     """Build response, model matrix, weights and offset from an R formula and a data frame.
 
     `weights` and `offset`: a column name or an array aligned with the rows of
-    `data`. `context`: the caller's variables and functions used in the formula
+    `data`. `structured`: build a structured (tabmat) model matrix for large data
+    whose terms are plain columns and factors (None: when the data are large).
+    `context`: the caller's variables and functions used in the formula
     (numpy's log, exp, sqrt... are always there). Rows with a missing value in
     any variable used are dropped, as R's ``na.omit``.
 
@@ -166,6 +171,13 @@ def build_design(
         raise ArgumentTypeError(
             f"formula must be a str such as 'y ~ x1 + x2'; got {type(formula).__name__}"
         )
+    if structured is not False:
+        fast = build_structured(
+            formula, data, weights=weights, offset=offset, context=context,
+            build_general=build_design, min_rows=0 if structured else STRUCTURED_MIN_ROWS,
+        )
+        if fast is not None:
+            return fast
     frame = as_frame(data, "data")
     if context is not None and not isinstance(context, Mapping):
         raise ArgumentTypeError(

@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import Protocol, runtime_checkable
 
 import numpy as np
+import pandas as pd
 
 Array = np.ndarray
 
@@ -100,3 +101,50 @@ def as_model_matrix(X: Array | ModelMatrix) -> ModelMatrix:
     if isinstance(X, np.ndarray):
         return DenseModelMatrix(X)
     return X
+
+
+def build_split_matrix(
+    blocks: list[tuple[str, object, list[int]]], p: int, n: int, subset: Array | None
+) -> StructuredModelMatrix:
+    """Assemble a structured matrix from column blocks placed at given positions.
+
+    Blocks are ("dense", values or None for the intercept, positions) and
+    ("categorical", (codes, drop_first, n_levels, values or None), positions).
+    ``subset`` selects rows (None: all ``n`` rows).
+    """
+    import scipy.sparse as sp
+    import tabmat
+
+    rows = n if subset is None else subset.size
+    dense_blocks = [b for b in blocks if b[0] == "dense"]
+    matrices: list[object] = []
+    indices: list[Array] = []
+    if dense_blocks:
+        dense = np.empty((rows, len(dense_blocks)), dtype=np.float64, order="F")
+        for j, (_, values, _) in enumerate(dense_blocks):
+            if values is None:
+                dense[:, j] = 1.0
+            else:
+                dense[:, j] = values if subset is None else values[subset]  # type: ignore[index]
+        matrices.append(tabmat.DenseMatrix(dense))
+        indices.append(np.array([b[2][0] for b in dense_blocks]))
+    for kind, payload, positions in blocks:
+        if kind != "categorical":
+            continue
+        codes, drop_first, n_levels, values = payload  # type: ignore[misc]
+        codes = codes if subset is None else codes[subset]
+        if values is None:
+            categories = pd.Categorical.from_codes(codes, categories=np.arange(n_levels))
+            matrices.append(tabmat.CategoricalMatrix(categories, drop_first=drop_first))
+        else:
+            values = values if subset is None else values[subset]
+            columns = codes.astype(np.int64) - int(drop_first)
+            used = columns >= 0
+            matrix = sp.csc_matrix(
+                (values[used], (np.flatnonzero(used), columns[used])),
+                shape=(rows, n_levels - int(drop_first)),
+            )
+            matrices.append(tabmat.SparseMatrix(matrix))
+        indices.append(np.asarray(positions))
+    del p
+    return StructuredModelMatrix(tabmat.SplitMatrix(matrices, indices=indices))

@@ -18,7 +18,8 @@ def _model_rows(result: GLMResult, newdata: pd.DataFrame | None) -> tuple[np.nda
                                                                           pd.Index]:
     if newdata is None:
         design = result.design
-        return design.X, result.offset, design.row_index
+        X = design.X if isinstance(design.X, np.ndarray) else design.X.dense()
+        return X, result.offset, design.row_index
     if not isinstance(newdata, pd.DataFrame):
         raise ArgumentTypeError(
             f"newdata must be a pandas DataFrame, not {type(newdata).__name__}"

@@ -1,0 +1,198 @@
+"""The fast path of :mod:`glmformula.design`: a structured model matrix for large data.
+
+When every term is a product of plain numeric columns and at most one factor
+(``y ~ x1 + x2 + g + x1:h``), the model matrix is built from the columns and
+the factors' integer codes directly, as a dense block, categorical blocks and
+sparse blocks (see :mod:`glmformula.matrices`): no one-hot expansion, no copy
+of a column that is already float64. Coding (contrasts or dummies), column
+names and the model spec for prediction come from formulaic, run on a few
+complete rows whose factors already carry every level of the full data, so
+both paths give the same columns.
+
+>>> import numpy as np, pandas as pd
+>>> df = pd.DataFrame({"y": [1.0, 2, 3, 4], "x": [0.5, 1, 2, 3], "g": list("abab")})
+>>> d = build_structured("y ~ x + g", df, weights=None, offset=None, context={},
+...                      build_general=None, min_rows=0)
+>>> d.column_names, d.X.dense().tolist()[1]
+(['(Intercept)', 'x', 'gb'], [1.0, 1.0, 1.0])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import replace
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from formulaic.parser.types import Factor
+
+from glmformula.design_checks import argument, as_frame
+from glmformula.design_parse import extract_offsets, split_formula
+from glmformula.errors import DataError
+from glmformula.matrices import build_split_matrix
+
+#: Data with fewer rows go through formulaic's dense path.
+STRUCTURED_MIN_ROWS = 20_000
+_PROTOTYPE_ROWS = 20
+
+
+def _is_factor_dtype(series: pd.Series) -> bool:
+    dtype = series.dtype
+    return isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_object_dtype(
+        dtype
+    ) or pd.api.types.is_string_dtype(dtype)
+
+
+def _as_factor(series: pd.Series) -> pd.Series:
+    """A categorical with R's levels: the categories' order, or sorted distinct values."""
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        return series
+    return pd.Series(pd.Categorical(series), index=series.index, name=series.name)
+
+
+def _numeric_column(frame: pd.DataFrame, name: str) -> np.ndarray | None:
+    series = frame[name]
+    if pd.api.types.is_bool_dtype(series.dtype) or not pd.api.types.is_numeric_dtype(series.dtype):
+        return None
+    values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+    if np.isinf(values).any():
+        rows = ", ".join(map(str, frame.index[np.flatnonzero(np.isinf(values))[:5]]))
+        raise DataError(
+            f"infinite values in column {name!r} (rows {rows}); drop or fix those rows "
+            "before fitting"
+        )
+    return values
+
+
+def _plain_columns(formula: str, frame: pd.DataFrame) -> tuple[str, list[str]] | None:
+    """(response, right-hand-side columns) when every term is a product of column names."""
+    lhs, rhs = split_formula(formula)
+    rhs, offsets = extract_offsets(rhs)
+    columns = {str(c) for c in frame.columns}
+    if offsets or lhs not in columns:
+        return None
+    names: list[str] = []
+    for term in rhs.replace("*", "+").replace("-", "+").split("+"):
+        for piece in term.split(":"):
+            piece = piece.strip()
+            if piece in ("", "0", "1"):
+                continue
+            if piece not in columns:
+                return None
+            names.append(piece)
+    return lhs, list(dict.fromkeys(names))
+
+
+def build_structured(
+    formula: str,
+    data: Any,
+    *,
+    weights: Any,
+    offset: Any,
+    context: Mapping[str, Any] | None,
+    build_general: Callable[..., Any] | None,
+    min_rows: int = STRUCTURED_MIN_ROWS,
+) -> Any:
+    """A Design with a structured X, or None when the formula needs the general path."""
+    if build_general is None:
+        from glmformula.design import build_design as build_general
+    frame = as_frame(data, "data")
+    if len(frame) < min_rows:
+        return None
+    plain = _plain_columns(formula, frame)
+    if plain is None:
+        return None
+    response_name, rhs_columns = plain
+    y = _numeric_column(frame, response_name)
+    if y is None:
+        return None
+    factors = {c: _as_factor(frame[c]) for c in rhs_columns if _is_factor_dtype(frame[c])}
+    numerics: dict[str, np.ndarray] = {}
+    for c in rhs_columns:
+        if c in factors:
+            continue
+        values = _numeric_column(frame, c)
+        if values is None:  # booleans and other kinds: the general path codes them
+            return None
+        numerics[c] = values
+    w_values, w_missing = argument(weights, "weights", frame)
+    o_values, o_missing = argument(offset, "offset", frame)
+    missing = np.isnan(y) | w_missing | o_missing
+    for values in numerics.values():
+        missing |= np.isnan(values)
+    codes = {c: f.cat.codes.to_numpy() for c, f in factors.items()}
+    for c_codes in codes.values():
+        missing |= c_codes < 0
+    keep = np.flatnonzero(~missing)
+    if keep.size == 0:
+        return None  # the general path explains
+    prototype_frame = frame.iloc[keep[:_PROTOTYPE_ROWS]].copy()
+    for c, f in factors.items():
+        prototype_frame[c] = f.iloc[keep[:_PROTOTYPE_ROWS]].array
+    proto = build_general(
+        formula, prototype_frame,
+        weights=None if w_values is None else w_values[keep[:_PROTOTYPE_ROWS]],
+        offset=None if o_values is None else o_values[keep[:_PROTOTYPE_ROWS]],
+        context=context, structured=False,
+    )
+    blocks = _blocks(proto.model_spec["rhs"], numerics, codes, factors)
+    if blocks is None or "offset" in proto.model_spec:
+        return None
+    subset = None if keep.size == len(frame) else keep
+    matrix = build_split_matrix(blocks, len(proto.column_names), len(frame), subset)
+    return replace(
+        proto,
+        response=replace(proto.response, values=y if subset is None else y[keep]),
+        X=matrix,
+        prior_weights=None if w_values is None else w_values[keep],
+        offset=None if o_values is None else o_values[keep],
+        row_index=frame.index[keep],
+        n_dropped=len(frame) - keep.size,
+        offset_column=offset if isinstance(offset, str) else None,
+    )
+
+
+def _blocks(
+    spec: Any, numerics: dict[str, np.ndarray], codes: dict[str, np.ndarray],
+    factors: dict[str, pd.Series],
+) -> list[tuple[str, Any, list[int]]] | None:
+    """Blocks ("dense", column values, positions) and ("categorical"/"scaled", ..., positions)."""
+    blocks: list[tuple[str, Any, list[int]]] = []
+    position = 0
+    for term, scoped_terms, columns in spec.structure:
+        positions = list(range(position, position + len(columns)))
+        position += len(columns)
+        if term.degree == 0:
+            blocks.append(("dense", None, positions))
+            continue
+        if len(scoped_terms) != 1 or scoped_terms[0].scale != 1:
+            return None
+        numeric_parts, categorical = [], None
+        for scoped in scoped_terms[0].factors:
+            expr = scoped.factor.expr
+            kind = spec.encoder_state.get(expr, (None, {}))[0]
+            if kind is Factor.Kind.CATEGORICAL and expr in codes:
+                if categorical is not None:
+                    return None
+                state = spec.encoder_state[expr][1]
+                if list(state["categories"]) != list(factors[expr].cat.categories):
+                    return None
+                categorical = (codes[expr], scoped.reduced, len(state["categories"]))
+            elif kind is Factor.Kind.NUMERICAL and expr in numerics:
+                numeric_parts.append(numerics[expr])
+            else:
+                return None
+        values = None
+        if numeric_parts:
+            values = numeric_parts[0]
+            for extra in numeric_parts[1:]:
+                values = values * extra
+        if categorical is None:
+            blocks.append(("dense", values, positions))
+        else:
+            c_codes, reduced, n_levels = categorical
+            if len(positions) != n_levels - int(reduced):
+                return None
+            blocks.append(("categorical", (c_codes, reduced, n_levels, values), positions))
+    return blocks
