@@ -16,11 +16,18 @@ from __future__ import annotations
 
 import ast
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
+from scipy import special
 
+from glmformula.deviance import (
+    binomial_deviance,
+    gamma_deviance,
+    poisson_deviance,
+    squared_error_deviance,
+)
 from glmformula.errors import FamilyError, ResponseError
 from glmformula.links import EPS, LINKS, Link, get_link
 
@@ -91,6 +98,10 @@ class Family:
         """dmu/deta."""
         return self.link.mu_eta(eta)
 
+    def linkinv_and_mu_eta(self, eta: Array) -> tuple[Array, Array]:
+        """mu and dmu/deta together; the two may be one array (log link): don't modify them."""
+        return self.link.inverse_and_mu_eta(eta)
+
     def valid_eta(self, eta: Array) -> bool:
         """True when eta is inside the domain of the inverse link."""
         return self.link.valid_eta(eta)
@@ -104,9 +115,15 @@ class Family:
         """Weighted unit deviances; they sum to the deviance."""
         raise NotImplementedError
 
+    def deviance_function(self, y: Array, wt: Array) -> Callable[[Array], float]:
+        """mu -> total deviance for fixed y and weights (the IRLS loop calls it often)."""
+        return lambda mu: float(np.sum(self.dev_resids(y, mu, wt)))
+
     def valid_mu(self, mu: Array) -> bool:
         """True when every mu lies where the variance and deviance are defined."""
-        return bool(np.all(np.isfinite(mu)) and np.all(mu > 0))
+        if not np.size(mu):
+            return True
+        return bool(np.min(mu) > 0 and np.isfinite(np.max(mu)))
 
     def aic(self, y: Array, n: Array, mu: Array, wt: Array, dev: float) -> float:
         """-2 log-likelihood (+2 for an estimated scale), without the 2*rank term."""
@@ -167,14 +184,19 @@ class Family:
 
 def _y_log_y(y: Array, mu: Array) -> Array:
     """y * log(y / mu), taken as 0 where y == 0 (R's ``y_log_y``)."""
+    nonzero = y != 0
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.where(y != 0, y * np.log(np.where(y != 0, y, 1.0) / mu), 0.0)
+        out = np.divide(y, mu, out=np.zeros(np.shape(y)), where=nonzero)
+        np.log(out, out=out, where=nonzero)
+    out *= y
+    return out
 
 
 def _log_ratio(y: Array, mu: Array) -> Array:
     """log(ifelse(y == 0, 1, y / mu)) as R writes it."""
     with np.errstate(divide="ignore", invalid="ignore"):
-        return np.log(np.where(y == 0, 1.0, y / mu))
+        out = np.divide(y, mu, out=np.ones(np.shape(y)), where=y != 0)
+        return np.log(out, out=out)
 
 
 def _is_nonint(values: Array) -> Array:
@@ -194,6 +216,9 @@ class Gaussian(Family):
 
     def dev_resids(self, y: Array, mu: Array, wt: Array) -> Array:
         return wt * (y - mu) ** 2
+
+    def deviance_function(self, y: Array, wt: Array) -> Callable[[Array], float]:
+        return squared_error_deviance(y, wt)
 
     def valid_mu(self, mu: Array) -> bool:
         return True
@@ -238,16 +263,24 @@ class Binomial(Family):
         return None
 
     def valid_mu(self, mu: Array) -> bool:
-        return bool(np.all(np.isfinite(mu)) and np.all(mu > 0) and np.all(mu < 1))
+        if not np.size(mu):
+            return True
+        return bool(np.min(mu) > 0 and np.max(mu) < 1)
 
     def dev_resids(self, y: Array, mu: Array, wt: Array) -> Array:
         return 2.0 * wt * (_y_log_y(y, mu) + _y_log_y(1.0 - y, 1.0 - mu))
+
+    def deviance_function(self, y: Array, wt: Array) -> Callable[[Array], float]:
+        return binomial_deviance(y, wt)
 
     def aic(self, y: Array, n: Array, mu: Array, wt: Array, dev: float) -> float:
         m = n if np.any(n > 1) else wt
         with np.errstate(divide="ignore", invalid="ignore"):
             factor = np.where(m > 0, wt / np.where(m > 0, m, 1.0), 0.0)
-            logp = stats.binom.logpmf(np.round(m * y), np.round(m), mu)
+            size, successes = np.round(m), np.round(m * y)
+            logp = (special.gammaln(size + 1) - special.gammaln(successes + 1)
+                    - special.gammaln(size - successes + 1) + special.xlogy(successes, mu)
+                    + special.xlog1py(size - successes, -mu))
         return float(-2.0 * np.sum(np.where(factor != 0, factor * logp, 0.0)))
 
     def initialize(
@@ -309,10 +342,18 @@ class Poisson(Family):
         return None
 
     def dev_resids(self, y: Array, mu: Array, wt: Array) -> Array:
-        return 2.0 * wt * (y * _log_ratio(y, mu) - (y - mu))
+        out = _log_ratio(y, mu)
+        out *= y
+        out -= y - mu
+        out *= 2.0 * wt
+        return out
+
+    def deviance_function(self, y: Array, wt: Array) -> Callable[[Array], float]:
+        return poisson_deviance(y, wt)
 
     def aic(self, y: Array, n: Array, mu: Array, wt: Array, dev: float) -> float:
-        return float(-2.0 * np.sum(stats.poisson.logpmf(y, mu) * wt))
+        logp = special.xlogy(y, mu) - mu - special.gammaln(y + 1.0)
+        return float(-2.0 * np.sum(logp * wt))
 
     def check_response(self, y: Array) -> None:
         if np.any(y < 0):
@@ -320,7 +361,9 @@ class Poisson(Family):
                 f"negative values are not allowed for the {self.name} family "
                 f"(smallest response {np.min(y):g})"
             )
-        if self.name == "poisson" and np.any(_is_nonint(y)):
+        if self.name == "poisson" and not np.array_equal(y, np.round(y)) and np.any(
+            _is_nonint(y)
+        ):
             bad = y[_is_nonint(y)][0]
             raise ResponseError(
                 f"the poisson family needs counts (whole numbers), but the response has {bad:g}; "
@@ -355,9 +398,14 @@ class Gamma(Family):
     def dev_resids(self, y: Array, mu: Array, wt: Array) -> Array:
         return -2.0 * wt * (_log_ratio(y, mu) - (y - mu) / mu)
 
+    def deviance_function(self, y: Array, wt: Array) -> Callable[[Array], float]:
+        return gamma_deviance(y, wt)
+
     def aic(self, y: Array, n: Array, mu: Array, wt: Array, dev: float) -> float:
         disp = dev / np.sum(wt)
-        logpdf = stats.gamma.logpdf(y, a=1.0 / disp, scale=mu * disp)
+        shape, scale = 1.0 / disp, mu * disp
+        logpdf = ((shape - 1.0) * np.log(y) - y / scale - special.gammaln(shape)
+                  - shape * np.log(scale))
         return float(-2.0 * np.sum(logpdf * wt) + 2.0)
 
     def check_response(self, y: Array) -> None:

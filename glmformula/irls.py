@@ -139,8 +139,7 @@ def weighted_least_squares(
     solution and whether the QR fallback was used.
     """
     if not dense:
-        gram = X.gram(w2)
-        rhs = X.rmatvec(w2 * z)
+        gram, rhs = X.gram_and_rhs(w2, z)
         solved = solve_normal_equations(gram, rhs)
         if solved is not None:
             return solved, False
@@ -174,6 +173,20 @@ def _deviance(family: Any, y: Array, mu: Array, weights: Array) -> float:
     return float(np.sum(family.dev_resids(y, mu, weights)))
 
 
+def _check_working_values(varmu: Array, mu_eta: Array, positive: Array | None) -> None:
+    """R's checks: no NaN or 0 in V(mu), no NaN in dmu/deta (rows with weight > 0)."""
+    v = varmu if positive is None else varmu[positive]
+    smallest = np.min(v) if v.size else 1.0
+    if not smallest > 0:
+        if np.any(np.isnan(v)):
+            raise FitError("NAs in V(mu): the variance function is undefined at the fitted values")
+        if np.any(v == 0):
+            raise FitError("0s in V(mu): the variance is zero at some fitted values")
+    m = mu_eta if positive is None else mu_eta[positive]
+    if m.size and np.isnan(np.sum(m)) and np.any(np.isnan(m)):
+        raise FitError("NAs in d(mu)/d(eta)")
+
+
 def fit(
     X: Array | ModelMatrix,
     y: Array,
@@ -192,6 +205,17 @@ def fit(
     n, p = X.shape
     if p == 0:
         return _empty_fit(y, weights, offset, family)
+    has_offset = bool(np.any(offset != 0))
+    unit_weights = bool(np.all(weights == 1))
+    positive = weights > 0
+    all_positive = bool(np.all(positive))
+
+    def linear_predictor(coef: Array) -> Array:
+        eta = X.matvec(coef)
+        if has_offset:
+            eta += offset
+        return eta
+
     coefold: Array | None = None
     if etastart is not None:
         eta = np.asarray(etastart, dtype=float)
@@ -202,53 +226,55 @@ def fit(
                 f"start has length {coefold.size}, but the model has {p} coefficients; "
                 "give one starting value per column of the model matrix"
             )
-        eta = X.matvec(coefold) + offset
+        eta = linear_predictor(coefold)
     else:
         eta = family.linkfun(mustart)
-    mu = family.linkinv(eta)
+    mu, mu_eta = family.linkinv_and_mu_eta(eta)
     if not (family.valid_mu(mu) and family.valid_eta(eta)):
         raise FitError("cannot find valid starting values: please specify some with start=")
-    devold = _deviance(family, y, mu, weights)
+    deviance = family.deviance_function(y, weights)
+    devold = deviance(mu)
     boundary = converged = False
+    z, w2 = np.empty(n), np.empty(n)
     coef = np.zeros(p) if coefold is None else coefold.copy()
     ls: LeastSquares | None = None
-    w2 = good = None
+    good = None
     messages: list[str] = []
     dense_cache: list[Array] = []
-    positive = weights > 0
-    all_positive = bool(np.all(positive))
     iteration = 0
     for iteration in range(1, control.maxit + 1):
         varmu = family.variance(mu)
-        var_used = varmu if all_positive else varmu[positive]
-        if np.any(np.isnan(var_used)):
-            raise FitError("NAs in V(mu): the variance function is undefined at the fitted values")
-        if np.any(var_used == 0):
-            raise FitError("0s in V(mu): the variance is zero at some fitted values")
-        mu_eta = family.mu_eta(eta)
-        if np.any(np.isnan(mu_eta if all_positive else mu_eta[positive])):
-            raise FitError("NAs in d(mu)/d(eta)")
-        good = positive & (mu_eta != 0)
-        all_good = bool(np.all(good))
-        if not all_good and not np.any(good):
-            converged = False
-            messages.append(f"no observations informative at iteration {iteration}")
-            break
+        _check_working_values(varmu, mu_eta, None if all_positive else positive)
+        if all_positive and np.count_nonzero(mu_eta) == n:
+            good = positive
+            all_good = True
+        else:
+            good = positive & (mu_eta != 0)
+            all_good = bool(np.all(good))
+            if not np.any(good):
+                converged = False
+                messages.append(f"no observations informative at iteration {iteration}")
+                break
         with np.errstate(divide="ignore", invalid="ignore"):
-            z = (eta - offset) + (y - mu) / mu_eta
-            w2 = weights * mu_eta**2 / varmu
+            np.subtract(y, mu, out=z)
+            z /= mu_eta
+            z += (eta - offset) if has_offset else eta
+            np.multiply(mu_eta, mu_eta, out=w2)
+            if not unit_weights:
+                w2 *= weights
+            w2 /= varmu
         if not all_good:
-            z = np.where(good, z, 0.0)
-            w2 = np.where(good, w2, 0.0)
+            np.putmask(z, ~good, 0.0)
+            np.putmask(w2, ~good, 0.0)
         ls, _ = weighted_least_squares(X, w2, z, good, control.qr_tolerance, dense_cache)
         if not np.all(np.isfinite(ls.coef)):
             converged = False
             messages.append(f"non-finite coefficients at iteration {iteration}")
             break
         coef = ls.coef
-        eta = X.matvec(coef) + offset
-        mu = family.linkinv(eta)
-        dev = _deviance(family, y, mu, weights)
+        eta = linear_predictor(coef)
+        mu, mu_eta = family.linkinv_and_mu_eta(eta)
+        dev = deviance(mu)
         if control.trace:
             print(f"Deviance = {dev:.8g} Iterations - {iteration}")
         boundary = False
@@ -260,9 +286,9 @@ def fit(
             messages.append("step size truncated due to divergence")
             for _ in range(control.maxit):
                 coef = (coef + coefold) / 2
-                eta = X.matvec(coef) + offset
-                mu = family.linkinv(eta)
-                dev = _deviance(family, y, mu, weights)
+                eta = linear_predictor(coef)
+                mu, mu_eta = family.linkinv_and_mu_eta(eta)
+                dev = deviance(mu)
                 if np.isfinite(dev):
                     break
             else:
@@ -276,22 +302,23 @@ def fit(
             messages.append("step size truncated: out of bounds")
             for _ in range(control.maxit):
                 coef = (coef + coefold) / 2
-                eta = X.matvec(coef) + offset
-                mu = family.linkinv(eta)
+                eta = linear_predictor(coef)
+                mu, mu_eta = family.linkinv_and_mu_eta(eta)
                 if family.valid_eta(eta) and family.valid_mu(mu):
                     break
             else:
                 raise FitError("inner loop 2; cannot correct step size")
             boundary = True
-            dev = _deviance(family, y, mu, weights)
+            dev = deviance(mu)
         if abs(dev - devold) / (abs(dev) + 0.1) < control.epsilon:
             converged = True
             break
         devold = dev
         coefold = coef
     _warn_messages(messages, converged, boundary)
-    assert ls is not None and w2 is not None and good is not None
-    return _finish(y, family, coef, eta, mu, dev, ls, w2, good, iteration,
+    assert ls is not None and good is not None
+    working_weights = w2 if good is positive and all_positive else np.where(good, w2, 0.0)
+    return _finish(y, coef, eta, mu, mu_eta, dev, ls, working_weights, iteration,
                    converged, boundary, messages)
 
 
@@ -310,16 +337,15 @@ def _warn_messages(messages: list[str], converged: bool, boundary: bool) -> None
 
 
 def _finish(
-    y: Array, family: Any, coef: Array, eta: Array, mu: Array, dev: float, ls: LeastSquares,
-    w2: Array, good: Array, iteration: int, converged: bool, boundary: bool,
-    messages: list[str],
+    y: Array, coef: Array, eta: Array, mu: Array, mu_eta: Array, dev: float,
+    ls: LeastSquares, working_weights: Array, iteration: int, converged: bool,
+    boundary: bool, messages: list[str],
 ) -> IRLSFit:
     p = coef.size
     aliased = np.zeros(p, dtype=bool)
     aliased[ls.pivot[ls.rank:]] = True
     coef = coef.astype(float, copy=True)
     coef[aliased] = np.nan
-    working_weights = np.where(good, w2, 0.0)
     cov = np.full((p, p), np.nan)
     kept = ls.pivot[: ls.rank]
     if ls.rank:
@@ -328,9 +354,11 @@ def _finish(
             raise FitError(f"cannot invert the weighted cross-product matrix (info {info})")
         inv = np.triu(inv) + np.triu(inv, 1).T
         cov[np.ix_(kept, kept)] = inv
+    with np.errstate(divide="ignore", invalid="ignore"):
+        working_residuals = (y - mu) / mu_eta
     return IRLSFit(
         coef=coef, eta=eta, mu=mu, deviance=dev, working_weights=working_weights,
-        working_residuals=(y - mu) / family.mu_eta(eta), rank=ls.rank, pivot=ls.pivot,
+        working_residuals=working_residuals, rank=ls.rank, pivot=ls.pivot,
         aliased=aliased, cov_unscaled=cov, iterations=iteration, converged=converged,
         boundary=boundary, messages=messages,
     )

@@ -55,6 +55,10 @@ class Link:
         """True when every eta lies in the domain of the inverse link."""
         return True
 
+    def inverse_and_mu_eta(self, eta: Array) -> tuple[Array, Array]:
+        """mu and dmu/deta together (one exp for the log link)."""
+        return self.inverse(eta), self.mu_eta(eta)
+
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
 
@@ -89,12 +93,17 @@ class Log(Link):
         return np.log(mu)
 
     def inverse(self, eta: Array) -> Array:
+        eta = np.asarray(eta, dtype=float)
         with np.errstate(over="ignore"):  # exp(710) is inf, silently as in R
-            return np.maximum(np.exp(eta), EPS)
+            out = np.exp(eta, out=np.empty_like(eta))
+        return np.maximum(out, EPS, out=out)
 
     def mu_eta(self, eta: Array) -> Array:
-        with np.errstate(over="ignore"):
-            return np.maximum(np.exp(eta), EPS)
+        return self.inverse(eta)
+
+    def inverse_and_mu_eta(self, eta: Array) -> tuple[Array, Array]:
+        mu = self.inverse(eta)
+        return mu, mu
 
 
 class Logit(Link):
@@ -106,17 +115,31 @@ class Logit(Link):
         return special.logit(mu)
 
     def inverse(self, eta: Array) -> Array:
-        eta = np.asarray(eta, dtype=float)
-        tmp = np.exp(np.clip(eta, -_LOGIT_THRESHOLD, _LOGIT_THRESHOLD))
-        tmp = np.where(eta < -_LOGIT_THRESHOLD, EPS, tmp)
-        tmp = np.where(eta > _LOGIT_THRESHOLD, 1.0 / EPS, tmp)
-        return tmp / (1.0 + tmp)
+        tmp = self._exp(eta)
+        denominator = tmp + 1.0
+        return np.divide(tmp, denominator, out=tmp)
 
     def mu_eta(self, eta: Array) -> Array:
         eta = np.asarray(eta, dtype=float)
-        outside = np.abs(eta) > _LOGIT_THRESHOLD
-        e = np.exp(np.clip(eta, -_LOGIT_THRESHOLD, _LOGIT_THRESHOLD))
-        return np.where(outside, EPS, e / (1.0 + e) ** 2)
+        with np.errstate(over="ignore", invalid="ignore"):
+            e = np.exp(eta, out=np.empty_like(eta))
+            denominator = e + 1.0
+            denominator *= denominator
+            out = np.divide(e, denominator, out=e)
+        if eta.size and (eta.min() < -_LOGIT_THRESHOLD or eta.max() > _LOGIT_THRESHOLD):
+            np.putmask(out, np.abs(eta) > _LOGIT_THRESHOLD, EPS)
+        return out
+
+    @staticmethod
+    def _exp(eta: Array) -> Array:
+        """exp(eta), with R's values EPS and 1/EPS beyond |eta| > 30."""
+        eta = np.asarray(eta, dtype=float)
+        with np.errstate(over="ignore"):
+            tmp = np.exp(eta, out=np.empty_like(eta))
+        if eta.size and (eta.min() < -_LOGIT_THRESHOLD or eta.max() > _LOGIT_THRESHOLD):
+            np.putmask(tmp, eta < -_LOGIT_THRESHOLD, EPS)
+            np.putmask(tmp, eta > _LOGIT_THRESHOLD, 1.0 / EPS)
+        return tmp
 
 
 class Probit(Link):
