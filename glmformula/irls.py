@@ -94,9 +94,10 @@ def solve_least_squares(A: Array, b: Array, tol: float) -> LeastSquares:
     return LeastSquares(coef, rank, pivot, r_matrix)
 
 
-#: The Cholesky fast path is used only when the scaled X'WX is this well conditioned:
-#: its solution then agrees with the QR solution to far better than 1e-8.
-MIN_RCOND = 1e-6
+#: The Cholesky fast path is used only when the scaled X'WX is this well conditioned
+#: (LAPACK's estimate of the reciprocal 1-norm condition number, which bounds the
+#: 2-norm one); worse problems go to R's QR.
+MIN_RCOND = 1e-9
 #: ... and when every column keeps this share of its squared norm after projecting
 #: out the columns before it; below it R's QR rule decides whether it is aliased.
 MIN_PIVOT = 1e-10

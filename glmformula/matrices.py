@@ -19,6 +19,7 @@ from typing import Protocol, runtime_checkable
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
 from scipy.linalg import blas
 
 Array = np.ndarray
@@ -102,10 +103,11 @@ class StructuredModelMatrix:
     so that X'WX and X'Wz come out of one sandwich product.
     """
 
-    def __init__(self, split: object, expand: Array, with_spare: object | None = None,
+    def __init__(self, split: object, expand: object, with_spare: object | None = None,
                  spare: Array | None = None, spare_position: int = 0) -> None:
         self.split = split
-        self.expand = expand
+        self.expand = sp.csr_matrix(expand)
+        self._expand_t = self.expand.T.tocsr()
         self.with_spare = with_spare
         self.spare = spare
         self.spare_position = spare_position
@@ -115,16 +117,21 @@ class StructuredModelMatrix:
         return (self.split.shape[0], self.expand.shape[1])  # type: ignore[attr-defined]
 
     def matvec(self, coef: Array) -> Array:
-        inner = np.ascontiguousarray(self.expand @ coef)
+        inner = np.ascontiguousarray(self.expand @ np.asarray(coef, dtype=float))
         return np.asarray(self.split.matvec(inner))  # type: ignore[attr-defined]
 
     def rmatvec(self, values: Array) -> Array:
         inner = self.split.transpose_matvec(np.ascontiguousarray(values))  # type: ignore[attr-defined]
-        return self.expand.T @ np.asarray(inner)
+        return self._expand_t @ np.asarray(inner)
 
     def gram(self, weights: Array) -> Array:
         inner = np.asarray(self.split.sandwich(np.ascontiguousarray(weights)))  # type: ignore[attr-defined]
-        return self.expand.T @ inner @ self.expand
+        return self._outer(inner)
+
+    def _outer(self, inner: Array) -> Array:
+        """M' G M for a dense symmetric G, with M sparse."""
+        half = self._expand_t @ inner  # p x q
+        return np.asarray(self._expand_t @ half.T)
 
     def gram_and_rhs(self, weights: Array, z: Array) -> tuple[Array, Array]:
         if self.with_spare is None or self.spare is None:
@@ -134,7 +141,7 @@ class StructuredModelMatrix:
         k = self.spare_position
         others = np.r_[0:k, k + 1:full.shape[0]]
         inner = full[np.ix_(others, others)]
-        return self.expand.T @ inner @ self.expand, self.expand.T @ full[others, k]
+        return self._outer(inner), self._expand_t @ full[others, k]
 
     def dense(self) -> Array:
         columns = []
@@ -163,7 +170,6 @@ def build_split_matrix(
     ("categorical", (codes, drop_first, n_levels, values or None), positions).
     ``subset`` selects rows (None: all ``n`` rows).
     """
-    import scipy.sparse as sp
     import tabmat
 
     rows = n if subset is None else subset.size
@@ -209,18 +215,19 @@ def build_split_matrix(
         placements.append(_unit_rows(positions, p))
     rest = matrices[1:] if k else matrices
     with_spare = tabmat.SplitMatrix([tabmat.DenseMatrix(storage), *rest])
-    return StructuredModelMatrix(tabmat.SplitMatrix(matrices), np.vstack(placements),
+    return StructuredModelMatrix(tabmat.SplitMatrix(matrices), sp.vstack(placements),
                                  with_spare, storage[:, k], k)
 
 
-def _unit_rows(positions: list[int], p: int) -> Array:
+def _unit_rows(positions: list[int], p: int) -> sp.csr_matrix:
     """Rows of M for Z columns that are X's columns at ``positions``."""
-    rows = np.zeros((len(positions), p))
-    rows[np.arange(len(positions)), positions] = 1.0
-    return rows
+    count = len(positions)
+    return sp.csr_matrix((np.ones(count), (np.arange(count), positions)), shape=(count, p))
 
 
-def _joint_rows(factors: list[tuple[str, object, list[int]]], joint_levels: int, p: int) -> Array:
+def _joint_rows(
+    factors: list[tuple[str, object, list[int]]], joint_levels: int, p: int
+) -> sp.csr_matrix:
     """Rows of M for the joint levels of several factors: each sets its factors' columns."""
     rows = np.zeros((joint_levels, p))
     cells = np.arange(joint_levels)
@@ -230,4 +237,4 @@ def _joint_rows(factors: list[tuple[str, object, list[int]]], joint_levels: int,
         column = level - int(drop_first)
         has = column >= 0
         rows[np.flatnonzero(has), np.asarray(positions)[column[has]]] = 1.0
-    return rows
+    return sp.csr_matrix(rows)
