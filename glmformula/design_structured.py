@@ -30,7 +30,7 @@ from formulaic.parser.types import Factor
 from glmformula.design_checks import argument, as_frame
 from glmformula.design_parse import extract_offsets, split_formula
 from glmformula.errors import DataError
-from glmformula.matrices import build_split_matrix
+from glmformula.structured import build_structured_matrix
 
 #: Data with fewer rows go through formulaic's dense path.
 STRUCTURED_MIN_ROWS = 20_000
@@ -136,11 +136,16 @@ def build_structured(
         offset=None if o_values is None else o_values[keep[:_PROTOTYPE_ROWS]],
         context=context, structured=False,
     )
-    blocks = _blocks(proto.model_spec["rhs"], numerics, codes, factors)
-    if blocks is None or "offset" in proto.model_spec:
+    found = _blocks(proto.model_spec["rhs"], numerics, codes, factors)
+    if found is None or "offset" in proto.model_spec:
         return None
+    blocks, dense_names = found
     subset = None if keep.size == len(frame) else keep
-    matrix = build_split_matrix(blocks, len(proto.column_names), len(frame), subset)
+    dense_values = None
+    if subset is None and dense_names and None not in dense_names:
+        dense_values = frame[dense_names].to_numpy(dtype=np.float64)
+    matrix = build_structured_matrix(blocks, len(proto.column_names), len(frame), subset,
+                                     dense_values)
     return replace(
         proto,
         response=replace(proto.response, values=y if subset is None else y[keep]),
@@ -156,9 +161,11 @@ def build_structured(
 def _blocks(
     spec: Any, numerics: dict[str, np.ndarray], codes: dict[str, np.ndarray],
     factors: dict[str, pd.Series],
-) -> list[tuple[str, Any, list[int]]] | None:
-    """Blocks ("dense", column values, positions) and ("categorical"/"scaled", ..., positions)."""
+) -> tuple[list[tuple[str, Any, list[int]]], list[str | None]] | None:
+    """Blocks ("dense", values, positions), ("categorical", (codes, ...), positions), and
+    for each non-intercept dense block the data column it is (None for a product)."""
     blocks: list[tuple[str, Any, list[int]]] = []
+    dense_names: list[str | None] = []
     position = 0
     for term, scoped_terms, columns in spec.structure:
         positions = list(range(position, position + len(columns)))
@@ -190,9 +197,11 @@ def _blocks(
                 values = values * extra
         if categorical is None:
             blocks.append(("dense", values, positions))
+            plain = len(numeric_parts) == 1
+            dense_names.append(scoped_terms[0].factors[0].factor.expr if plain else None)
         else:
             c_codes, reduced, n_levels = categorical
             if len(positions) != n_levels - int(reduced):
                 return None
             blocks.append(("categorical", (c_codes, reduced, n_levels, values), positions))
-    return blocks
+    return blocks, dense_names

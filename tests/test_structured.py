@@ -7,7 +7,8 @@ import pandas as pd
 import pytest
 
 import glmformula as gf
-from glmformula.matrices import DenseModelMatrix, StructuredModelMatrix
+from glmformula.matrices import DenseModelMatrix
+from glmformula.structured import StructuredModelMatrix
 
 
 def _data(n: int = 3000, seed: int = 1) -> pd.DataFrame:
