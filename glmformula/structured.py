@@ -64,9 +64,9 @@ class StructuredModelMatrix:
         for kind, data, width in self.blocks:
             part = inner[start:start + width]
             start += width
-            values = part[data] if kind == "codes" else data @ part
+            values = part[data] if kind == "codes" else data @ part  # a new array
             if out is None:
-                out = np.array(values, dtype=float)
+                out = np.asarray(values, dtype=float)
             else:
                 out += values
         assert out is not None
