@@ -32,9 +32,25 @@ from glmformula.design_parse import extract_offsets, split_formula
 from glmformula.errors import DataError
 from glmformula.structured import build_structured_matrix
 
-#: Data with fewer rows go through formulaic's dense path.
+#: Data with fewer rows go through formulaic's dense path ...
 STRUCTURED_MIN_ROWS = 20_000
+#: ... or fewer rows, when their dense model matrix would have fewer cells than this.
+LARGE_MATRIX_CELLS = 2_000_000
 _PROTOTYPE_ROWS = 20
+
+
+def _width_estimate(frame: pd.DataFrame, columns: list[str]) -> int:
+    """Roughly the model matrix's columns: one per numeric column, one per factor level."""
+    width = 1
+    for c in columns:
+        series = frame[c]
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            width += len(series.cat.categories)
+        elif _is_factor_dtype(series):
+            width += int(series.nunique())
+        else:
+            width += 1
+    return width
 
 
 def _is_factor_dtype(series: pd.Series) -> bool:
@@ -98,12 +114,14 @@ def build_structured(
     if build_general is None:
         from glmformula.design import build_design as build_general
     frame = as_frame(data, "data")
-    if len(frame) < min_rows:
-        return None
     plain = _plain_columns(formula, frame)
     if plain is None:
         return None
     response_name, rhs_columns = plain
+    if len(frame) < min_rows and len(frame) * _width_estimate(frame, rhs_columns) < (
+        LARGE_MATRIX_CELLS
+    ):
+        return None
     y = _numeric_column(frame, response_name)
     if y is None:
         return None

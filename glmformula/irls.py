@@ -68,9 +68,10 @@ def solve_least_squares(A: Array, b: Array, tol: float) -> LeastSquares:
     """
     n, p = A.shape
     norms = np.sqrt(np.einsum("ij,ij->j", A, A))
-    norms = np.where(norms == 0, 1.0, norms)
-    kept = list(range(p))
-    moved: list[int] = []
+    zero = norms == 0  # always negligible; set aside first, it changes no other test
+    norms = np.where(zero, 1.0, norms)
+    kept = [j for j in range(p) if not zero[j]]
+    moved: list[int] = [j for j in range(p) if zero[j]]
     while True:
         aug = np.empty((n, len(kept) + 1), order="F")
         aug[:, :-1] = A[:, kept]
@@ -106,29 +107,41 @@ MIN_PIVOT = 1e-10
 def solve_normal_equations(gram: Array, rhs: Array) -> LeastSquares | None:
     """Solve X'WX c = X'Wz by Cholesky of the scaled cross-product, or None if unsafe.
 
-    None means the problem is ill-conditioned or near rank-deficient; the
-    caller then falls back to :func:`solve_least_squares` (R's pivoted QR).
+    Columns that are zero on the weighted rows are aliased (as in R's QR);
+    None means the rest is ill-conditioned or near rank-deficient, and the
+    caller falls back to :func:`solve_least_squares` (R's pivoted QR).
     """
     p = gram.shape[0]
     diag = np.diag(gram).copy()
-    if not np.all(np.isfinite(gram)) or np.any(diag <= 0):
+    if not np.all(np.isfinite(gram)) or np.any(diag < 0):
         return None
+    zero = diag == 0
+    kept = np.flatnonzero(~zero)
+    if kept.size == 0:
+        return LeastSquares(np.zeros(p), 0, np.arange(p), np.zeros((0, 0)))
+    if zero.any():
+        gram = gram[np.ix_(kept, kept)]
+        rhs = rhs[kept]
+        diag = diag[kept]
     scale = np.sqrt(diag)
     scaled = gram / scale[:, None] / scale[None, :]
     upper, info = lapack.dpotrf(scaled, lower=0, clean=1)
     if info != 0:
         return None
     pivots = np.diag(upper) ** 2
-    if pivots.min() < MIN_PIVOT:
+    if pivots.size and pivots.min() < MIN_PIVOT:
         return None
-    anorm = float(np.max(np.sum(np.abs(scaled), axis=0)))
+    anorm = float(np.max(np.sum(np.abs(scaled), axis=0))) if kept.size else 0.0
     rcond, info = lapack.dpocon(upper, anorm)
     if info != 0 or rcond < MIN_RCOND:
         return None
     solution, info = lapack.dpotrs(upper, rhs / scale, lower=0)
     if info != 0:
         return None
-    return LeastSquares(solution / scale, p, np.arange(p), upper * scale[None, :])
+    coef = np.zeros(p)
+    coef[kept] = solution / scale
+    pivot = np.concatenate([kept, np.flatnonzero(zero)])
+    return LeastSquares(coef, kept.size, pivot, upper * scale[None, :])
 
 
 def weighted_least_squares(
