@@ -23,8 +23,6 @@ import tempfile
 import warnings
 from pathlib import Path
 
-import numpy as np
-
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
@@ -43,12 +41,17 @@ def _canonical(name: str) -> str:
 
 
 def check_coefficients(workload: str, rows: int, tolerance: float = 1e-6) -> float:
-    """Largest relative difference between glmformula and statsmodels/glum on a sample."""
+    """Largest relative difference between glmformula and statsmodels/glum on a sample.
+
+    Both glmformula and statsmodels iterate to 1e-13 here, so that the check
+    compares the estimates rather than two stopping rules; glum's difference
+    (its own convergence criterion) is reported, not checked.
+    """
     frame, spec = make(workload, rows)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        ours, _ = fit_glmformula(frame, spec)
-        reference = {"statsmodels": fit_statsmodels(frame, spec)[0]}
+        ours, _ = fit_glmformula(frame, spec, tight=True)
+        reference = {"statsmodels": fit_statsmodels(frame, spec, tight=True)[0]}
         try:
             glum_coef = fit_glum(frame, spec)[0]
             reference["glum"] = glum_coef
@@ -151,7 +154,6 @@ def main() -> None:
     print(table(results, workloads, tools))
     print(f"\nseconds: best of {args.repeat} fresh processes for glmformula and glum, one run "
           "for statsmodels and R; peak MB: the process's peak RSS (data included).")
-    del np
 
 
 if __name__ == "__main__":

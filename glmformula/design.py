@@ -98,6 +98,7 @@ class Design:
     context: Mapping[str, Any] = field(repr=False)  # the caller's context (defaults not included)
     offset_column: str | None = field(repr=False)
     data_columns: tuple[str, ...] = field(repr=False)  # columns of data the formula uses
+    numeric_columns: tuple[str, ...] = field(default=(), repr=False)  # ... that were numbers
 
     def transform(self, newdata: Any) -> tuple[np.ndarray, np.ndarray | None, pd.Index]:
         """Model matrix, offset and row index for `newdata`, with the fitted levels and transforms.
@@ -116,6 +117,12 @@ class Design:
                 f"newdata lacks column(s) {names_list(absent)} that the model uses; "
                 f"it has: {names_list(frame.columns, quote=False)}"
             )
+        for column in self.numeric_columns:
+            if not _is_number_dtype(frame[column].dtype):
+                raise DataError(
+                    f"column {column!r} of newdata must be numeric, as it was when the model "
+                    f"was fitted; it has dtype {frame[column].dtype}"
+                )
         plain = frame.set_axis(pd.RangeIndex(len(frame)), axis=0)
         drop: set[int] = set()
         mm = _materialize(
@@ -234,7 +241,15 @@ def build_design(
         context=dict(context or {}),
         offset_column=offset if isinstance(offset, str) else None,
         data_columns=tuple(_data_columns(mm, frame, ("rhs", "offset"))),
+        numeric_columns=tuple(
+            c for c in _data_columns(mm, frame, ("rhs", "offset"))
+            if _is_number_dtype(frame[c].dtype)
+        ),
     )
+
+
+def _is_number_dtype(dtype: Any) -> bool:
+    return pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
 
 
 # -- formula parsing -----------------------------------------------------------------------

@@ -79,6 +79,7 @@ def glm(
     control: Control | Mapping[str, Any] | None = None,
     context: Mapping[str, Any] | None = None,
     data_name: str | None = None,
+    variance: str | None = None,
 ) -> GLMResult:
     """Fit a generalized linear model, as R's ``glm(formula, family, data, ...)``.
 
@@ -87,8 +88,11 @@ def glm(
     ``weights`` and ``offset`` a column name or an array; ``control`` a dict
     with ``epsilon``, ``maxit`` and ``trace``. Functions and variables used in
     the formula are looked up in ``context`` or else in the caller's namespace.
+    ``variance`` is the quasi family's variance ("mu", "mu^2", ...).
     """
-    fam = get_family(family, link)
+    fam = get_family(family, link) if variance is None else get_family(
+        family, link, variance=variance
+    )
     settings = _control(control)
     namespace = dict(context) if context is not None else _caller_namespace(2)
     design = build_design(formula, data, weights=weights, offset=offset, context=namespace)

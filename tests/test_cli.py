@@ -110,9 +110,6 @@ def test_weights_and_offset_columns(tmp_path: Path, warpbreaks: pd.DataFrame,
     assert expected.aic != pytest.approx(unweighted.aic)
 
 
-@pytest.mark.xfail(strict=True, reason="render/text.py wraps the Call with textwrap, which "
-                   "can split 'offset = logt' over two lines; R's deparse breaks only between "
-                   "arguments")
 def test_call_is_wrapped_between_arguments(tmp_path: Path, warpbreaks: pd.DataFrame,
                                            capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "wbt.csv"

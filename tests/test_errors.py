@@ -432,8 +432,6 @@ def test_predict_newdata_not_a_dataframe(fitted: gf.GLMResult) -> None:
         fitted.predict([1.0, 2.0])  # type: ignore[arg-type]
 
 
-@pytest.mark.xfail(strict=True, reason="design.py: a non-numeric value in a numeric column of "
-                   "newdata gives formulaic's 'generated columns ... inconsistent' FormulaError")
 def test_predict_non_numeric_value_in_numeric_column(fitted: gf.GLMResult) -> None:
     new = pd.DataFrame({"g": ["a"], "x": ["u"]})
     with pytest.raises(DataError, match="'x'.*numeric"):

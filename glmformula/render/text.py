@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-import textwrap
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -89,9 +88,42 @@ def coefficient_lines(table: pd.DataFrame, digits: int = DIGITS) -> list[str]:
     return lines
 
 
-def _call_lines(call: str) -> list[str]:
-    return textwrap.wrap(call, width=78, subsequent_indent="    ", break_on_hyphens=False,
-                         break_long_words=False)
+def _split_arguments(call: str) -> tuple[str, list[str]]:
+    """'glm(a = 1, b = f(x, y))' -> ('glm(', ['a = 1', 'b = f(x, y)'])."""
+    head, _, body = call.partition("(")
+    body = body[:-1] if body.endswith(")") else body
+    arguments, depth, quote, current = [], 0, "", ""
+    for char in body:
+        if quote:
+            quote = "" if char == quote else quote
+        elif char in "\"'":
+            quote = char
+        elif char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth -= 1
+        elif char == "," and depth == 0:
+            arguments.append(current.strip())
+            current = ""
+            continue
+        current += char
+    if current.strip():
+        arguments.append(current.strip())
+    return head + "(", arguments
+
+
+def _call_lines(call: str, cutoff: int = 60) -> list[str]:
+    """The call broken between arguments as R's deparse does (width.cutoff = 60)."""
+    head, arguments = _split_arguments(call)
+    lines, line = [], head
+    for k, argument in enumerate(arguments):
+        last = k == len(arguments) - 1
+        line += argument + (")" if last else ", ")
+        if len(line) > cutoff and not last:
+            lines.append(line)
+            line = "    "
+    lines.append(line)
+    return lines
 
 
 def render_summary(summary: Summary) -> str:
