@@ -7,8 +7,8 @@ binomial response; column names are R's ("(Intercept)", "woolB", "woolB:tensionM
 
 Factors get treatment contrasts with the first level as reference: sorted
 levels for str/object/bool columns (as R's ``factor()``), the category order
-for pandas categoricals. Ordered categoricals also get treatment contrasts
-(R would use polynomial contrasts).
+for pandas categoricals. Ordered categoricals get R's polynomial contrasts
+(``contr.poly``: columns ``x.L``, ``x.Q``, ``x.C``, ``x^4``...).
 
 >>> import pandas as pd
 >>> df = pd.DataFrame({"y": [1.0, 3, 2, 5], "g": ["a", "b", "a", "b"], "x": [1.0, 2, 3, 4]})

@@ -21,6 +21,10 @@ import pandas as pd
 from formulaic.materializers import PandasMaterializer
 from formulaic.materializers.types import ScopedFactor, ScopedTerm
 from formulaic.parser.types import Factor
+from formulaic.transforms import encode_contrasts
+from formulaic.transforms.contrasts import PolyContrasts
+from formulaic.utils.cast import as_columns
+from formulaic.utils.null_handling import drop_rows as drop_nulls
 from interface_meta import override
 
 from glmformula.design_parse import r_expr
@@ -113,6 +117,30 @@ class GLMMaterializer(PandasMaterializer):
                 else:
                     scoped.append(ScopedFactor(e))
             yield term, [ScopedTerm(scoped, scale=scale)]
+
+    @override
+    def _encode_categorical(
+        self, values: Any, metadata: Any, encoder_state: dict[str, Any], spec: Any,
+        drop_rows: Any, reduced_rank: bool = False,
+    ) -> Any:
+        """R's default contrasts: polynomial for ordered factors, treatment otherwise."""
+        if "categories" in encoder_state:
+            poly = bool(encoder_state.get("glmformula_poly"))
+        else:
+            dtype = getattr(_values(values), "dtype", None)
+            poly = isinstance(dtype, pd.CategoricalDtype) and bool(dtype.ordered)
+        if not poly:
+            return super()._encode_categorical(
+                values, metadata, encoder_state, spec, drop_rows, reduced_rank=reduced_rank
+            )
+        if drop_rows:
+            values = drop_nulls(values, indices=drop_rows)
+        encoded = as_columns(encode_contrasts(
+            values, contrasts=PolyContrasts(), reduced_rank=reduced_rank, _metadata=metadata,
+            _state=encoder_state, _spec=spec,
+        ))
+        encoder_state["glmformula_poly"] = True
+        return encoded
 
     @override
     def _encode_evaled_factor(

@@ -201,7 +201,9 @@ def _blocks(
                 if categorical is not None:
                     return None
                 state = spec.encoder_state[expr][1]
-                if list(state["categories"]) != list(factors[expr].cat.categories):
+                if state.get("glmformula_poly") or list(state["categories"]) != list(
+                    factors[expr].cat.categories
+                ):
                     return None
                 categorical = (codes[expr], scoped.reduced, len(state["categories"]))
             elif kind is Factor.Kind.NUMERICAL and expr in numerics:

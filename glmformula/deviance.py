@@ -46,7 +46,12 @@ def poisson_deviance(y: Array, wt: Array) -> DevianceFunction:
 
 
 def binomial_deviance(y: Array, wt: Array) -> DevianceFunction:
-    """2 sum wt (y log(y/mu) + (1-y) log((1-y)/(1-mu))), zero terms where y is 0 or 1."""
+    """2 sum wt (y log(y/mu) + (1-y) log((1-y)/(1-mu))), zero terms where y is 0 or 1.
+
+    For 0/1 responses that is 2 sum wt log(1 / (mu or 1 - mu)), computed as R computes it.
+    """
+    if np.all((y == 0) | (y == 1)):
+        return _binary_deviance(y == 1, wt)
     one_minus_y = 1.0 - y
     y_zero, rest_zero = y == 0, one_minus_y == 0
     unit = bool(np.all(wt == 1))
@@ -64,6 +69,21 @@ def binomial_deviance(y: Array, wt: Array) -> DevianceFunction:
             np.log(other, out=other)
             np.multiply(other, one_minus_y, out=other)
             np.add(scratch, other, out=scratch)
+        return 2.0 * _weighted_sum(scratch, wt, unit)
+
+    return total
+
+
+def _binary_deviance(success: Array, wt: Array) -> DevianceFunction:
+    unit = bool(np.all(wt == 1))
+    scratch = np.empty(success.shape, dtype=float)
+
+    def total(mu: Array) -> float:
+        np.subtract(1.0, mu, out=scratch)
+        np.copyto(scratch, mu, where=success)
+        with np.errstate(divide="ignore"):
+            np.divide(1.0, scratch, out=scratch)
+            np.log(scratch, out=scratch)
         return 2.0 * _weighted_sum(scratch, wt, unit)
 
     return total

@@ -199,6 +199,15 @@ def _log_ratio(y: Array, mu: Array) -> Array:
         return np.log(out, out=out)
 
 
+def _log_factorial(y: Array) -> Array:
+    """log(y!) for counts, by table look-up when the counts are small whole numbers."""
+    top = float(np.max(y)) if y.size else 0.0
+    if 0 <= top < 1e6 and np.array_equal(y, np.floor(y)) and np.min(y) >= 0:
+        table = special.gammaln(np.arange(int(top) + 2, dtype=float))
+        return table[(y + 1).astype(np.intp)]
+    return special.gammaln(y + 1.0)
+
+
 def _is_nonint(values: Array) -> Array:
     return np.abs(values - np.round(values)) > 1e-7 * np.maximum(1.0, np.abs(values))
 
@@ -255,7 +264,9 @@ class Binomial(Family):
     warn_non_integer = True
 
     def variance(self, mu: Array) -> Array:
-        return mu * (1.0 - mu)
+        out = np.subtract(1.0, mu)
+        out *= mu
+        return out
 
     def boundary_message(self, mu: Array) -> str | None:
         if self.name == "binomial" and np.any((mu > 1 - 10 * EPS) | (mu < 10 * EPS)):
@@ -352,7 +363,7 @@ class Poisson(Family):
         return poisson_deviance(y, wt)
 
     def aic(self, y: Array, n: Array, mu: Array, wt: Array, dev: float) -> float:
-        logp = special.xlogy(y, mu) - mu - special.gammaln(y + 1.0)
+        logp = special.xlogy(y, mu) - mu - _log_factorial(y)
         return float(-2.0 * np.sum(logp * wt))
 
     def check_response(self, y: Array) -> None:

@@ -130,6 +130,16 @@ class Logit(Link):
             np.putmask(out, np.abs(eta) > _LOGIT_THRESHOLD, EPS)
         return out
 
+    def inverse_and_mu_eta(self, eta: Array) -> tuple[Array, Array]:
+        tmp = self._exp(eta)
+        one_plus = tmp + 1.0
+        mu = np.divide(tmp, one_plus, out=tmp)
+        mu_eta = mu / one_plus  # exp(eta) / (1 + exp(eta))^2
+        eta = np.asarray(eta, dtype=float)
+        if eta.size and (eta.min() < -_LOGIT_THRESHOLD or eta.max() > _LOGIT_THRESHOLD):
+            np.putmask(mu_eta, np.abs(eta) > _LOGIT_THRESHOLD, EPS)
+        return mu, mu_eta
+
     @staticmethod
     def _exp(eta: Array) -> Array:
         """exp(eta), with R's values EPS and 1/EPS beyond |eta| > 30."""

@@ -181,9 +181,17 @@ def test_category_keeps_category_order(small: pd.DataFrame) -> None:
     assert build_design("y ~ s", df).column_names == ["(Intercept)", "sb", "sa"]
 
 
-def test_ordered_category_uses_treatment_contrasts(small: pd.DataFrame) -> None:
+def test_ordered_category_uses_polynomial_contrasts_as_r(small: pd.DataFrame) -> None:
     df = small.assign(s=pd.Categorical(small["s"], categories=["c", "a", "b"], ordered=True))
-    assert build_design("y ~ s", df).column_names == ["(Intercept)", "sa", "sb"]
+    d = build_design("y ~ s", df)
+    assert d.column_names == ["(Intercept)", "s.L", "s.Q"]
+    # R: contr.poly(3) rows for levels c, a, b
+    poly = {"c": (-0.7071067811865475, 0.4082482904638631), "a": (0.0, -0.8164965809277261),
+            "b": (0.7071067811865475, 0.4082482904638631)}
+    expected = np.array([poly[v] for v in df["s"].astype(str)])
+    np.testing.assert_allclose(d.X[:, 1:], expected, atol=1e-15)
+    new = d.transform(pd.DataFrame({"s": ["b"], "x": [1.0], "i": [1]}))[0]
+    np.testing.assert_allclose(new[0, 1:], poly["b"], atol=1e-15)
 
 
 def test_C_and_factor(small: pd.DataFrame) -> None:

@@ -22,9 +22,7 @@ from compare import (  # noqa: E402
 )
 
 CASES = load_cases()
-SKIP = {
-    "binomial_logit_esoph_ordered_poly": "ordered factors with polynomial contrasts (contr.poly)",
-}
+SKIP: dict[str, str] = {}
 
 
 def _params():
