@@ -73,17 +73,29 @@ def check_coefficients(workload: str, rows: int, tolerance: float = 1e-6) -> flo
     return worst
 
 
-def run_python_job(tool: str, workload: str, rows: int | None) -> dict:
-    command = [sys.executable, str(HERE / "job.py"), tool, workload]
-    if rows is not None:
-        command += ["--n", str(rows)]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+def _run(command: list[str], timeout: float) -> dict:
+    """Run one job; its JSON line, or the reason it gave none."""
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, check=False,
+                              timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return {"error": f"no result within {timeout:.0f} s"}
     if done.returncode != 0:
-        return {"error": done.stderr.strip().splitlines()[-1] if done.stderr else "failed"}
+        if done.returncode < 0:
+            return {"error": f"killed by signal {-done.returncode} (out of memory?)"}
+        lines = done.stderr.strip().splitlines()
+        return {"error": lines[-1] if lines else f"exit status {done.returncode}"}
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def run_r_job(workload: str, rows: int | None, folder: Path) -> dict:
+def run_python_job(tool: str, workload: str, rows: int | None, timeout: float) -> dict:
+    command = [sys.executable, str(HERE / "job.py"), tool, workload]
+    if rows is not None:
+        command += ["--n", str(rows)]
+    return _run(command, timeout)
+
+
+def run_r_job(workload: str, rows: int | None, folder: Path, timeout: float) -> dict:
     spec = WORKLOADS[workload]
     path = folder / f"{workload}_{rows}.csv"
     if not path.exists():
@@ -91,10 +103,7 @@ def run_r_job(workload: str, rows: int | None, folder: Path) -> dict:
         frame.to_csv(path, index=False)
     family = "Gamma" if spec.family == "Gamma" else spec.family
     command = ["Rscript", str(HERE / "job.R"), str(path), spec.formula, family, spec.link]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        return {"error": (done.stderr.strip().splitlines() or ["failed"])[-1]}
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return _run(command, timeout)
 
 
 def best_of(runs: list[dict]) -> dict:
@@ -115,7 +124,7 @@ def table(results: dict[tuple[str, str], dict], workloads: list[str], tools: lis
             if r is None:
                 continue
             if "error" in r:
-                lines.append(f"| {workload} | {tool} | failed: {r['error'][:60]} | | | |")
+                lines.append(f"| {workload} | {tool} | {r['error'][:60]} | | | |")
                 continue
             t_ratio = r["seconds"] / base["seconds"] if "seconds" in base else float("nan")
             m_ratio = r["peak_mb"] / base["peak_mb"] if "peak_mb" in base else float("nan")
@@ -131,6 +140,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs of the fast tools")
     parser.add_argument("--rows", type=int, default=None, help="override every row count")
     parser.add_argument("--check-rows", type=int, default=20_000)
+    parser.add_argument("--timeout", type=float, default=900, help="seconds per job")
     args = parser.parse_args()
     workloads = args.workloads.split(",")
     tools = [t for t in args.tools.split(",") if t != "R" or shutil.which("Rscript")]
@@ -145,9 +155,9 @@ def main() -> None:
                 runs = []
                 for _ in range(repeat):
                     if tool == "R":
-                        runs.append(run_r_job(workload, args.rows, Path(folder)))
+                        runs.append(run_r_job(workload, args.rows, Path(folder), args.timeout))
                     else:
-                        runs.append(run_python_job(tool, workload, args.rows))
+                        runs.append(run_python_job(tool, workload, args.rows, args.timeout))
                 results[(workload, tool)] = best_of(runs)
                 print(f"  {workload} {tool}: {results[(workload, tool)]}", flush=True)
     print()
