@@ -289,8 +289,8 @@ class Binomial(Family):
         with np.errstate(divide="ignore", invalid="ignore"):
             factor = np.where(m > 0, wt / np.where(m > 0, m, 1.0), 0.0)
             size, successes = np.round(m), np.round(m * y)
-            logp = (special.gammaln(size + 1) - special.gammaln(successes + 1)
-                    - special.gammaln(size - successes + 1) + special.xlogy(successes, mu)
+            logp = (_log_factorial(size) - _log_factorial(successes)
+                    - _log_factorial(size - successes) + special.xlogy(successes, mu)
                     + special.xlog1py(size - successes, -mu))
         return float(-2.0 * np.sum(np.where(factor != 0, factor * logp, 0.0)))
 

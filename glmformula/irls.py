@@ -420,4 +420,4 @@ def null_deviance(
         mean = np.full_like(y, np.sum(weights * y) / np.sum(weights), dtype=float)
     else:
         mean = family.linkinv(offset)
-    return _deviance(family, y, mean, weights)
+    return family.deviance_function(y, weights)(mean)

@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
+import tabmat
 
 Array = np.ndarray
 
@@ -36,8 +37,6 @@ class StructuredModelMatrix:
     """X = Z M for a tabmat ``SplitMatrix`` Z and a sparse placement map M."""
 
     def __init__(self, blocks: list[tuple[str, Any, int]], expand: sp.csr_matrix) -> None:
-        import tabmat
-
         self.blocks = blocks  # (kind, data, width): "dense" array, "codes" ints, "sparse" csc
         self.expand = sp.csr_matrix(expand)
         self._expand_t = self.expand.T.tocsr()
