@@ -18,6 +18,7 @@ weights, an offset and a family object with the methods ``linkfun``,
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -230,6 +231,10 @@ def fit(
             eta += offset
         return eta
 
+    def evaluate(coef: Array) -> tuple[Array, Array, Array]:
+        eta = linear_predictor(coef)
+        return (eta, *family.linkinv_and_mu_eta(eta))
+
     coefold: Array | None = None
     if etastart is not None:
         eta = np.asarray(etastart, dtype=float)
@@ -293,35 +298,20 @@ def fit(
             print(f"Deviance = {dev:.8g} Iterations - {iteration}")
         boundary = False
         if not np.isfinite(dev):
-            if coefold is None:
-                raise FitError(
-                    "no valid set of coefficients has been found: please supply starting values"
-                )
             messages.append("step size truncated due to divergence")
-            for _ in range(control.maxit):
-                coef = (coef + coefold) / 2
-                eta = linear_predictor(coef)
-                mu, mu_eta = family.linkinv_and_mu_eta(eta)
-                dev = deviance(mu)
-                if np.isfinite(dev):
-                    break
-            else:
-                raise FitError("inner loop 1; cannot correct step size")
+            coef, (eta, mu, mu_eta) = _halve_step(
+                coef, coefold, evaluate, lambda state: np.isfinite(deviance(state[1])),
+                control.maxit, "inner loop 1",
+            )
             boundary = True
+            dev = deviance(mu)
         if not (family.valid_eta(eta) and family.valid_mu(mu)):
-            if coefold is None:
-                raise FitError(
-                    "no valid set of coefficients has been found: please supply starting values"
-                )
             messages.append("step size truncated: out of bounds")
-            for _ in range(control.maxit):
-                coef = (coef + coefold) / 2
-                eta = linear_predictor(coef)
-                mu, mu_eta = family.linkinv_and_mu_eta(eta)
-                if family.valid_eta(eta) and family.valid_mu(mu):
-                    break
-            else:
-                raise FitError("inner loop 2; cannot correct step size")
+            coef, (eta, mu, mu_eta) = _halve_step(
+                coef, coefold, evaluate,
+                lambda state: family.valid_eta(state[0]) and family.valid_mu(state[1]),
+                control.maxit, "inner loop 2",
+            )
             boundary = True
             dev = deviance(mu)
         if abs(dev - devold) / (abs(dev) + 0.1) < control.epsilon:
@@ -334,6 +324,21 @@ def fit(
     working_weights = w2 if good is positive and all_positive else np.where(good, w2, 0.0)
     return _finish(y, coef, eta, mu, mu_eta, dev, ls, working_weights, iteration,
                    converged, boundary, messages)
+
+
+def _halve_step(
+    coef: Array, coefold: Array | None, evaluate: Callable[[Array], tuple[Array, Array, Array]],
+    acceptable: Callable[[tuple[Array, Array, Array]], bool], maxit: int, loop: str,
+) -> tuple[Array, tuple[Array, Array, Array]]:
+    """Halve the step towards the previous coefficients until the fit is acceptable (R)."""
+    if coefold is None:
+        raise FitError("no valid set of coefficients has been found: please supply starting values")
+    for _ in range(maxit):
+        coef = (coef + coefold) / 2
+        state = evaluate(coef)
+        if acceptable(state):
+            return coef, state
+    raise FitError(f"{loop}; cannot correct step size")
 
 
 def _warn_messages(messages: list[str], converged: bool, boundary: bool) -> None:
