@@ -4,142 +4,33 @@
 #     Rscript tests/golden/make_golden.R
 # Writes tests/golden/glm_golden.json (schema: see tests/golden/README.md).
 #
-# Needs R with the recommended package MASS and jsonlite (jsonlite is only
-# used to escape strings and to validate the output; numbers are written by
-# to_json() below with 17 significant digits, because jsonlite caps numbers
-# at 15 significant digits, which does not round-trip a double).
-
-suppressPackageStartupMessages({
-  library(MASS)
-  library(jsonlite)
-})
-
-# Plain ASCII quotes in the "Signif. codes" legend whatever the locale
-# (R prints curly quotes in a UTF-8 locale by default).
-options(useFancyQuotes = FALSE)
+# Needs R with the recommended package MASS and jsonlite. The JSON writer,
+# the glm() fit and the data sets it shares with make_golden_predict.R are in
+# golden_helpers.R.
 
 out_path <- file.path("tests", "golden", "glm_golden.json")
 if (!dir.exists(dirname(out_path))) stop("run from the repository root")
-
-# ---------------------------------------------------------------------------
-# A small JSON writer that keeps full double precision.
-#   NULL / NA / NaN     -> null
-#   named list          -> object        unnamed list  -> array
-#   atomic, length 1    -> scalar        atomic, other -> array
-#   double              -> "%.17g"       (round-trips exactly)
-# Wrap a vector in arr() to force an array even when it has length 1, and
-# use obj() for a named vector that must become an object.
-# ---------------------------------------------------------------------------
-arr <- function(x) as.list(unname(x))
-obj <- function(x) { l <- as.list(x); names(l) <- names(x); l }
-
-json_scalar <- function(v) {
-  if (is.factor(v)) v <- as.character(v)
-  if (length(v) != 1) stop("json_scalar: length ", length(v))
-  if (is.na(v)) return("null")
-  if (is.logical(v)) return(if (v) "true" else "false")
-  if (is.integer(v)) return(as.character(v))
-  if (is.double(v)) {
-    if (!is.finite(v)) stop("non-finite number in output: ", v)
-    return(sprintf("%.17g", v))
-  }
-  if (is.character(v)) return(as.character(jsonlite::toJSON(v, auto_unbox = TRUE)))
-  stop("json_scalar: unsupported type ", typeof(v))
-}
-
-to_json <- function(x) {
-  if (is.null(x)) return("null")
-  if (is.list(x)) {
-    nm <- names(x)
-    if (!is.null(nm) && length(x) > 0) {
-      if (any(nm == "")) stop("partly named list")
-      parts <- vapply(seq_along(x), function(i)
-        paste0(json_scalar(nm[i]), ":", to_json(x[[i]])), "")
-      return(paste0("{", paste(parts, collapse = ","), "}"))
-    }
-    if (!is.null(nm) && length(x) == 0) return("{}")
-    parts <- vapply(x, to_json, "")
-    return(paste0("[", paste(parts, collapse = ","), "]"))
-  }
-  if (is.matrix(x)) stop("convert matrices explicitly")
-  if (length(x) == 1) return(json_scalar(x))
-  if (is.factor(x)) x <- as.character(x)
-  paste0("[", paste(vapply(seq_along(x), function(i) json_scalar(x[i]), ""),
-                    collapse = ","), "]")
-}
+source(file.path("tests", "golden", "golden_helpers.R"))
 
 # ---------------------------------------------------------------------------
 # Fitting and extraction
 # ---------------------------------------------------------------------------
 cases <- list()
-default_control <- list(epsilon = 1e-8, maxit = 25)
-
-# Evaluate expr, collecting warnings instead of printing them.
-with_warnings <- function(expr) {
-  w <- character(0)
-  val <- withCallingHandlers(expr, warning = function(cond) {
-    w <<- c(w, conditionMessage(cond))
-    invokeRestart("muffleWarning")
-  })
-  list(value = val, warnings = w)
-}
 
 null_if_na <- function(v) if (length(v) != 1 || is.na(v)) NULL else v
 
-encode_data <- function(d) {
-  columns <- list()
-  factors <- list()
-  for (nm in names(d)) {
-    col <- d[[nm]]
-    if (is.factor(col)) {
-      columns[[nm]] <- arr(as.character(col))
-      factors[[nm]] <- list(levels = arr(levels(col)), ordered = is.ordered(col))
-    } else if (is.numeric(col)) {
-      columns[[nm]] <- arr(as.double(col))
-    } else {
-      stop("column ", nm, ": unsupported type ", class(col)[1])
-    }
-  }
-  if (length(factors) == 0) factors <- structure(list(), names = character(0))
-  list(columns = columns, factors = factors)
-}
-
-# record(): fit one reference model and append it to `cases`.
-#   id          unique case id
-#   r_formula   formula text given to R
-#   family_call family constructor as R code, e.g. 'binomial(link = "probit")'
-#   data        data frame; reduced to the columns the model uses
-#   data_name   name the data frame has in the recorded call (cosmetic)
-#   formula     the same model in glmformula (Python) syntax (default: r_formula)
-#   weights, offset   names of columns passed as weights= / offset=
-#   control     list(epsilon=, maxit=) (only non-default ones appear in the call)
-#   start       starting coefficients
-#   link_power  for power() links: the exponent
-#   tags, notes free text for the Python tests (what the case exercises)
+# record(): fit one reference model and append it to `cases`. The arguments
+# are those of fit_case() in golden_helpers.R; formula defaults to r_formula.
 record <- function(id, r_formula, family_call, data, data_name,
                    formula = r_formula, weights = NULL, offset = NULL,
                    control = NULL, start = NULL, link_power = NULL,
                    tags = character(0), notes = NULL) {
-  if (id %in% vapply(cases, `[[`, "", "id")) stop("duplicate id ", id)
-  f <- as.formula(r_formula, env = globalenv())
-  vars <- unique(c(all.vars(f), weights, offset))
-  d <- data[, vars, drop = FALSE]
-  rownames(d) <- NULL
-
-  ctrl <- modifyList(default_control, if (is.null(control)) list() else control)
-  cl <- call("glm", formula = f, family = str2lang(family_call),
-             data = as.name(data_name))
-  if (!is.null(weights)) cl$weights <- as.name(weights)
-  if (!is.null(offset)) cl$offset <- as.name(offset)
-  if (!is.null(start)) cl$start <- start
-  if (!is.null(control)) cl$control <- as.call(c(as.name("list"), control))
-
-  env <- new.env(parent = globalenv())
-  assign(data_name, d, envir = env)
-  fit <- with_warnings(eval(cl, env))
-  m <- fit$value
+  fc <- fit_case(cases, id, r_formula, family_call, data, data_name,
+                 formula = formula, weights = weights, offset = offset,
+                 control = control, start = start, link_power = link_power,
+                 tags = tags, notes = notes)
+  m <- fc$model
   s <- summary(m)
-  fam <- m$family
 
   cf <- coef(m)
   ct <- s$coefficients
@@ -189,29 +80,10 @@ record <- function(id, r_formula, family_call, data, data_name,
     summary_text = paste(capture.output(print(s)), collapse = "\n")
   )
 
-  case <- list(
-    id = id,
-    formula = formula,
-    r_formula = r_formula,
-    r_call = paste(deparse(cl, width.cutoff = 500L), collapse = " "),
-    family = fam$family,
-    link = fam$link,
-    link_power = link_power,
-    variance = if (fam$family == "quasi") fam$varfun else NULL,
-    weights = weights,
-    offset = offset,
-    control = list(epsilon = ctrl$epsilon, maxit = as.integer(ctrl$maxit)),
-    start = if (is.null(start)) NULL else arr(start),
-    tags = arr(tags),
-    notes = notes,
-    r_warnings = arr(fit$warnings),
-    data = encode_data(d),
-    expected = expected
-  )
-  cases[[length(cases) + 1]] <<- case
+  cases[[length(cases) + 1]] <<- c(fc$case, list(expected = expected))
   cat(sprintf("%-50s iter=%2d conv=%-5s rank=%d/%d warn=%s\n", id, m$iter,
               m$converged, m$rank, length(cf),
-              paste(unique(fit$warnings), collapse = " | ")))
+              paste(unique(fc$warnings), collapse = " | ")))
   invisible(m)
 }
 
@@ -221,68 +93,19 @@ unorder <- function(d) {
 }
 
 # ---------------------------------------------------------------------------
-# Data
+# Data used only here (the shared data sets are in golden_helpers.R)
 # ---------------------------------------------------------------------------
-data(warpbreaks, InsectSprays, esoph, mtcars, cars, airquality,
-     package = "datasets", envir = environment())
-data(ships, quine, Insurance, package = "MASS", envir = environment())
-
-# MASS (Venables & Ripley) budworm data
-budworm <- data.frame(
-  ldose = rep(0:5, 2),
-  numdead = c(1, 4, 9, 13, 18, 20, 0, 2, 6, 10, 12, 16),
-  sex = factor(rep(c("M", "F"), c(6, 6)))          # levels F, M
-)
-budworm$numalive <- 20 - budworm$numdead
-budworm$total <- 20
-budworm$prop <- budworm$numdead / budworm$total
-
-# Dobson / McCullagh & Nelder clotting times
-clotting <- data.frame(
-  u = c(5, 10, 15, 20, 30, 40, 60, 80, 100),
-  lot1 = c(118, 58, 42, 35, 27, 25, 21, 19, 18),
-  lot2 = c(69, 35, 26, 21, 18, 16, 13, 12, 12)
-)
 clotting_long <- data.frame(
   u = rep(clotting$u, 2),
   conc = c(clotting$lot1, clotting$lot2),
   lot = factor(rep(c("lot1", "lot2"), each = 9))
 )
-clotting$w <- c(1.5, 0.5, 2.25, 1, 0.75, 1.25, 3.1, 0.4, 1.7)   # non-integer weights
-
-mt <- mtcars
-mt$cyl <- factor(mt$cyl)                                   # levels 4, 6, 8
-mt$vs_f <- factor(ifelse(mt$vs == 1, "S", "V"), levels = c("V", "S"))
-mt$w <- round(100 / mt$disp, 4)                            # non-integer weights
-mt$whp <- 2 * mt$wt - mt$hp                                # exact linear combination
-
-ships2 <- subset(ships, service > 0)
-ships2$year <- factor(ships2$year)
-ships2$period <- factor(ships2$period)
-ships2$log_service <- log(ships2$service)
 
 insurance <- unorder(Insurance)       # Group and Age are ordered in MASS
 
 esoph_u <- unorder(esoph)
 
-aq <- airquality
-names(aq)[names(aq) == "Solar.R"] <- "Solar_R"
-
-wb_zero <- warpbreaks
-wb_zero$wz <- 1
-wb_zero$wz[c(2, 20, 41)] <- 0
-
-wb_cell <- subset(warpbreaks, !(wool == "B" & tension == "H"))  # empty cell
-
 # Simulated data ------------------------------------------------------------
-set.seed(20240101)
-expo <- data.frame(x = round(runif(40, 0, 2), 3),
-                   time = round(runif(40, 0.5, 3), 2),
-                   persons = sample(5:50, 40, replace = TRUE))
-expo$y <- rpois(40, expo$time * expo$persons * exp(-3 + 0.7 * expo$x))
-expo$log_persons <- log(expo$persons)
-expo$log_time <- log(expo$time)
-
 set.seed(7)
 lowp <- data.frame(x = round(seq(0, 1, length.out = 25), 3), n = 40)
 lowp$succ <- rbinom(25, lowp$n, exp(-2.5 + 1.2 * lowp$x))
@@ -308,25 +131,6 @@ sep01 <- data.frame(x = c(-300, -200, -150, -100, -2, -1, 0, 0, 1, 2, 100, 150, 
 # Complete separation
 sep <- data.frame(x = c(1, 2, 3, 4, 5, 6, 7, 8, 9, 10),
                   y = c(0, 0, 0, 0, 0, 1, 1, 1, 1, 1))
-
-# NA in a factor and in a numeric column
-set.seed(11)
-nadat <- data.frame(g = factor(sample(c("a", "b", "c"), 30, replace = TRUE)),
-                    x = round(rnorm(30), 3))
-nadat$y <- rpois(30, exp(0.5 + 0.4 * nadat$x + 0.3 * (nadat$g == "b")))
-nadat$g[c(3, 17)] <- NA
-nadat$x[c(8, 17, 25)] <- NA
-
-# Inverse Gaussian data
-set.seed(3)
-igd <- data.frame(x = round(runif(30, 1, 4), 3))
-rinvgauss <- function(n, mean, shape) {  # Michael, Schucany & Haas (1976)
-  nu <- rnorm(n)^2
-  x1 <- mean + mean^2 * nu / (2 * shape) -
-    mean / (2 * shape) * sqrt(4 * mean * shape * nu + mean^2 * nu^2)
-  ifelse(runif(n) <= mean / (mean + x1), x1, mean^2 / x1)
-}
-igd$y <- round(rinvgauss(30, mean = 1 / sqrt(0.1 + 0.15 * igd$x), shape = 5), 4)
 
 # ---------------------------------------------------------------------------
 # Cases
@@ -512,13 +316,4 @@ record("quasipoisson_log_warpbreaks_interaction", "breaks ~ wool * tension",
 # ---------------------------------------------------------------------------
 # Write
 # ---------------------------------------------------------------------------
-doc <- list(
-  r_version = R.version.string,
-  mass_version = as.character(packageVersion("MASS")),
-  generated_by = "tests/golden/make_golden.R",
-  cases = cases
-)
-txt <- to_json(doc)
-stopifnot(jsonlite::validate(txt))
-writeLines(txt, out_path, useBytes = TRUE)
-cat(sprintf("\nwrote %d cases to %s (%d bytes)\n", length(cases), out_path, nchar(txt)))
+write_golden(cases, out_path, "tests/golden/make_golden.R")

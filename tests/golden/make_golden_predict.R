@@ -28,114 +28,32 @@
 #     newdata$log_service (and offset = log(t) would compute log(newdata$t));
 #   * with newdata omitted, object$offset (the fit's total offset) is used.
 #
-# Numbers are written with sprintf("%.17g") (see make_golden.R for why).
-
-suppressPackageStartupMessages({
-  library(MASS)
-  library(jsonlite)
-})
-options(useFancyQuotes = FALSE)
+# Numbers are written with sprintf("%.17g") (see golden_helpers.R for why).
+# The JSON writer, the glm() fit and the data sets are shared with
+# make_golden.R through golden_helpers.R.
 
 out_path <- file.path("tests", "golden", "predict_golden.json")
 if (!dir.exists(dirname(out_path))) stop("run from the repository root")
-
-# ---------------------------------------------------------------------------
-# JSON writer with full double precision (the same as make_golden.R)
-# ---------------------------------------------------------------------------
-arr <- function(x) as.list(unname(x))
-obj <- function(x) { l <- as.list(x); names(l) <- names(x); l }
-
-json_scalar <- function(v) {
-  if (is.factor(v)) v <- as.character(v)
-  if (length(v) != 1) stop("json_scalar: length ", length(v))
-  if (is.na(v)) return("null")
-  if (is.logical(v)) return(if (v) "true" else "false")
-  if (is.integer(v)) return(as.character(v))
-  if (is.double(v)) {
-    if (!is.finite(v)) stop("non-finite number in output: ", v)
-    return(sprintf("%.17g", v))
-  }
-  if (is.character(v)) return(as.character(jsonlite::toJSON(v, auto_unbox = TRUE)))
-  stop("json_scalar: unsupported type ", typeof(v))
-}
-
-to_json <- function(x) {
-  if (is.null(x)) return("null")
-  if (is.list(x)) {
-    nm <- names(x)
-    if (!is.null(nm) && length(x) > 0) {
-      if (any(nm == "")) stop("partly named list")
-      parts <- vapply(seq_along(x), function(i)
-        paste0(json_scalar(nm[i]), ":", to_json(x[[i]])), "")
-      return(paste0("{", paste(parts, collapse = ","), "}"))
-    }
-    if (!is.null(nm) && length(x) == 0) return("{}")
-    parts <- vapply(x, to_json, "")
-    return(paste0("[", paste(parts, collapse = ","), "]"))
-  }
-  if (is.matrix(x)) stop("convert matrices explicitly")
-  if (length(x) == 1) return(json_scalar(x))
-  if (is.factor(x)) x <- as.character(x)
-  paste0("[", paste(vapply(seq_along(x), function(i) json_scalar(x[i]), ""),
-                    collapse = ","), "]")
-}
-
-with_warnings <- function(expr) {
-  w <- character(0)
-  val <- withCallingHandlers(expr, warning = function(cond) {
-    w <<- c(w, conditionMessage(cond))
-    invokeRestart("muffleWarning")
-  })
-  list(value = val, warnings = w)
-}
-
-encode_data <- function(d) {
-  columns <- list()
-  factors <- list()
-  for (nm in names(d)) {
-    col <- d[[nm]]
-    if (is.factor(col)) {
-      columns[[nm]] <- arr(as.character(col))
-      factors[[nm]] <- list(levels = arr(levels(col)), ordered = is.ordered(col))
-    } else if (is.numeric(col)) {
-      columns[[nm]] <- arr(as.double(col))
-    } else {
-      stop("column ", nm, ": unsupported type ", class(col)[1])
-    }
-  }
-  if (length(factors) == 0) factors <- structure(list(), names = character(0))
-  list(columns = columns, factors = factors)
-}
+source(file.path("tests", "golden", "golden_helpers.R"))
 
 # ---------------------------------------------------------------------------
 # record(): fit one model, predict, append to `cases`
 #   newdata: a data frame; it is reduced to the variables of the formula's
 #   right-hand side (offset() terms included) and the offset= column.
+#   The other arguments are those of fit_case() in golden_helpers.R.
 # ---------------------------------------------------------------------------
 cases <- list()
 
 record <- function(id, r_formula, family_call, data, data_name, newdata,
                    formula = r_formula, weights = NULL, offset = NULL,
                    link_power = NULL, tags = character(0), notes = NULL) {
-  if (id %in% vapply(cases, `[[`, "", "id")) stop("duplicate id ", id)
-  f <- as.formula(r_formula, env = globalenv())
-  vars <- unique(c(all.vars(f), weights, offset))
-  d <- data[, vars, drop = FALSE]
-  rownames(d) <- NULL
-  nd_vars <- unique(c(all.vars(f[[3]]), offset))
+  fc <- fit_case(cases, id, r_formula, family_call, data, data_name,
+                 formula = formula, weights = weights, offset = offset,
+                 link_power = link_power, tags = tags, notes = notes)
+  m <- fc$model
+  nd_vars <- unique(c(all.vars(fc$formula[[3]]), offset))
   nd <- newdata[, nd_vars, drop = FALSE]
   rownames(nd) <- NULL
-
-  cl <- call("glm", formula = f, family = str2lang(family_call),
-             data = as.name(data_name))
-  if (!is.null(weights)) cl$weights <- as.name(weights)
-  if (!is.null(offset)) cl$offset <- as.name(offset)
-
-  env <- new.env(parent = globalenv())
-  assign(data_name, d, envir = env)
-  fit <- with_warnings(eval(cl, env))
-  m <- fit$value
-  fam <- m$family
 
   pred <- function(...) with_warnings(predict(m, ...))
   nl <- pred(newdata = nd, type = "link", se.fit = TRUE)
@@ -173,98 +91,16 @@ record <- function(id, r_formula, family_call, data, data_name, newdata,
     )
   )
 
-  case <- list(
-    id = id,
-    formula = formula,
-    r_formula = r_formula,
-    r_call = paste(deparse(cl, width.cutoff = 500L), collapse = " "),
-    family = fam$family,
-    link = fam$link,
-    link_power = link_power,
-    variance = if (fam$family == "quasi") fam$varfun else NULL,
-    weights = weights,
-    offset = offset,
-    control = list(epsilon = 1e-8, maxit = 25L),
-    start = NULL,
-    tags = arr(tags),
-    notes = notes,
-    r_warnings = arr(fit$warnings),
-    data = encode_data(d),
-    newdata = encode_data(nd),
-    expected = expected
-  )
-  cases[[length(cases) + 1]] <<- case
-  cat(sprintf("%-46s n=%3d new=%2d rank=%d/%d warn=%s\n", id, nrow(d), nrow(nd),
+  cases[[length(cases) + 1]] <<- c(fc$case, list(newdata = encode_data(nd),
+                                                 expected = expected))
+  cat(sprintf("%-46s n=%3d new=%2d rank=%d/%d warn=%s\n", id, nrow(fc$data), nrow(nd),
               m$rank, length(coef(m)),
-              paste(unique(c(fit$warnings, expected$newdata$warnings)), collapse = " | ")))
+              paste(unique(c(fc$warnings, expected$newdata$warnings)), collapse = " | ")))
   invisible(m)
 }
 
-# ---------------------------------------------------------------------------
-# Data (as in make_golden.R)
-# ---------------------------------------------------------------------------
-data(warpbreaks, InsectSprays, mtcars, airquality, package = "datasets",
-     envir = environment())
-data(ships, quine, package = "MASS", envir = environment())
-
-budworm <- data.frame(
-  ldose = rep(0:5, 2),
-  numdead = c(1, 4, 9, 13, 18, 20, 0, 2, 6, 10, 12, 16),
-  sex = factor(rep(c("M", "F"), c(6, 6)))          # levels F, M
-)
-budworm$numalive <- 20 - budworm$numdead
-budworm$total <- 20
-budworm$prop <- budworm$numdead / budworm$total
-
-clotting <- data.frame(
-  u = c(5, 10, 15, 20, 30, 40, 60, 80, 100),
-  lot1 = c(118, 58, 42, 35, 27, 25, 21, 19, 18),
-  lot2 = c(69, 35, 26, 21, 18, 16, 13, 12, 12)
-)
-
-mt <- mtcars
-mt$cyl <- factor(mt$cyl)                                   # levels 4, 6, 8
-mt$vs_f <- factor(ifelse(mt$vs == 1, "S", "V"), levels = c("V", "S"))
-mt$whp <- 2 * mt$wt - mt$hp                                # exact linear combination
-
-ships2 <- subset(ships, service > 0)
-ships2$year <- factor(ships2$year)
-ships2$period <- factor(ships2$period)
-ships2$log_service <- log(ships2$service)
-
-aq <- airquality
-names(aq)[names(aq) == "Solar.R"] <- "Solar_R"
-
-wb_zero <- warpbreaks
-wb_zero$wz <- 1
-wb_zero$wz[c(2, 20, 41)] <- 0
-
-wb_cell <- subset(warpbreaks, !(wool == "B" & tension == "H"))  # empty cell
-
-set.seed(20240101)
-expo <- data.frame(x = round(runif(40, 0, 2), 3),
-                   time = round(runif(40, 0.5, 3), 2),
-                   persons = sample(5:50, 40, replace = TRUE))
-expo$y <- rpois(40, expo$time * expo$persons * exp(-3 + 0.7 * expo$x))
-expo$log_persons <- log(expo$persons)
-expo$log_time <- log(expo$time)
-
-set.seed(11)
-nadat <- data.frame(g = factor(sample(c("a", "b", "c"), 30, replace = TRUE)),
-                    x = round(rnorm(30), 3))
-nadat$y <- rpois(30, exp(0.5 + 0.4 * nadat$x + 0.3 * (nadat$g == "b")))
-nadat$g[c(3, 17)] <- NA
-nadat$x[c(8, 17, 25)] <- NA
-
-set.seed(3)
-igd <- data.frame(x = round(runif(30, 1, 4), 3))
-rinvgauss <- function(n, mean, shape) {  # Michael, Schucany & Haas (1976)
-  nu <- rnorm(n)^2
-  x1 <- mean + mean^2 * nu / (2 * shape) -
-    mean / (2 * shape) * sqrt(4 * mean * shape * nu + mean^2 * nu^2)
-  ifelse(runif(n) <= mean / (mean + x1), x1, mean^2 / x1)
-}
-igd$y <- round(rinvgauss(30, mean = 1 / sqrt(0.1 + 0.15 * igd$x), shape = 5), 4)
+# The data sets (budworm, clotting, mt, ships2, aq, wb_zero, wb_cell, expo,
+# nadat, igd) are built in golden_helpers.R.
 
 # ---------------------------------------------------------------------------
 # Cases
@@ -407,13 +243,4 @@ record("quasi_power13_mu_warpbreaks", "breaks ~ wool + tension",
 # ---------------------------------------------------------------------------
 # Write
 # ---------------------------------------------------------------------------
-doc <- list(
-  r_version = R.version.string,
-  mass_version = as.character(packageVersion("MASS")),
-  generated_by = "tests/golden/make_golden_predict.R",
-  cases = cases
-)
-txt <- to_json(doc)
-stopifnot(jsonlite::validate(txt))
-writeLines(txt, out_path, useBytes = TRUE)
-cat(sprintf("\nwrote %d cases to %s (%d bytes)\n", length(cases), out_path, nchar(txt)))
+write_golden(cases, out_path, "tests/golden/make_golden_predict.R")
