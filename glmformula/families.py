@@ -286,6 +286,9 @@ class Binomial(Family):
 
     def aic(self, y: Array, n: Array, mu: Array, wt: Array, dev: float) -> float:
         m = n if np.any(n > 1) else wt
+        if np.all(m == 1) and np.all((y == 0) | (y == 1)):  # one Bernoulli trial a row
+            with np.errstate(divide="ignore"):
+                return float(-2.0 * np.sum(np.log(np.where(y == 1, mu, 1.0 - mu))))
         with np.errstate(divide="ignore", invalid="ignore"):
             factor = np.where(m > 0, wt / np.where(m > 0, m, 1.0), 0.0)
             size, successes = np.round(m), np.round(m * y)
