@@ -23,10 +23,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from scipy.linalg import lapack, solve_triangular
+from scipy.linalg import lapack
 
 from glmformula.errors import BoundaryWarning, ConvergenceWarning, FitError
 from glmformula.matrices import ModelMatrix, as_model_matrix
+from glmformula.solvers import LeastSquares, weighted_least_squares
 
 Array = np.ndarray
 
@@ -49,119 +50,6 @@ class Control:
     def qr_tolerance(self) -> float:
         """The tolerance R gives its QR: min(1e-7, epsilon / 1000)."""
         return min(1e-7, self.epsilon / 1000)
-
-
-@dataclass(frozen=True)
-class LeastSquares:
-    """A weighted least-squares solve with R's limited column pivoting (LINPACK dqrdc2)."""
-
-    coef: Array  # length p, in the original column order; 0 for aliased columns
-    rank: int
-    pivot: Array  # column order: the kept columns, then the aliased ones
-    r_matrix: Array  # rank x rank upper triangle for the kept columns (pivoted order)
-
-
-def solve_least_squares(A: Array, b: Array, tol: float) -> LeastSquares:
-    """Minimise ||A c - b|| by Householder QR, moving negligible columns to the end.
-
-    A column is negligible when the norm of its part orthogonal to the columns
-    kept before it falls below ``tol`` times its own norm, as in R's dqrdc2.
-    """
-    n, p = A.shape
-    norms = np.sqrt(np.einsum("ij,ij->j", A, A))
-    zero = norms == 0  # always negligible; set aside first, it changes no other test
-    norms = np.where(zero, 1.0, norms)
-    kept = [j for j in range(p) if not zero[j]]
-    moved: list[int] = [j for j in range(p) if zero[j]]
-    while True:
-        aug = np.empty((n, len(kept) + 1), order="F")
-        aug[:, :-1] = A[:, kept]
-        aug[:, -1] = b
-        qr, _tau, _work, info = lapack.dgeqrf(aug, overwrite_a=1)
-        if info != 0:
-            raise FitError(f"QR factorisation failed (LAPACK info {info})")
-        limit = min(len(kept), n)
-        diag = np.abs(np.diag(qr[:limit, :limit]))
-        small = np.flatnonzero(diag < tol * norms[kept[:limit]])
-        if small.size == 0:
-            break
-        moved.append(kept.pop(int(small[0])))
-    rank = min(len(kept), n)
-    r_matrix = np.triu(qr[:rank, :rank])
-    qtb = qr[:rank, len(kept)]
-    coef = np.zeros(p)
-    if rank:
-        coef[kept[:rank]] = solve_triangular(r_matrix, qtb, lower=False, check_finite=False)
-    pivot = np.array(kept + moved, dtype=int)
-    return LeastSquares(coef, rank, pivot, r_matrix)
-
-
-#: The Cholesky fast path is used only when the scaled X'WX is this well conditioned
-#: (LAPACK's estimate of the reciprocal 1-norm condition number, which bounds the
-#: 2-norm one); worse problems go to R's QR.
-MIN_RCOND = 1e-9
-#: ... and when every column keeps this share of its squared norm after projecting
-#: out the columns before it; below it R's QR rule decides whether it is aliased.
-MIN_PIVOT = 1e-10
-
-
-def solve_normal_equations(gram: Array, rhs: Array) -> LeastSquares | None:
-    """Solve X'WX c = X'Wz by Cholesky of the scaled cross-product, or None if unsafe.
-
-    Columns that are zero on the weighted rows are aliased (as in R's QR);
-    None means the rest is ill-conditioned or near rank-deficient, and the
-    caller falls back to :func:`solve_least_squares` (R's pivoted QR).
-    """
-    p = gram.shape[0]
-    diag = np.diag(gram).copy()
-    if not np.all(np.isfinite(gram)) or np.any(diag < 0):
-        return None
-    zero = diag == 0
-    kept = np.flatnonzero(~zero)
-    if kept.size == 0:
-        return LeastSquares(np.zeros(p), 0, np.arange(p), np.zeros((0, 0)))
-    if zero.any():
-        gram = gram[np.ix_(kept, kept)]
-        rhs = rhs[kept]
-        diag = diag[kept]
-    scale = np.sqrt(diag)
-    scaled = gram / scale[:, None] / scale[None, :]
-    upper, info = lapack.dpotrf(scaled, lower=0, clean=1)
-    if info != 0:
-        return None
-    pivots = np.diag(upper) ** 2
-    if pivots.size and pivots.min() < MIN_PIVOT:
-        return None
-    anorm = float(np.max(np.sum(np.abs(scaled), axis=0))) if kept.size else 0.0
-    rcond, info = lapack.dpocon(upper, anorm)
-    if info != 0 or rcond < MIN_RCOND:
-        return None
-    solution, info = lapack.dpotrs(upper, rhs / scale, lower=0)
-    if info != 0:
-        return None
-    coef = np.zeros(p)
-    coef[kept] = solution / scale
-    pivot = np.concatenate([kept, np.flatnonzero(zero)])
-    return LeastSquares(coef, kept.size, pivot, upper * scale[None, :])
-
-
-def weighted_least_squares(
-    X: ModelMatrix, w2: Array, z: Array, good: Array, tol: float, dense: list[Array]
-) -> tuple[LeastSquares, bool]:
-    """One IRLS step: the fast normal equations if safe, else R's QR on the good rows.
-
-    ``dense`` caches the dense matrix for repeated QR fallbacks. Returns the
-    solution and whether the QR fallback was used.
-    """
-    if not dense:
-        gram, rhs = X.gram_and_rhs(w2, z)
-        solved = solve_normal_equations(gram, rhs)
-        if solved is not None:
-            return solved, False
-        dense.append(X.dense())
-    w = np.sqrt(w2[good])
-    A = dense[0][good] * w[:, None]
-    return solve_least_squares(A, z[good] * w, tol), True
 
 
 @dataclass(frozen=True)

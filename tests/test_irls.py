@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from glmformula import irls
+from glmformula import irls, solvers
 from glmformula.families import Binomial, Gaussian, Poisson
-from glmformula.irls import solve_least_squares, solve_normal_equations
+from glmformula.solvers import solve_least_squares, solve_normal_equations
 
 
 def _design(n: int = 500, seed: int = 0) -> np.ndarray:
@@ -64,7 +64,7 @@ def test_fit_is_the_same_with_the_fast_path_switched_off(family, monkeypatch):
     prepared = family.initialize(y, np.ones(400), None, False)
     fast = irls.fit(X, prepared.y, prepared.weights, np.zeros(400), family,
                     mustart=prepared.mustart)
-    monkeypatch.setattr(irls, "solve_normal_equations", lambda gram, rhs: None)
+    monkeypatch.setattr(solvers, "solve_normal_equations", lambda gram, rhs: None)
     slow = irls.fit(X, prepared.y, prepared.weights, np.zeros(400), family,
                     mustart=prepared.mustart)
     np.testing.assert_allclose(fast.coef, slow.coef, rtol=1e-10)
