@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from glmformula.design import build_design
-from glmformula.errors import ArgumentTypeError, BoundaryWarning, DataError
+from glmformula.errors import AliasingWarning, ArgumentTypeError, BoundaryWarning, DataError
 from glmformula.families import Family, get_family
 from glmformula.irls import Control, fit, null_deviance
 from glmformula.links import Link
@@ -126,7 +126,7 @@ def glm(
         warnings.warn(
             f"{len(aliased)} coefficient(s) not defined because of singularities "
             f"(aliased columns: {', '.join(aliased)})",
-            _aliasing_warning(),
+            AliasingWarning,
             stacklevel=2,
         )
     return GLMResult(
@@ -134,12 +134,6 @@ def glm(
         null_deviance=null_dev, offset=offset_values, control=settings,
         call=_call_text(formula, fam, data_name, weights, offset),
     )
-
-
-def _aliasing_warning() -> type[Warning]:
-    from glmformula.errors import AliasingWarning
-
-    return AliasingWarning
 
 
 def _call_text(
