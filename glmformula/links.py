@@ -112,10 +112,14 @@ class Logit(Link):
     name = "logit"
 
     def link(self, mu: Array) -> Array:
-        return special.logit(mu)
+        mu = np.asarray(mu, dtype=float)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = np.subtract(1.0, mu)
+            np.divide(mu, out, out=out)
+            return np.log(out, out=out)
 
     def inverse(self, eta: Array) -> Array:
-        tmp = self._exp(eta)
+        tmp, _ = self._exp(eta)
         denominator = tmp + 1.0
         return np.divide(tmp, denominator, out=tmp)
 
@@ -131,25 +135,26 @@ class Logit(Link):
         return out
 
     def inverse_and_mu_eta(self, eta: Array) -> tuple[Array, Array]:
-        tmp = self._exp(eta)
+        tmp, clamped = self._exp(eta)
         one_plus = tmp + 1.0
         mu = np.divide(tmp, one_plus, out=tmp)
         mu_eta = mu / one_plus  # exp(eta) / (1 + exp(eta))^2
-        eta = np.asarray(eta, dtype=float)
-        if eta.size and (eta.min() < -_LOGIT_THRESHOLD or eta.max() > _LOGIT_THRESHOLD):
-            np.putmask(mu_eta, np.abs(eta) > _LOGIT_THRESHOLD, EPS)
+        if clamped:
+            np.putmask(mu_eta, np.abs(np.asarray(eta)) > _LOGIT_THRESHOLD, EPS)
         return mu, mu_eta
 
     @staticmethod
-    def _exp(eta: Array) -> Array:
-        """exp(eta), with R's values EPS and 1/EPS beyond |eta| > 30."""
+    def _exp(eta: Array) -> tuple[Array, bool]:
+        """exp(eta) with R's values EPS and 1/EPS beyond |eta| > 30, and whether any were."""
         eta = np.asarray(eta, dtype=float)
         with np.errstate(over="ignore"):
             tmp = np.exp(eta, out=np.empty_like(eta))
-        if eta.size and (eta.min() < -_LOGIT_THRESHOLD or eta.max() > _LOGIT_THRESHOLD):
+        clamped = bool(eta.size) and (eta.min() < -_LOGIT_THRESHOLD
+                                      or eta.max() > _LOGIT_THRESHOLD)
+        if clamped:
             np.putmask(tmp, eta < -_LOGIT_THRESHOLD, EPS)
             np.putmask(tmp, eta > _LOGIT_THRESHOLD, 1.0 / EPS)
-        return tmp
+        return tmp, clamped
 
 
 class Probit(Link):
