@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import re
 import sys
 import warnings
 from collections.abc import Mapping, Sequence
@@ -42,11 +43,13 @@ def _control(control: Control | Mapping[str, Any] | None) -> Control:
     )
 
 
-def _caller_namespace(depth: int) -> dict[str, Any]:
-    """The caller's globals and locals, for functions and variables used in the formula."""
+def _caller_namespace(depth: int, formula: object) -> dict[str, Any]:
+    """The caller's variables and functions that the formula names (kept with the model
+    for prediction, so only those: the model must not hold the caller's other objects)."""
     frame = sys._getframe(depth)
-    namespace = dict(frame.f_globals)
-    namespace.update(frame.f_locals)
+    names = set(re.findall(r"[A-Za-z_][A-Za-z0-9_]*", formula if isinstance(formula, str) else ""))
+    namespace = {k: v for k, v in frame.f_globals.items() if k in names}
+    namespace.update({k: v for k, v in frame.f_locals.items() if k in names})
     return namespace
 
 
@@ -94,7 +97,7 @@ def glm(
         family, link, variance=variance
     )
     settings = _control(control)
-    namespace = dict(context) if context is not None else _caller_namespace(2)
+    namespace = dict(context) if context is not None else _caller_namespace(2, formula)
     design = build_design(formula, data, weights=weights, offset=offset, context=namespace)
     n, p = design.X.shape
     prior = (

@@ -477,3 +477,16 @@ def test_a_clean_fit_does_not_warn(df: pd.DataFrame) -> None:
         warnings.simplefilter("error")
         gf.glm("y ~ g + x", df, "poisson")
         gf.glm("p ~ x", df, "binomial", weights=np.full(8, 10.0))
+
+
+def test_model_keeps_only_the_callers_names_the_formula_uses() -> None:
+    def double(x):
+        return 2 * x
+
+    unrelated = np.zeros(10)  # noqa: F841 - must not be kept by the model
+    frame = pd.DataFrame({"y": [1.0, 3, 2, 5, 4], "x": [0.5, 1, 2, 3, 4]})
+    m = gf.glm("y ~ double(x)", frame)
+    assert set(m.design.context) == {"double"}
+    assert m.predict(pd.DataFrame({"x": [1.0]})).iloc[0] == pytest.approx(
+        m.coef.iloc[0] + 2 * m.coef.iloc[1]
+    )
