@@ -490,3 +490,13 @@ def test_model_keeps_only_the_callers_names_the_formula_uses() -> None:
     assert m.predict(pd.DataFrame({"x": [1.0]})).iloc[0] == pytest.approx(
         m.coef.iloc[0] + 2 * m.coef.iloc[1]
     )
+
+
+def test_fitted_rates_numerically_zero_warn_as_r() -> None:
+    # started where the rate of group a is exp(-50); one iteration keeps it there
+    frame = pd.DataFrame({"y": [0, 0, 0, 0, 3, 5, 4, 6], "g": list("aaaabbbb")})
+    with pytest.warns(gf.BoundaryWarning, match="fitted rates numerically 0 occurred"):
+        m = gf.glm("y ~ g", frame, family="poisson", start=[-50.0, 51.5],
+                   control={"maxit": 1})
+    assert m.fitted.iloc[0] < 10 * np.finfo(float).eps
+    assert gf.families.Poisson().boundary_message(np.array([1.0, 2.0])) is None
