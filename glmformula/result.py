@@ -95,6 +95,35 @@ class GLMResult:
         se[~self.fit.aliased] = np.sqrt(np.diag(self.vcov.to_numpy()))
         return pd.Series(se, index=self.column_names, name="std_errors")
 
+    def confint(self, level: float = 0.95, method: str = "wald") -> pd.DataFrame:
+        """Confidence intervals for the coefficients, as R's ``confint.default``.
+
+        Wald intervals ``coef +/- qnorm((1 + level) / 2) * std_error`` with
+        normal quantiles, also when the dispersion is estimated (as R).
+        Columns are named as R names them ("2.5 %", "97.5 %"); aliased
+        coefficients get NaN rows. ``method="profile"`` (R's
+        ``confint.glm``) is not implemented yet.
+
+        >>> import glmformula as gf
+        >>> m = gf.glm("breaks ~ wool + tension", data=gf.datasets.load("warpbreaks"),
+        ...            family="poisson")
+        >>> ci = m.confint(level=0.9)
+        >>> list(ci.columns)
+        ['5 %', '95 %']
+        >>> ci.loc["woolB"].round(4).tolist()
+        [-0.2908, -0.1212]
+        """
+        from glmformula.confint import wald_confint
+
+        if method == "profile":
+            raise NotImplementedError(
+                "confint(method='profile') (profile-likelihood intervals, R's confint.glm) "
+                "is not implemented yet; use method='wald' (R's confint.default)"
+            )
+        if method != "wald":
+            raise ArgumentTypeError(f"unknown confint method {method!r}; use 'wald'")
+        return wald_confint(self.coef, self.std_errors, level)
+
     # --- fit statistics ----------------------------------------------------
     @property
     def deviance(self) -> float:
