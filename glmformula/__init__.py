@@ -8,6 +8,7 @@
 """
 
 from glmformula import datasets, families, links
+from glmformula.anova import AnovaTable, anova
 from glmformula.errors import (
     AliasingWarning,
     ArgumentTypeError,
@@ -34,5 +35,5 @@ __all__ = [
     "AliasingWarning", "ArgumentTypeError", "BoundaryWarning", "Control", "ConvergenceWarning",
     "DataError", "FamilyError", "FitError", "FormulaError", "GLMError", "GLMResult",
     "GLMWarning", "ResponseError", "Summary", "datasets", "families", "get_family",
-    "get_link", "glm", "links",
+    "get_link", "glm", "links", "AnovaTable", "anova",
 ]

@@ -1,0 +1,282 @@
+"""Analysis of deviance, as R's ``anova.glm`` (one model) and ``anova.glmlist`` (several).
+
+One model gives the sequential table: the model is refitted adding its terms
+one at a time, from the null model (intercept and offset) to the full model.
+
+>>> import glmformula as gf
+>>> wb = gf.datasets.load("warpbreaks")
+>>> m = gf.glm("breaks ~ wool + tension", data=wb, family="poisson")
+>>> tab = gf.anova(m)
+>>> tab.data.round(4)
+          Df  Deviance  Resid. Df  Resid. Dev  Pr(>Chi)
+NULL     NaN       NaN         53    297.3722       NaN
+wool     1.0   16.0388         52    281.3335    0.0001
+tension  2.0   70.9416         50    210.3919    0.0000
+
+Several models give the comparison table, one row per model:
+
+>>> m0 = gf.glm("breaks ~ wool", data=wb, family="poisson")
+>>> gf.anova(m0, m).data.round(4)
+   Resid. Df  Resid. Dev   Df  Deviance  Pr(>Chi)
+1         52    281.3335  NaN       NaN       NaN
+2         50    210.3919  2.0   70.9416       0.0
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from glmformula.errors import ArgumentTypeError, DataError, GLMWarning
+from glmformula.irls import fit
+
+if TYPE_CHECKING:
+    from glmformula.result import GLMResult
+
+TestName = Literal["Chisq", "LRT", "F", "Rao", "Cp"]
+_TESTS = ("Chisq", "LRT", "F", "Rao", "Cp")
+
+
+@dataclass(frozen=True)
+class AnovaTable:
+    """An analysis-of-deviance table as data: R's columns, row names and heading.
+
+    ``str()`` (or ``print()``) gives R's ``print.anova`` layout.
+    """
+
+    data: pd.DataFrame
+    heading: str
+    test: str | None
+    kind: Literal["sequential", "comparison"]
+
+    def __str__(self) -> str:
+        from glmformula.render.anova_text import render_anova_text
+
+        return render_anova_text(self)
+
+    def _repr_pretty_(self, printer, cycle: bool) -> None:  # pragma: no cover
+        printer.text(str(self))
+
+
+def anova(
+    model: GLMResult,
+    *more_models: GLMResult,
+    test: TestName | None | Literal[False] = None,
+    dispersion: float | None = None,
+) -> AnovaTable:
+    """Analysis of deviance for one model (sequential terms) or several (comparison).
+
+    ``test`` is one of R's "Chisq" (same as "LRT"), "F", "Rao", "Cp"; ``None``
+    picks R >= 4.3's default ("Chisq" when the dispersion is fixed or given,
+    "F" when estimated) and ``False`` gives no test. ``dispersion`` fixes the
+    dispersion used by the tests (else that of the largest model).
+
+    >>> import glmformula as gf
+    >>> bw = gf.datasets.load("warpbreaks")
+    >>> m = gf.glm("breaks ~ wool", data=bw, family="quasipoisson")
+    >>> list(gf.anova(m).data.columns)
+    ['Df', 'Deviance', 'Resid. Df', 'Resid. Dev', 'F', 'Pr(>F)']
+    >>> list(gf.anova(m, test=False).data.columns)
+    ['Df', 'Deviance', 'Resid. Df', 'Resid. Dev']
+    """
+    models = (model, *more_models)
+    for m in models:
+        if not hasattr(m, "design") or not hasattr(m, "fit"):
+            raise ArgumentTypeError(
+                f"anova() takes fitted models from glmformula.glm(); got {type(m).__name__}"
+            )
+    if test is not False and test is not None and test not in _TESTS:
+        raise ArgumentTypeError(
+            f"unknown test {test!r}; use 'Chisq', 'LRT', 'F', 'Rao', 'Cp', None or False"
+        )
+    if test is None:
+        big = min(models, key=lambda m: m.df_residual)
+        test = "Chisq" if dispersion is not None or big.family.fixed_dispersion else "F"
+    chosen: str | None = None if test is False else test
+    if more_models:
+        return _comparison(list(models), chosen, dispersion)
+    return _sequential(model, chosen, dispersion)
+
+
+# --- helpers -------------------------------------------------------------------
+def _dense(model: GLMResult) -> np.ndarray:
+    X = model.design.X
+    return X if isinstance(X, np.ndarray) else X.dense()
+
+
+def _response_text(model: GLMResult) -> str:
+    return " ".join(model.design.formula.split("~", 1)[0].split())
+
+
+def _formula_text(model: GLMResult) -> str:
+    return " ".join(model.design.formula.split())
+
+
+def _score(X: np.ndarray, r: np.ndarray, w: np.ndarray, intercept: bool) -> float:
+    """R's score statistic: gaussian ``glm.fit(X, r, w)``'s null minus residual deviance."""
+    keep = w > 0
+    X, r, w = X[keep], r[keep], w[keep]
+    if intercept:
+        null = float(np.sum(w * (r - np.sum(w * r) / np.sum(w)) ** 2))
+    else:
+        null = float(np.sum(w * r**2))
+    if X.shape[1] == 0:
+        return null - null
+    sw = np.sqrt(w)
+    coef = np.linalg.lstsq(X * sw[:, None], r * sw, rcond=None)[0]
+    resid = r - X @ coef
+    return null - float(np.sum(w * resid**2))
+
+
+def _f_warning(model: GLMResult) -> None:
+    fam = model.family.name
+    if fam in ("binomial", "poisson"):
+        message = f"using F test with a '{fam}' family is inappropriate"
+    else:
+        message = "using F test with a fixed dispersion is inappropriate"
+    warnings.warn(message, GLMWarning, stacklevel=4)
+
+
+def _add_test(table: pd.DataFrame, test: str, scale: float, df_scale: float,
+              n: int) -> pd.DataFrame:
+    """R's ``stat.anova``."""
+    table = table.copy()
+    dfs = table["Df"].to_numpy(dtype=float)
+    if test in ("Chisq", "LRT", "Rao"):
+        col = "Rao" if test == "Rao" else "Deviance"
+        with np.errstate(invalid="ignore"):
+            vals = table[col].to_numpy(dtype=float) / scale * np.sign(dfs)
+        vals[dfs == 0] = np.nan
+        vals[~np.isnan(vals) & (vals < 0)] = np.nan
+        table["Pr(>Chi)"] = stats.chi2.sf(vals, np.abs(dfs))
+    elif test == "F":
+        with np.errstate(invalid="ignore", divide="ignore"):
+            fvalue = table["Deviance"].to_numpy(dtype=float) / dfs / scale
+        fvalue[dfs == 0] = np.nan
+        fvalue[~np.isnan(fvalue) & (fvalue < 0)] = np.nan
+        table["F"] = fvalue
+        table["Pr(>F)"] = stats.f.sf(fvalue, np.abs(dfs), df_scale)
+    else:  # Cp
+        table["Cp"] = (table["Resid. Dev"].to_numpy(dtype=float)
+                       + 2 * scale * (n - table["Resid. Df"].to_numpy(dtype=float)))
+    return table
+
+
+def _sequential(model: GLMResult, test: str | None, dispersion: float | None) -> AnovaTable:
+    design = model.design
+    X = _dense(model)
+    slices = list(design.term_slices.items())
+    r = model.response
+    intercept = bool(design.has_intercept)
+    base = [0] if intercept else []
+    columns = list(base)
+    resdf, resdev = [model.df_null], [model.null_deviance]
+    scores: list[float] = []
+    n_ok = model.nobs
+
+    def refit(cols: list[int]):
+        return fit(X[:, cols], r.y, r.weights, model.offset, model.family,
+                   mustart=r.mustart, control=model.control)
+
+    doscore = test == "Rao"
+    if doscore:
+        current = refit(columns)
+    for i, (_, sl) in enumerate(slices):
+        columns = columns + list(range(sl.start, sl.stop))
+        last = i == len(slices) - 1
+        if doscore:
+            scores.append(_score(X[:, columns], current.working_residuals,
+                                 current.working_weights, intercept))
+        if last:
+            break
+        step = refit(columns)
+        resdev.append(step.deviance)
+        resdf.append(n_ok - step.rank)
+        if doscore:
+            current = step
+    if slices:
+        resdf.append(model.df_residual)
+        resdev.append(model.deviance)
+    names = ["NULL"] + [name for name, _ in slices]
+    rdf = np.asarray(resdf, dtype=float)
+    rdev = np.asarray(resdev, dtype=float)
+    table = pd.DataFrame({
+        "Df": np.concatenate([[np.nan], -np.diff(rdf)]),
+        "Deviance": np.concatenate([[np.nan], np.maximum(0.0, -np.diff(rdev))]),
+        "Resid. Df": np.asarray(resdf, dtype=int),
+        "Resid. Dev": rdev,
+    }, index=names)
+    if doscore:
+        table["Rao"] = [np.nan, *scores]
+    heading = (
+        "Analysis of Deviance Table\n\n"
+        f"Model: {model.family.label}, link: {model.family.link.name}\n\n"
+        f"Response: {_response_text(model)}\n\n"
+        "Terms added sequentially (first to last)\n\n"
+    )
+    if test is not None:
+        if dispersion is None:
+            scale = float(model.dispersion)
+            df_scale = math.inf if scale == 1 else float(model.df_residual)
+        else:
+            scale, df_scale = float(dispersion), math.inf
+        if test == "F" and df_scale == math.inf:
+            _f_warning(model)
+        table = _add_test(table, test, scale, df_scale, int(r.y.size))
+    return AnovaTable(data=table, heading=heading, test=test, kind="sequential")
+
+
+def _comparison(models: list[GLMResult], test: str | None,
+                dispersion: float | None) -> AnovaTable:
+    responses = [_response_text(m) for m in models]
+    same = [resp == responses[0] for resp in responses]
+    if not all(same):
+        dropped = [resp for resp, s in zip(responses, same, strict=True) if not s]
+        warnings.warn(f"models with response {dropped} removed because response differs "
+                      "from model 1", GLMWarning, stacklevel=3)
+        models = [m for m, s in zip(models, same, strict=True) if s]
+    sizes = [int(m.response.y.size) for m in models]
+    if any(size != sizes[0] for size in sizes):
+        raise DataError(
+            "models were not all fitted to the same size of dataset (rows used: "
+            f"{', '.join(map(str, sizes))}); refit them on the same rows, e.g. after "
+            "dropping the rows with missing values in any model's variables"
+        )
+    if len(models) == 1:
+        return _sequential(models[0], test, dispersion)
+    resdf = np.array([m.df_residual for m in models], dtype=float)
+    resdev = np.array([m.deviance for m in models], dtype=float)
+    table = pd.DataFrame({
+        "Resid. Df": np.asarray(resdf, dtype=int),
+        "Resid. Dev": resdev,
+        "Df": np.concatenate([[np.nan], -np.diff(resdf)]),
+        "Deviance": np.concatenate([[np.nan], -np.diff(resdev)]),
+    }, index=[str(i + 1) for i in range(len(models))])
+    if test == "Rao":
+        df = -np.diff(resdf)
+        score = [np.nan]
+        for i in range(len(models) - 1):
+            small, large = ((models[i], models[i + 1]) if df[i] > 0
+                            else (models[i + 1], models[i]))
+            value = _score(_dense(large), small.fit.working_residuals,
+                           small.fit.working_weights, bool(small.design.has_intercept))
+            score.append(-value if df[i] < 0 else value)
+        table["Rao"] = score
+    width = len(str(len(models)))
+    topnote = "\n".join(f"Model {str(i + 1).rjust(width)}: {_formula_text(m)}"
+                        for i, m in enumerate(models))
+    heading = "Analysis of Deviance Table\n\n" + topnote
+    if test is not None:
+        big = models[int(np.argmin(resdf))]
+        scale = float(big.dispersion) if dispersion is None else float(dispersion)
+        df_scale = math.inf if scale == 1 else float(np.min(resdf))
+        if test == "F" and df_scale == math.inf:
+            _f_warning(big)
+        table = _add_test(table, test, scale, df_scale, int(big.response.y.size))
+    return AnovaTable(data=table, heading=heading, test=test, kind="comparison")

@@ -1,0 +1,88 @@
+"""Analysis-of-deviance tables in R's ``print.anova`` layout (``printCoefmat`` rules).
+
+>>> import glmformula as gf
+>>> m = gf.glm("breaks ~ wool", data=gf.datasets.load("warpbreaks"), family="poisson")
+>>> print(render_anova_text(gf.anova(m, test=False)).splitlines()[-2])
+NULL                    53     297.37
+"""
+
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+from glmformula.rformat import SIGNIF_LEGEND, format_numbers, format_pvalues, significance_stars
+
+if TYPE_CHECKING:
+    from glmformula.anova import AnovaTable
+
+DIGITS = 5  # max(getOption("digits") - 2, 3)
+DIG_TST = 4  # max(1, min(5, digits - 1))
+
+
+def _zapsmall(values: list[float], digits: int) -> list[float]:
+    finite = [abs(v) for v in values if not math.isnan(v)]
+    if not finite:
+        return values
+    mx = max(finite)
+    # R 4.2's zapsmall: digits - log10(max), which round() takes to the nearest integer
+    d = math.floor(max(0.0, digits - math.log10(mx)) + 0.5) if mx > 0 else digits
+    return [v if math.isnan(v) else round(v, d) for v in values]
+
+
+def render_anova_text(table: AnovaTable) -> str:
+    """The table as R prints it: heading, aligned columns, significance stars and legend."""
+    frame = table.data
+    names = [str(c) for c in frame.columns]
+    rows = [str(r) for r in frame.index]
+    cols = {name: [float(v) for v in frame[name].to_numpy(dtype=float)] for name in names}
+    has_p = bool(names) and (names[-1].startswith("P(") or names[-1].startswith("Pr("))
+    tst = [n for n in names if n[1:7] == " value" or n in ("F", "Cp", "Chisq")]
+    cells: dict[str, list[str]] = {}
+    for name in names[:-1] if has_p else names:
+        values = cols[name]
+        if name in tst:
+            cells[name] = format_numbers(
+                [v if math.isnan(v) else round(v, DIG_TST) for v in values], DIGITS)
+            continue
+        if not name.endswith("Df"):
+            values = _zapsmall(values, DIGITS)
+            cols[name] = values
+        cells[name] = format_numbers(values, DIGITS)
+    # printCoefmat: a nonzero number that printed as zero is reformatted with digits - 1
+    fixes = [(name, i) for name in cells if name not in tst
+             for i, v in enumerate(cols[name])
+             if not math.isnan(v) and (v == 0) != (float(cells[name][i]) == 0)]
+    if fixes:
+        redone = format_numbers([cols[n][i] for n, i in fixes], max(1, DIGITS - 1))
+        for (name, i), text in zip(fixes, redone, strict=True):
+            cells[name][i] = text
+    for name, column in cells.items():
+        cells[name] = ["" if math.isnan(v) else s for v, s in zip(cols[name], column,
+                                                                   strict=True)]
+    stars_column: list[str] | None = None
+    if has_p:
+        pv = cols[names[-1]]
+        ok = [i for i, p in enumerate(pv) if not math.isnan(p)]
+        column = [""] * len(pv)
+        for i, text in zip(ok, format_pvalues([pv[i] for i in ok], DIG_TST), strict=True):
+            column[i] = text
+        cells[names[-1]] = column
+        if ok and any(pv[i] < 0.1 for i in ok):
+            stars_column = significance_stars(pv)
+    headers = list(names)
+    body = [cells[n] for n in names]
+    if stars_column is not None:
+        headers.append("")
+        body.append(stars_column)
+    row_width = max(len(r) for r in rows) if rows else 0
+    widths = [max([len(h)] + [len(s) for s in col]) for h, col in zip(headers, body,
+                                                                    strict=True)]
+    lines = [" " * row_width + "".join(" " + h.rjust(w) for h, w in zip(headers, widths,
+                                                                        strict=True))]
+    for i, row in enumerate(rows):
+        lines.append(row.ljust(row_width) + "".join(
+            " " + col[i].rjust(w) for col, w in zip(body, widths, strict=True)))
+    if stars_column is not None:
+        lines += ["---", SIGNIF_LEGEND]
+    return table.heading + "\n" + "\n".join(lines)
