@@ -225,6 +225,19 @@ class GLMResult:
             )
         return self._series(values, f"{type}_residuals")
 
+    def influence(self) -> pd.DataFrame:
+        """Regression diagnostics, one row per observation with non-zero prior weight.
+
+        Columns ``hat``, ``cooks_d``, ``rstandard_deviance``,
+        ``rstandard_pearson``, ``rstudent`` and ``dfb_<coefficient>`` (one per
+        non-aliased coefficient), equal to R's ``hatvalues``,
+        ``cooks.distance``, ``rstandard``, ``rstudent`` and ``dfbetas``.
+        See :mod:`glmformula.influence`.
+        """
+        from glmformula.influence import influence_measures
+
+        return influence_measures(self)
+
     # --- prediction ----------------------------------------------------------
     def predict(
         self,
