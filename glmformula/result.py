@@ -42,6 +42,8 @@ class GLMResult:
     offset: np.ndarray
     control: Control
     call: str
+    cov_type: str = "nonrobust"  # "nonrobust", "HC0".."HC3" or "cluster"; see with_cov()
+    cov_override: np.ndarray | None = None  # the robust covariance (non-aliased columns)
 
     # --- coefficients and their covariance ----------------------------------
     @property
@@ -82,10 +84,16 @@ class GLMResult:
 
     @cached_property
     def vcov(self) -> pd.DataFrame:
-        """Covariance of the estimable coefficients: dispersion times (X'WX)^-1."""
+        """Covariance of the estimable coefficients: dispersion times (X'WX)^-1.
+
+        After :meth:`with_cov`, the robust covariance chosen there.
+        """
         keep = ~self.fit.aliased
         names = [n for n, k in zip(self.column_names, keep, strict=True) if k]
-        cov = self.fit.cov_unscaled[np.ix_(keep, keep)] * self.dispersion
+        if self.cov_override is not None:
+            cov = self.cov_override
+        else:
+            cov = self.fit.cov_unscaled[np.ix_(keep, keep)] * self.dispersion
         return pd.DataFrame(cov, index=names, columns=names)
 
     @cached_property
@@ -123,6 +131,36 @@ class GLMResult:
         if method != "wald":
             raise ArgumentTypeError(f"unknown confint method {method!r}; use 'wald'")
         return wald_confint(self.coef, self.std_errors, level)
+
+    def with_cov(self, cov_type: str, groups: object = None) -> GLMResult:
+        """A copy whose ``vcov``, ``std_errors``, ``summary()`` and ``predict`` SEs are robust.
+
+        ``cov_type`` is "HC0", "HC1", "HC2", "HC3" (:func:`glmformula.robust.vcov_hc`,
+        R's ``sandwich::vcovHC``), "cluster" with ``groups``
+        (:func:`glmformula.robust.vcov_cluster`, R's ``sandwich::vcovCL``) or
+        "nonrobust" (the model-based covariance). Test statistics keep the
+        reference distribution of ``summary()``.
+        """
+        import dataclasses
+
+        from glmformula.robust import HC_TYPES, vcov_cluster, vcov_hc
+
+        if cov_type == "nonrobust":
+            cov = None
+        elif cov_type in HC_TYPES:
+            cov = vcov_hc(self, cov_type).to_numpy()
+        elif cov_type == "cluster":
+            if groups is None:
+                raise ArgumentTypeError("cov_type='cluster' needs groups")
+            cov = vcov_cluster(self, groups).to_numpy()
+        else:
+            raise ArgumentTypeError(
+                f"unknown cov_type {cov_type!r}; use 'nonrobust', 'HC0', 'HC1', 'HC2', "
+                "'HC3' or 'cluster'"
+            )
+        if groups is not None and cov_type != "cluster":
+            raise ArgumentTypeError("groups is only used with cov_type='cluster'")
+        return dataclasses.replace(self, cov_type=cov_type, cov_override=cov)
 
     # --- fit statistics ----------------------------------------------------
     @property
