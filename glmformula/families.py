@@ -28,6 +28,7 @@ from glmformula.deviance import (
     squared_error_deviance,
 )
 from glmformula.errors import FamilyError, ResponseError
+from glmformula.families_extra import EXTRA_FAMILIES, R_SPELLINGS
 from glmformula.family_base import (
     Family,
     PreparedResponse,
@@ -371,13 +372,16 @@ FAMILIES: dict[str, type[Family]] = {
     "inverse_gaussian": InverseGaussian,
     "inversegaussian": InverseGaussian,
     "quasi": Quasi,
+    **EXTRA_FAMILIES,
 }
 
 
 def _parse_call(text: str) -> tuple[str, list[object], dict[str, object]]:
     """Split 'binomial(link = "probit")' into name, positional and keyword arguments."""
     try:
-        node = ast.parse(text.replace("inverse.gaussian", "inverse_gaussian"), mode="eval").body
+        for r_name, py_name in {"inverse.gaussian": "inverse_gaussian", **R_SPELLINGS}.items():
+            text = text.replace(r_name, py_name)
+        node = ast.parse(text, mode="eval").body
     except SyntaxError:
         raise FamilyError(f"cannot read the family {text!r}") from None
     if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
@@ -424,7 +428,8 @@ def get_family(
     if cls is None:
         raise FamilyError(
             f"unknown family {family!r}; known families are: gaussian, binomial, poisson, "
-            "Gamma, inverse.gaussian, quasi, quasibinomial, quasipoisson "
+            "Gamma, inverse.gaussian, quasi, quasibinomial, quasipoisson, negative.binomial, "
+            "tweedie "
             "(R's or Python's spelling, e.g. 'inverse_gaussian')"
         )
     kwargs.update(options)
