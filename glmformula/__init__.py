@@ -27,6 +27,7 @@ from glmformula.irls import Control
 from glmformula.links import get_link
 from glmformula.model import glm
 from glmformula.result import GLMResult
+from glmformula.stepwise import add1, drop1, step
 from glmformula.summary import Summary
 
 __version__ = "0.1.0"
@@ -35,5 +36,5 @@ __all__ = [
     "AliasingWarning", "ArgumentTypeError", "BoundaryWarning", "Control", "ConvergenceWarning",
     "DataError", "FamilyError", "FitError", "FormulaError", "GLMError", "GLMResult",
     "GLMWarning", "ResponseError", "Summary", "datasets", "families", "get_family",
-    "get_link", "glm", "links", "AnovaTable", "anova",
+    "get_link", "glm", "links", "AnovaTable", "anova", "add1", "drop1", "step",
 ]
