@@ -26,6 +26,7 @@ from glmformula.families import get_family
 from glmformula.irls import Control
 from glmformula.links import get_link
 from glmformula.model import glm
+from glmformula.negbin import glm_nb
 from glmformula.result import GLMResult
 from glmformula.stepwise import add1, drop1, step
 from glmformula.summary import Summary
@@ -36,5 +37,5 @@ __all__ = [
     "AliasingWarning", "ArgumentTypeError", "BoundaryWarning", "Control", "ConvergenceWarning",
     "DataError", "FamilyError", "FitError", "FormulaError", "GLMError", "GLMResult",
     "GLMWarning", "ResponseError", "Summary", "datasets", "families", "get_family",
-    "get_link", "glm", "links", "AnovaTable", "anova", "add1", "drop1", "step",
+    "get_link", "glm", "glm_nb", "links", "AnovaTable", "anova", "add1", "drop1", "step",
 ]

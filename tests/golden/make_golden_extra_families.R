@@ -87,4 +87,46 @@ record("tweedie1.5_identity_warpbreaks", "breaks ~ wool + tension",
        "tweedie(var.power = 1.5, link.power = 1)", warpbreaks, "warpbreaks",
        tags = c("tweedie", "identity"))
 
+cat("--- MASS::glm.nb (theta estimated)\n")
+# glm.nb cases carry `glm_nb: true`, no family call, and in `expected` also
+# theta, theta_se (SE.theta), twologlik, aic (MASS's: -twologlik + 2 rank + 2);
+# the dispersion is 1 (summary.negbin) and family/iter/deviance are those of
+# the last glm.fit inside glm.nb.
+record_nb <- function(id, r_formula, data, data_name, formula = r_formula, tags = character(0)) {
+  f <- as.formula(r_formula, env = globalenv())
+  d <- data[, all.vars(f), drop = FALSE]
+  rownames(d) <- NULL
+  env <- new.env(parent = globalenv())
+  assign(data_name, d, envir = env)
+  cl <- call("glm.nb", formula = f, data = as.name(data_name))
+  fit <- with_warnings(eval(cl, env))
+  m <- fit$value
+  s <- summary(m)
+  cf <- coef(s)
+  expected <- list(
+    family = m$family$family, link = m$family$link,
+    coefficients = obj(coef(m)), std_errors = obj(cf[, 2]), statistic = obj(cf[, 3]),
+    p_values = obj(cf[, 4]), statistic_name = colnames(cf)[3],
+    deviance = m$deviance, null_deviance = m$null.deviance,
+    df_residual = m$df.residual, df_null = m$df.null, aic = m$aic,
+    dispersion = s$dispersion, iter = m$iter, converged = m$converged,
+    fitted = arr(fitted(m)), theta = m$theta, theta_se = m$SE.theta,
+    twologlik = m$twologlik, loglik = as.numeric(logLik(m)),
+    summary_text = paste(capture.output(print(s)), collapse = "\n")
+  )
+  cases[[length(cases) + 1L]] <<- list(
+    id = id, glm_nb = TRUE, formula = formula, r_formula = r_formula,
+    r_call = paste(deparse(cl, width.cutoff = 500L), collapse = " "),
+    control = list(epsilon = 1e-8, maxit = 25L), tags = arr(tags),
+    r_warnings = arr(fit$warnings), data = encode_data(d), expected = expected)
+  invisible(m)
+}
+record_nb("glmnb_log_quine", "Days ~ Eth + Sex + Age + Lrn", quine, "quine", tags = "glm.nb")
+record_nb("glmnb_log_quine_interactions", "Days ~ Sex/(Age + Eth * Lrn)", quine, "quine",
+          tags = "glm.nb")
+record_nb("glmnb_log_warpbreaks", "breaks ~ wool + tension", warpbreaks, "warpbreaks",
+          tags = "glm.nb")
+record_nb("glmnb_log_ships_offset", "incidents ~ type + year + offset(log_service)", ships2,
+          "ships2", tags = c("glm.nb", "offset"))
+
 write_golden(cases, out_path, "tests/golden/make_golden_extra_families.R")
