@@ -103,33 +103,36 @@ class GLMResult:
         se[~self.fit.aliased] = np.sqrt(np.diag(self.vcov.to_numpy()))
         return pd.Series(se, index=self.column_names, name="std_errors")
 
-    def confint(self, level: float = 0.95, method: str = "wald") -> pd.DataFrame:
-        """Confidence intervals for the coefficients, as R's ``confint.default``.
+    def confint(self, level: float = 0.95, method: str = "profile") -> pd.DataFrame:
+        """Confidence intervals for the coefficients, as R's ``confint``.
 
-        Wald intervals ``coef +/- qnorm((1 + level) / 2) * std_error`` with
-        normal quantiles, also when the dispersion is estimated (as R).
-        Columns are named as R names them ("2.5 %", "97.5 %"); aliased
-        coefficients get NaN rows. ``method="profile"`` (R's
-        ``confint.glm``) is not implemented yet.
+        ``method="profile"`` (the default, R's ``confint.glm``, from MASS in
+        R < 4.4): profile-likelihood intervals, see :mod:`glmformula.profile`.
+        ``method="wald"`` (R's ``confint.default``): ``coef +/- qnorm((1 +
+        level) / 2) * std_error`` with normal quantiles, also when the
+        dispersion is estimated (as R). Columns are named as R names them
+        ("2.5 %", "97.5 %"); aliased coefficients get NaN rows.
 
         >>> import glmformula as gf
         >>> m = gf.glm("breaks ~ wool + tension", data=gf.datasets.load("warpbreaks"),
         ...            family="poisson")
-        >>> ci = m.confint(level=0.9)
+        >>> ci = m.confint(level=0.9, method="wald")
         >>> list(ci.columns)
         ['5 %', '95 %']
         >>> ci.loc["woolB"].round(4).tolist()
         [-0.2908, -0.1212]
+        >>> m.confint().loc["woolB"].round(4).tolist()
+        [-0.3073, -0.1051]
         """
         from glmformula.confint import wald_confint
+        from glmformula.profile import profile_confint
 
         if method == "profile":
-            raise NotImplementedError(
-                "confint(method='profile') (profile-likelihood intervals, R's confint.glm) "
-                "is not implemented yet; use method='wald' (R's confint.default)"
-            )
+            return profile_confint(self, level)
         if method != "wald":
-            raise ArgumentTypeError(f"unknown confint method {method!r}; use 'wald'")
+            raise ArgumentTypeError(
+                f"unknown confint method {method!r}; use 'profile' or 'wald'"
+            )
         return wald_confint(self.coef, self.std_errors, level)
 
     def with_cov(self, cov_type: str, groups: object = None) -> GLMResult:

@@ -35,7 +35,7 @@ def test_confint_equals_r(case, key):
         warnings.simplefilter("ignore")
         model, _ = fit_case(case)
     expected = case["expected"]["confint"][key]
-    ci = model.confint(level=LEVELS[key])
+    ci = model.confint(level=LEVELS[key], method="wald")
     assert list(ci.columns) == expected["names"]
     assert list(ci.index) == list(case["expected"]["coefficients"])
     for col, values in zip(ci.columns, (expected["lower"], expected["upper"]), strict=True):
@@ -59,14 +59,16 @@ def _model():
                   family="poisson")
 
 
-def test_profile_not_implemented():
-    with pytest.raises(NotImplementedError, match="profile"):
-        _model().confint(method="profile")
+def test_profile_is_the_default():
+    m = _model()
+    assert m.confint().equals(m.confint(method="profile"))
 
 
 def test_bad_level_and_method():
     m = _model()
     with pytest.raises(gf.errors.GLMError):
         m.confint(level=1.5)
+    with pytest.raises(gf.errors.GLMError):
+        m.confint(level=1.5, method="wald")
     with pytest.raises(gf.errors.GLMError):
         m.confint(method="boot")
