@@ -1,4 +1,18 @@
-"""Predictions from a fitted GLM, on the link or the response scale (R's ``predict.glm``)."""
+"""Predictions from a fitted GLM, on the link or the response scale (R's ``predict.glm``).
+
+Confidence intervals for the mean are formed on the link scale, ``fit ± z * se``
+with the normal quantile ``z``, and mapped to the response scale by the inverse
+link (so they respect the range of the mean, e.g. (0, 1) for binomial):
+
+>>> import glmformula as gf
+>>> wb = gf.datasets.load("warpbreaks")
+>>> m = gf.glm("breaks ~ wool + tension", data=wb, family="poisson")
+>>> new = wb[["wool", "tension"]].drop_duplicates().head(2)
+>>> m.predict(new, type="response", interval="confidence").round(3)
+      fit     lwr     upr
+0  40.124  36.707  43.858
+9  29.097  26.309  32.180
+"""
 
 from __future__ import annotations
 
@@ -7,6 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from scipy import stats
 
 from glmformula.errors import AliasingWarning, ArgumentTypeError
 
@@ -31,11 +46,21 @@ def _model_rows(result: GLMResult, newdata: pd.DataFrame | None) -> tuple[np.nda
 
 
 def predict(
-    result: GLMResult, newdata: pd.DataFrame | None, type: str, se_fit: bool  # noqa: A002
+    result: GLMResult, newdata: pd.DataFrame | None, type: str, se_fit: bool,  # noqa: A002
+    interval: str | None = None, level: float = 0.95,
 ) -> pd.Series | pd.DataFrame:
     """See :meth:`GLMResult.predict`."""
     if type not in ("link", "response"):
         raise ArgumentTypeError(f"type must be 'link' or 'response', not {type!r}")
+    if interval not in (None, "none", "confidence"):
+        raise ArgumentTypeError(
+            f"interval must be None or 'confidence', not {interval!r} (prediction intervals "
+            "for a new observation are not defined for a GLM in general)"
+        )
+    if interval == "none":
+        interval = None
+    if interval is not None and not (isinstance(level, (int, float)) and 0 < level < 1):
+        raise ArgumentTypeError(f"level must be a number between 0 and 1, not {level!r}")
     X, offset, index = _model_rows(result, newdata)
     keep = ~result.fit.aliased
     if newdata is not None and not keep.all():
@@ -50,10 +75,20 @@ def predict(
     Xk = X[:, keep]
     eta = Xk @ beta + offset
     fit = result.family.linkinv(eta) if type == "response" else eta
-    if not se_fit:
+    if not se_fit and interval is None:
         return pd.Series(fit, index=index, name="fit")
     cov = result.vcov.to_numpy()
-    se = np.sqrt(np.einsum("ij,jk,ik->i", Xk, cov, Xk))
+    se_link = np.sqrt(np.einsum("ij,jk,ik->i", Xk, cov, Xk))
+    se = se_link * np.abs(result.family.mu_eta(eta)) if type == "response" else se_link
+    if interval is None:
+        return pd.DataFrame({"fit": fit, "se_fit": se}, index=index)
+    z = float(stats.norm.ppf((1 + level) / 2))
+    lo, hi = eta - z * se_link, eta + z * se_link
     if type == "response":
-        se = se * np.abs(result.family.mu_eta(eta))
-    return pd.DataFrame({"fit": fit, "se_fit": se}, index=index)
+        lo, hi = result.family.linkinv(lo), result.family.linkinv(hi)
+        # a decreasing inverse link (e.g. Gamma's 1/mu) swaps the bounds
+        lo, hi = np.minimum(lo, hi), np.maximum(lo, hi)
+    frame = pd.DataFrame({"fit": fit, "lwr": lo, "upr": hi}, index=index)
+    if se_fit:
+        frame["se_fit"] = se
+    return frame

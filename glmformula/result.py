@@ -285,16 +285,32 @@ class GLMResult:
         newdata: pd.DataFrame | None = None,
         type: Literal["link", "response"] = "link",  # noqa: A002
         se_fit: bool = False,
+        interval: Literal["confidence"] | None = None,
+        level: float = 0.95,
     ) -> pd.Series | pd.DataFrame:
         """Predictions on the link or response scale, optionally with standard errors.
 
         Factor levels and stateful transforms are replayed from the model
         spec; an unseen factor level in ``newdata`` is an error. With
         ``se_fit=True`` a DataFrame with columns ``fit`` and ``se_fit``.
+
+        ``interval="confidence"`` gives a DataFrame with columns ``fit``,
+        ``lwr``, ``upr`` (and ``se_fit`` if asked): a ``level`` confidence
+        interval for the mean, ``fit ± z * se`` on the link scale with the
+        normal quantile ``z`` (as R users build it from
+        ``predict(..., se.fit = TRUE)``), mapped by the inverse link when
+        ``type="response"``.
+
+        >>> import glmformula as gf
+        >>> bw = gf.datasets.load("warpbreaks")
+        >>> m = gf.glm("breaks ~ wool", data=bw, family="poisson")
+        >>> ci = m.predict(bw.head(1), type="link", interval="confidence", level=0.9)
+        >>> list(ci.columns), bool(ci["lwr"].iloc[0] < ci["fit"].iloc[0] < ci["upr"].iloc[0])
+        (['fit', 'lwr', 'upr'], True)
         """
         from glmformula.prediction import predict
 
-        return predict(self, newdata, type, se_fit)
+        return predict(self, newdata, type, se_fit, interval, level)
 
     # --- output --------------------------------------------------------------
     def summary(self) -> Summary:
