@@ -16,7 +16,7 @@ from glmformula.anova import anova
 
 sys.path.insert(0, str(Path(__file__).parent / "golden"))
 
-from compare import case_frame  # noqa: E402
+from compare import case_frame, largest_table_difference, table_difference  # noqa: E402
 
 GOLDEN = Path(__file__).parent / "golden" / "anova_golden.json"
 CASES = json.loads(GOLDEN.read_text(encoding="utf-8"))["cases"]
@@ -41,21 +41,12 @@ def _table(case):
 
 
 def _difference(ours: float, theirs: float) -> float:
-    if abs(theirs) < ATOL:
-        return abs(ours - theirs)
-    return abs(ours - theirs) / abs(theirs)
+    return table_difference(ours, theirs, ATOL)
 
 
 def largest_difference() -> float:
     """The largest relative difference over every golden number."""
-    worst = 0.0
-    for case in CASES:
-        data = _table(case).data
-        for name, values in case["expected"]["columns"].items():
-            for ours, theirs in zip(data[name], values, strict=True):
-                if theirs is not None:
-                    worst = max(worst, _difference(float(ours), theirs))
-    return worst
+    return largest_table_difference(CASES, _table, ATOL)
 
 
 def test_golden_case_counts():

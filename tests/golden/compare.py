@@ -96,6 +96,26 @@ def relative_difference(actual: Any, expected: Any) -> float:
     return float(np.max(np.abs(a - e) / denom))
 
 
+def table_difference(ours: float, theirs: float, atol: float = 1e-10) -> float:
+    """Relative difference, absolute for R values that are 0 up to rounding noise."""
+    if abs(theirs) < atol:
+        return abs(ours - theirs)
+    return abs(ours - theirs) / abs(theirs)
+
+
+def largest_table_difference(cases: list[dict[str, Any]], table: Any,
+                             atol: float = 1e-10) -> float:
+    """The largest difference over every number of golden tables (anova-like cases)."""
+    worst = 0.0
+    for case in cases:
+        data = table(case).data
+        for name, values in case["expected"]["columns"].items():
+            for ours, theirs in zip(data[name], values, strict=True):
+                if theirs is not None:
+                    worst = max(worst, table_difference(float(ours), theirs, atol))
+    return worst
+
+
 def quantities(model: gf.GLMResult, case: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
     """(ours, R's) for every compared quantity of a case."""
     exp = case["expected"]
