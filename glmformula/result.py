@@ -143,6 +143,12 @@ class GLMResult:
         (:func:`glmformula.robust.vcov_cluster`, R's ``sandwich::vcovCL``) or
         "nonrobust" (the model-based covariance). Test statistics keep the
         reference distribution of ``summary()``.
+
+        >>> import glmformula as gf
+        >>> m = gf.glm("breaks ~ wool", data=gf.datasets.load("warpbreaks"), family="poisson")
+        >>> robust = m.with_cov("HC0")
+        >>> bool(robust.std_errors["woolB"] > m.std_errors["woolB"])
+        True
         """
         import dataclasses
 
@@ -274,6 +280,11 @@ class GLMResult:
         non-aliased coefficient), equal to R's ``hatvalues``,
         ``cooks.distance``, ``rstandard``, ``rstudent`` and ``dfbetas``.
         See :mod:`glmformula.influence`.
+
+        >>> import glmformula as gf
+        >>> m = gf.glm("breaks ~ wool", data=gf.datasets.load("warpbreaks"), family="poisson")
+        >>> m.influence().shape
+        (54, 7)
         """
         from glmformula.influence import influence_measures
 
