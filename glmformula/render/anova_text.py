@@ -30,8 +30,12 @@ def _zapsmall(values: list[float], digits: int) -> list[float]:
     return [v if math.isnan(v) else round(v, d) for v in values]
 
 
-def render_anova_text(table: AnovaTable) -> str:
-    """The table as R prints it: heading, aligned columns, significance stars and legend."""
+def anova_cells(table: AnovaTable) -> tuple[list[str], list[str], list[list[str]], bool]:
+    """Row names, headers, formatted columns and whether stars (and legend) are shown.
+
+    The columns are formatted by R's ``printCoefmat`` rules; with stars the last
+    header is ``""`` and the last column holds the (left-justified) stars.
+    """
     frame = table.data
     names = [str(c) for c in frame.columns]
     rows = [str(r) for r in frame.index]
@@ -75,6 +79,12 @@ def render_anova_text(table: AnovaTable) -> str:
     if stars_column is not None:
         headers.append("")
         body.append(stars_column)
+    return rows, headers, body, stars_column is not None
+
+
+def render_anova_text(table: AnovaTable) -> str:
+    """The table as R prints it: heading, aligned columns, significance stars and legend."""
+    rows, headers, body, stars = anova_cells(table)
     row_width = max(len(r) for r in rows) if rows else 0
     widths = [max([len(h)] + [len(s) for s in col]) for h, col in zip(headers, body,
                                                                     strict=True)]
@@ -83,6 +93,6 @@ def render_anova_text(table: AnovaTable) -> str:
     for i, row in enumerate(rows):
         lines.append(row.ljust(row_width) + "".join(
             " " + col[i].rjust(w) for col, w in zip(body, widths, strict=True)))
-    if stars_column is not None:
+    if stars:
         lines += ["---", SIGNIF_LEGEND]
     return table.heading + "\n" + "\n".join(lines)
