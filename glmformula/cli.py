@@ -1,5 +1,7 @@
 """The ``glmformula`` command: fit a model to a CSV/Parquet file or a bundled dataset.
 
+``glmformula datasets`` lists the bundled datasets with a suggested model for each.
+
 >>> main(["fit", "warpbreaks", "breaks ~ wool + tension", "--family", "poisson"])
 ... # doctest: +ELLIPSIS
 <BLANKLINE>
@@ -51,12 +53,37 @@ def _parser() -> argparse.ArgumentParser:
     fit.add_argument("--link", default=None, help="link function (default: the family's)")
     fit.add_argument("--weights", default=None, help="column of prior weights")
     fit.add_argument("--offset", default=None, help="column used as an offset")
+    commands.add_parser("datasets", help="list the bundled datasets and a model for each")
     return parser
+
+
+def datasets_table() -> str:
+    """The bundled datasets as a text table: name, title, rows and suggested model."""
+    listing = datasets.list()
+    rows = [("name", "title", "rows", "suggested model")]
+    for item in listing.itertuples(index=False):
+        model = f"{item.suggested_formula}, family = {item.suggested_family}"
+        rows.append((item.name, item.title, str(item.rows), model))
+    widths = [max(len(row[i]) for row in rows) for i in range(3)]
+    lines = []
+    for number, row in enumerate(rows):
+        cells = [row[0].ljust(widths[0]), row[1].ljust(widths[1]), row[2].rjust(widths[2])]
+        lines.append("  ".join([*cells, row[3]]).rstrip())
+        if number == 0:
+            lines.append("  ".join("-" * w for w in [*widths, len(row[3])]))
+    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status."""
     args = _parser().parse_args(argv)
+    if args.command == "datasets":
+        try:
+            print(datasets_table())
+        except GLMError as error:
+            print(f"glmformula: error: {error}", file=sys.stderr)
+            return 2
+        return 0
     from glmformula.model import glm
 
     try:

@@ -125,7 +125,7 @@ def test_unknown_dataset(capsys: pytest.CaptureFixture[str]) -> None:
     out, err = capsys.readouterr()
     assert out == ""
     assert err.startswith("glmformula: error: no bundled dataset named 'nosuchdata'")
-    assert "available: warpbreaks" in err
+    assert "available: " in err and "warpbreaks" in err and "budworm" in err
     assert "Traceback" not in err
 
 
