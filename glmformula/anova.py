@@ -60,6 +60,37 @@ class AnovaTable:
 
         return render_anova_text(self)
 
+    def to_text(self) -> str:
+        """R's printed layout (same as ``str()``)."""
+        return str(self)
+
+    def to_markdown(self) -> str:
+        """Markdown: heading, a pipe table with R's formatted numbers, and the legend.
+
+        >>> import glmformula as gf
+        >>> m = gf.glm("breaks ~ wool", data=gf.datasets.load("warpbreaks"), family="poisson")
+        >>> print(gf.anova(m, test=False).to_markdown().splitlines()[-1])
+        | wool |    1 |     16.039 |          52 |       281.33 |
+        """
+        from glmformula.render.markdown import render_anova_markdown
+
+        return render_anova_markdown(self)
+
+    def to_html(self) -> str:
+        """An HTML fragment with the same content (escaped); see :meth:`to_markdown`."""
+        from glmformula.render.html import render_anova_html
+
+        return render_anova_html(self)
+
+    def to_latex(self) -> str:
+        """A LaTeX fragment (booktabs tabular, escaped); see :meth:`to_markdown`."""
+        from glmformula.render.latex import render_anova_latex
+
+        return render_anova_latex(self)
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
     def _repr_pretty_(self, printer, cycle: bool) -> None:  # pragma: no cover
         printer.text(str(self))
 

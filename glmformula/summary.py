@@ -63,6 +63,33 @@ class Summary:
 
         return render_summary(self)
 
+    def to_markdown(self) -> str:
+        """Markdown: the call, a pipe table of coefficients, legend and fit statistics.
+
+        >>> import glmformula as gf
+        >>> m = gf.glm("breaks ~ wool", data=gf.datasets.load("warpbreaks"), family="poisson")
+        >>> print(m.summary().to_markdown().splitlines()[-2].strip())
+        AIC: 560
+        """
+        from glmformula.render.markdown import render_summary_markdown
+
+        return render_summary_markdown(self)
+
+    def to_html(self) -> str:
+        """An HTML fragment with the same content (escaped); see :meth:`to_markdown`."""
+        from glmformula.render.html import render_summary_html
+
+        return render_summary_html(self)
+
+    def to_latex(self) -> str:
+        """A LaTeX fragment (booktabs tabular, escaped); see :meth:`to_markdown`."""
+        from glmformula.render.latex import render_summary_latex
+
+        return render_summary_latex(self)
+
+    def _repr_html_(self) -> str:
+        return self.to_html()
+
     def __str__(self) -> str:
         return self.to_text()
 

@@ -1,0 +1,64 @@
+"""HTML for summaries and anova tables (what notebooks show through ``_repr_html_``).
+
+Every text is escaped; the grid is tabulate's ``html`` format, which escapes cells.
+
+>>> import glmformula as gf
+>>> m = gf.glm("breaks ~ wool", data=gf.datasets.load("warpbreaks"), family="poisson")
+>>> html = render_summary_html(m.summary())
+>>> html.count("<tr>"), "Pr(&gt;|z|)" in html
+(3, True)
+"""
+
+from __future__ import annotations
+
+from html import escape
+from typing import TYPE_CHECKING
+
+from tabulate import tabulate
+
+from glmformula.render.parts import (
+    anova_parts,
+    heading_paragraphs,
+    summary_footer,
+    summary_parts,
+)
+
+if TYPE_CHECKING:
+    from glmformula.anova import AnovaTable
+    from glmformula.summary import Summary
+
+
+def _grid(rownames: list[str], headers: list[str], cells: list[list[str]]) -> str:
+    rows = [[r, *row] for r, row in zip(rownames, cells, strict=True)]
+    return tabulate(rows, headers=["", *headers], tablefmt="html", disable_numparse=True,
+                    colalign=("left", *(["right"] * len(headers))))
+
+
+def _legend(legend: str | None) -> list[str]:
+    return [f"<p><small>{escape(legend)}</small></p>"] if legend else []
+
+
+def render_summary_html(summary: Summary) -> str:
+    """The summary as an HTML fragment: call, coefficient table, legend, fit statistics."""
+    p = summary_parts(summary)
+    out = ['<div class="glmformula-summary">',
+           f"<p><b>Call:</b> <code>{escape(p.call)}</code></p>",
+           f"<p><b>{escape(p.coefficient_title)}</b></p>"]
+    if p.headers:
+        out.append(_grid(p.rownames, p.headers, p.cells))
+    out += _legend(p.legend)
+    out.append("<p>" + "<br>\n".join(escape(line) for line in summary_footer(p)) + "</p>")
+    out.append("</div>")
+    return "\n".join(out)
+
+
+def render_anova_html(table: AnovaTable) -> str:
+    """The anova table as an HTML fragment: heading paragraphs, table and legend."""
+    rows, headers, cells, legend = anova_parts(table)
+    out = ['<div class="glmformula-anova">']
+    out += ["<p>" + "<br>\n".join(escape(line) for line in paragraph) + "</p>"
+            for paragraph in heading_paragraphs(table.heading)]
+    out.append(_grid(rows, headers, cells))
+    out += _legend(legend)
+    out.append("</div>")
+    return "\n".join(out)
