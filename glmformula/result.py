@@ -323,6 +323,34 @@ class GLMResult:
 
         return predict(self, newdata, type, se_fit, interval, level)
 
+    # --- broom-style tables ------------------------------------------------
+    def tidy(self, conf_int: bool = False, conf_level: float = 0.95,
+             exponentiate: bool = False) -> pd.DataFrame:
+        """broom's ``tidy``: term, estimate, std.error, statistic, p.value (+ conf.low/high).
+
+        See :func:`glmformula.tidy.tidy`.
+        """
+        from glmformula.tidy import tidy
+
+        return tidy(self, conf_int, conf_level, exponentiate)
+
+    def glance(self) -> pd.DataFrame:
+        """broom's ``glance``: one row of fit statistics. See :func:`glmformula.tidy.glance`."""
+        from glmformula.tidy import glance
+
+        return glance(self)
+
+    def augment(self, newdata: pd.DataFrame | None = None, type_predict: str = "link",
+                type_residuals: str = "deviance", data: pd.DataFrame | None = None,
+                se_fit: bool = False) -> pd.DataFrame:
+        """broom's ``augment``: per-row fitted values and diagnostics.
+
+        See :func:`glmformula.tidy.augment`.
+        """
+        from glmformula.tidy import augment
+
+        return augment(self, data, newdata, type_predict, type_residuals, se_fit)
+
     # --- output --------------------------------------------------------------
     def summary(self) -> Summary:
         """R's ``summary.glm`` as data; ``print()`` it for R's layout."""

@@ -1,0 +1,182 @@
+"""broom's ``tidy``, ``glance`` and ``augment`` for a fitted GLM, as pandas DataFrames.
+
+Column names and meanings are broom's (``broom::tidy.glm``, ``glance.glm``,
+``augment.glm``, checked against broom 1.0.3):
+
+* :func:`tidy`: one row per coefficient, ``term``, ``estimate``,
+  ``std.error``, ``statistic``, ``p.value`` from R's ``summary(m)$coefficients``
+  and, with ``conf_int=True``, ``conf.low`` and ``conf.high`` from R's
+  ``confint(m)`` (profile likelihood). Aliased coefficients keep their row,
+  all NaN, as broom joins the summary table onto ``coef(m)``.
+  ``exponentiate=True`` applies ``exp`` to ``estimate``, ``conf.low`` and
+  ``conf.high`` (not to ``std.error``), as broom does.
+* :func:`glance`: one row, ``null.deviance``, ``df.null``, ``logLik``,
+  ``AIC``, ``BIC``, ``deviance``, ``df.residual``, ``nobs``.
+* :func:`augment`: one row per observation used, the data columns (when the
+  data are given) then ``.fitted``, ``.resid``, ``.std.resid``, ``.hat``,
+  ``.sigma``, ``.cooksd``; with ``newdata``, the new data then ``.fitted``
+  (and ``.se.fit`` with ``se_fit=True``).
+
+>>> import glmformula as gf
+>>> wb = gf.datasets.load("warpbreaks")
+>>> m = gf.glm("breaks ~ wool + tension", data=wb, family="poisson")
+>>> m.tidy().drop(columns="p.value").round(4)
+          term  estimate  std.error  statistic
+0  (Intercept)    3.6920     0.0454    81.3016
+1        woolB   -0.2060     0.0516    -3.9943
+2     tensionM   -0.3213     0.0603    -5.3317
+3     tensionH   -0.5185     0.0640    -8.1065
+>>> m.glance().round(2)
+   null.deviance  df.null  logLik     AIC     BIC  deviance  df.residual  nobs
+0         297.37       53 -242.53  493.06  501.01    210.39           50    54
+>>> list(m.augment(data=wb).columns)
+['breaks', 'wool', 'tension', '.fitted', '.resid', '.std.resid', '.hat', '.sigma', '.cooksd']
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+import pandas as pd
+
+from glmformula.errors import ArgumentTypeError
+
+if TYPE_CHECKING:
+    from glmformula.result import GLMResult
+
+TIDY_COLUMNS = ["term", "estimate", "std.error", "statistic", "p.value"]
+GLANCE_COLUMNS = ["null.deviance", "df.null", "logLik", "AIC", "BIC", "deviance",
+                  "df.residual", "nobs"]
+_EPS = np.finfo(float).eps
+
+
+def tidy(result: GLMResult, conf_int: bool = False, conf_level: float = 0.95,
+         exponentiate: bool = False) -> pd.DataFrame:
+    """broom's ``tidy(m, conf.int, conf.level, exponentiate)``; see the module docstring.
+
+    >>> import glmformula as gf
+    >>> m = gf.glm("breaks ~ wool", data=gf.datasets.load("warpbreaks"), family="poisson")
+    >>> t = m.tidy(conf_int=True, exponentiate=True)
+    >>> list(t.columns)
+    ['term', 'estimate', 'std.error', 'statistic', 'p.value', 'conf.low', 'conf.high']
+    >>> t.loc[1, ["estimate", "conf.low", "conf.high"]].astype(float).round(4).tolist()
+    [0.8138, 0.7355, 0.9003]
+    """
+    table = result.summary().table
+    frame = pd.DataFrame({
+        "term": list(table.index),
+        "estimate": table.iloc[:, 0].to_numpy(dtype=float),
+        "std.error": table.iloc[:, 1].to_numpy(dtype=float),
+        "statistic": table.iloc[:, 2].to_numpy(dtype=float),
+        "p.value": table.iloc[:, 3].to_numpy(dtype=float),
+    })
+    if conf_int:
+        ci = result.confint(level=conf_level).reindex(table.index)
+        frame["conf.low"] = ci.iloc[:, 0].to_numpy(dtype=float)
+        frame["conf.high"] = ci.iloc[:, 1].to_numpy(dtype=float)
+    if exponentiate:
+        for column in ("estimate", "conf.low", "conf.high"):
+            if column in frame:
+                frame[column] = np.exp(frame[column])
+    return frame
+
+
+def glance(result: GLMResult) -> pd.DataFrame:
+    """broom's ``glance(m)``: the one-row model summary; see the module docstring.
+
+    >>> import glmformula as gf
+    >>> m = gf.glm("breaks ~ wool", data=gf.datasets.load("warpbreaks"), family="poisson")
+    >>> m.glance()[["df.null", "df.residual", "nobs"]].iloc[0].tolist()
+    [53, 52, 54]
+    """
+    values = [result.null_deviance, result.df_null, result.loglik, result.aic, result.bic,
+              result.deviance, result.df_residual, result.nobs]
+    return pd.DataFrame([dict(zip(GLANCE_COLUMNS, values, strict=True))])
+
+
+def augment(result: GLMResult, data: pd.DataFrame | None = None,
+            newdata: pd.DataFrame | None = None, type_predict: str = "link",
+            type_residuals: str = "deviance", se_fit: bool = False) -> pd.DataFrame:
+    """broom's ``augment(m, data, newdata, type.predict, type.residuals, se_fit)``.
+
+    Without ``newdata``: one row per row used in the fit, the columns of
+    ``data`` (the frame the model was fitted on; glmformula keeps no copy of
+    it, so without ``data`` the frame starts with the response as modelled
+    when it is a single column) then ``.fitted`` (``predict(type=
+    type_predict)``), ``.resid`` (``residuals(type=type_residuals)``, "deviance"
+    or "pearson"), ``.std.resid`` (standardized residuals), ``.hat``,
+    ``.sigma`` (the leave-one-out residual scale of R's ``influence(m)$sigma``)
+    and ``.cooksd``. Rows with zero prior weight get NaN diagnostics.
+    With ``newdata``: its columns then ``.fitted`` (and ``.se.fit`` if
+    ``se_fit``).
+
+    >>> import glmformula as gf
+    >>> wb = gf.datasets.load("warpbreaks")
+    >>> m = gf.glm("breaks ~ wool", data=wb, family="poisson")
+    >>> list(m.augment(newdata=wb.head(2), se_fit=True).columns)
+    ['breaks', 'wool', 'tension', '.fitted', '.se.fit']
+    >>> round(float(m.augment()[".hat"].sum()), 8)
+    2.0
+    """
+    if type_predict not in ("link", "response"):
+        raise ArgumentTypeError(
+            f"type_predict must be 'link' or 'response', not {type_predict!r}")
+    if type_residuals not in ("deviance", "pearson"):
+        raise ArgumentTypeError(
+            f"type_residuals must be 'deviance' or 'pearson', not {type_residuals!r}")
+    if newdata is not None:
+        pred = result.predict(newdata, type=type_predict, se_fit=True)
+        frame = pd.DataFrame(newdata).loc[pred.index].copy()
+        frame[".fitted"] = pred["fit"].to_numpy()
+        if se_fit:
+            frame[".se.fit"] = pred["se_fit"].to_numpy()
+        return frame
+
+    index = result.design.row_index
+    if data is not None:
+        if not isinstance(data, pd.DataFrame):
+            raise ArgumentTypeError(
+                f"data must be a pandas DataFrame, not {type(data).__name__}")
+        frame = data.loc[index].copy()
+    else:
+        frame = pd.DataFrame(index=index)
+        if result.response.y.ndim == 1:
+            frame[result.design.response.name] = result.response.y
+    pred = result.predict(type=type_predict, se_fit=se_fit)
+    if se_fit:
+        frame[".fitted"] = pred["fit"].to_numpy()
+        frame[".se.fit"] = pred["se_fit"].to_numpy()
+    else:
+        frame[".fitted"] = pred.to_numpy()
+    frame[".resid"] = result.residuals(type_residuals).to_numpy()
+    for column, values in _diagnostics(result).items():
+        frame[column] = values
+    return frame
+
+
+def _diagnostics(result: GLMResult) -> dict[str, np.ndarray]:
+    """.std.resid, .hat, .sigma and .cooksd for every row used (NaN where the weight is 0)."""
+    rows = result.response.weights != 0
+    infl = result.influence()
+    hat = infl["hat"].to_numpy()
+    dev = result.residuals("deviance").to_numpy()[rows].copy()
+    med = np.median(np.abs(dev)) if dev.size else 0.0
+    dev[np.abs(dev) < 100 * _EPS * med] = 0.0
+    n, k = dev.size, result.rank
+    with np.errstate(divide="ignore", invalid="ignore"):
+        total = np.sum(dev**2)
+        loo = np.where(hat < 1, total - dev**2 / (1.0 - hat), total)
+        sigma = np.sqrt(loo / (n - k - 1))
+    out = {
+        ".std.resid": infl["rstandard_deviance"].to_numpy(),
+        ".hat": hat,
+        ".sigma": sigma,
+        ".cooksd": infl["cooks_d"].to_numpy(),
+    }
+    full = {}
+    for name, values in out.items():
+        column = np.full(rows.size, np.nan)
+        column[rows] = values
+        full[name] = column
+    return full
