@@ -13,6 +13,7 @@ glm(formula = breaks ~ wool + tension, family = poisson, data = warpbreaks)
 from __future__ import annotations
 
 import argparse
+import inspect
 import sys
 import warnings
 from collections.abc import Sequence
@@ -43,6 +44,33 @@ def read_data(source: str) -> tuple[pd.DataFrame, str]:
     return datasets.load(source), source
 
 
+FORMATS = ("text", "markdown", "html", "latex")
+_TABULATE_FORMATS = {"text": "simple", "markdown": "pipe", "html": "html",
+                     "latex": "latex_booktabs"}
+
+
+def render(table: object, fmt: str) -> str:
+    """A Summary or AnovaTable in one of :data:`FORMATS` (``text`` is R's layout)."""
+    method = "to_text" if fmt == "text" else f"to_{fmt}"
+    return str(getattr(table, method)())
+
+
+def tidy_table(frame: pd.DataFrame, fmt: str) -> str:
+    """A tidy() data frame as a text, Markdown, HTML or LaTeX table."""
+    from tabulate import tabulate
+
+    return str(tabulate(frame, headers="keys", tablefmt=_TABULATE_FORMATS[fmt],
+                        showindex=False, floatfmt=".5g"))
+
+
+def _explain_supported(model: object) -> bool:
+    try:
+        parameters = inspect.signature(model.summary).parameters  # type: ignore[attr-defined]
+    except (TypeError, ValueError):
+        return False
+    return "explain" in parameters
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="glmformula", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -53,6 +81,14 @@ def _parser() -> argparse.ArgumentParser:
     fit.add_argument("--link", default=None, help="link function (default: the family's)")
     fit.add_argument("--weights", default=None, help="column of prior weights")
     fit.add_argument("--offset", default=None, help="column used as an offset")
+    fit.add_argument("--format", default="text", choices=FORMATS,
+                     help="output format of the summary (default: text, R's layout)")
+    fit.add_argument("--anova", action="store_true",
+                     help="also print the sequential analysis of deviance table")
+    fit.add_argument("--exponentiate", action="store_true",
+                     help="also print exponentiated estimates with confidence intervals")
+    fit.add_argument("--explain", action="store_true",
+                     help="print the summary with plain-language explanations")
     commands.add_parser("datasets", help="list the bundled datasets and a model for each")
     return parser
 
@@ -96,7 +132,28 @@ def main(argv: Sequence[str] | None = None) -> int:
     except GLMError as error:
         print(f"glmformula: error: {error}", file=sys.stderr)
         return 2
-    print(model.summary())
+    if args.explain and not _explain_supported(model):
+        print("glmformula: error: --explain is not available in this version", file=sys.stderr)
+        return 2
+    try:
+        summary = model.summary(explain=True) if args.explain else model.summary()
+        print(render(summary, args.format))
+        if args.anova:
+            from glmformula.anova import anova
+
+            with warnings.catch_warnings():
+                warnings.simplefilter("always")
+                warnings.showwarning = _show_warning
+                table = anova(model)
+            print()
+            print(render(table, args.format))
+        if args.exponentiate:
+            frame = model.tidy(exponentiate=True, conf_int=True)
+            print()
+            print(tidy_table(frame, args.format))
+    except GLMError as error:
+        print(f"glmformula: error: {error}", file=sys.stderr)
+        return 2
     return 0
 
 

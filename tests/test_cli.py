@@ -242,3 +242,126 @@ def test_console_script_runs() -> None:
     for line in WARPBREAKS_TABLE:
         assert line in result.stdout
     assert "AIC: 493.06" in result.stdout
+
+
+# --- output formats and extra tables ------------------------------------------------
+
+
+def test_format_text_is_default(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*ARGS, "--format", "text"]) == 0
+    out = capsys.readouterr().out
+    m = gf.glm("breaks ~ wool + tension", gf.datasets.load("warpbreaks"), "poisson",
+               data_name="warpbreaks")
+    assert out == f"{m.summary()}\n"
+
+
+@pytest.mark.parametrize(
+    ("fmt", "method", "marker"),
+    [("markdown", "to_markdown", "|:"), ("html", "to_html", "<table>"),
+     ("latex", "to_latex", "\\begin{tabular}")],
+)
+def test_format_option(capsys: pytest.CaptureFixture[str], fmt: str, method: str,
+                       marker: str) -> None:
+    assert main([*ARGS, "--format", fmt]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    m = gf.glm("breaks ~ wool + tension", gf.datasets.load("warpbreaks"), "poisson",
+               data_name="warpbreaks")
+    assert out == getattr(m.summary(), method)() + "\n"
+    assert marker in out
+    assert "3.69196" in out and "493.06" in out
+
+
+def test_bad_format_is_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as info:
+        main([*ARGS, "--format", "pdf"])
+    assert info.value.code == 2
+    err = capsys.readouterr().err
+    assert "argument --format: invalid choice: 'pdf'" in err
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html", "latex"])
+def test_anova_option(capsys: pytest.CaptureFixture[str], fmt: str) -> None:
+    assert main([*ARGS, "--anova", "--format", fmt]) == 0
+    out = capsys.readouterr().out
+    m = gf.glm("breaks ~ wool + tension", gf.datasets.load("warpbreaks"), "poisson",
+               data_name="warpbreaks")
+    table = gf.anova(m)
+    expected = table.to_text() if fmt == "text" else getattr(table, f"to_{fmt}")()
+    assert expected in out
+    assert out.index("Coefficients") < out.index("Analysis of Deviance Table")
+    assert "16.039" in out and "70.942" in out
+
+
+def test_anova_text_matches_print(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*ARGS, "--anova"]) == 0
+    out = capsys.readouterr().out
+    m = gf.glm("breaks ~ wool + tension", gf.datasets.load("warpbreaks"), "poisson",
+               data_name="warpbreaks")
+    assert out == f"{m.summary()}\n\n{gf.anova(m)}\n"
+
+
+@pytest.mark.parametrize(("fmt", "marker"), [("text", "conf.high"), ("markdown", "| term"),
+                                             ("html", "<td>woolB"), ("latex", "conf.low")])
+def test_exponentiate_option(capsys: pytest.CaptureFixture[str], fmt: str,
+                             marker: str) -> None:
+    assert main([*ARGS, "--exponentiate", "--format", fmt]) == 0
+    out, err = capsys.readouterr()
+    assert err == ""
+    assert marker in out
+    # exp(-0.20599) = 0.81384: the rate ratio for wool B, with its profile interval
+    assert "0.81384" in out
+    assert "0.73546" in out and "0.90027" in out
+    assert "40.124" in out  # exp(intercept)
+    assert out.index("AIC") < out.index("0.81384")
+
+
+def test_exponentiate_after_anova(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main([*ARGS, "--anova", "--exponentiate"]) == 0
+    out = capsys.readouterr().out
+    assert out.index("AIC: 493.06") < out.index("Analysis of Deviance") < out.index("conf.low")
+
+
+def test_explain_unavailable(monkeypatch: pytest.MonkeyPatch,
+                             capsys: pytest.CaptureFixture[str]) -> None:
+    from glmformula.result import GLMResult
+
+    original = GLMResult.summary
+    monkeypatch.setattr(GLMResult, "summary", lambda self: original(self))
+    assert main([*ARGS, "--explain"]) == 2
+    out, err = capsys.readouterr()
+    assert out == ""
+    assert "--explain is not available in this version" in err
+    assert "Traceback" not in err
+
+
+def test_explain_passed_to_summary(monkeypatch: pytest.MonkeyPatch,
+                                   capsys: pytest.CaptureFixture[str]) -> None:
+    from glmformula.result import GLMResult
+
+    original = GLMResult.summary
+    calls: list[bool] = []
+
+    def summary(self: GLMResult, explain: bool = False) -> object:
+        calls.append(explain)
+        return original(self)
+
+    monkeypatch.setattr(GLMResult, "summary", summary)
+    assert main([*ARGS, "--explain"]) == 0
+    assert calls[0] is True
+    assert "Coefficients:" in capsys.readouterr().out
+
+
+def test_explain_with_installed_summary(capsys: pytest.CaptureFixture[str]) -> None:
+    import inspect
+
+    from glmformula.result import GLMResult
+
+    status = main([*ARGS, "--explain"])
+    out, err = capsys.readouterr()
+    if "explain" in inspect.signature(GLMResult.summary).parameters:
+        assert status == 0
+        assert "Coefficients:" in out
+    else:
+        assert status == 2
+        assert "--explain is not available in this version" in err
