@@ -27,6 +27,7 @@ from glmformula.irls import Control
 from glmformula.links import get_link
 from glmformula.model import glm
 from glmformula.negbin import glm_nb
+from glmformula.plots import plot_predictions as plot_predictions
 from glmformula.result import GLMResult
 from glmformula.stepwise import add1, drop1, step
 from glmformula.summary import Summary

@@ -290,6 +290,26 @@ class GLMResult:
 
         return influence_measures(self)
 
+    def plot(self, id_n: int = 3, figsize: tuple[float, float] = (10, 8)) -> object:
+        """R's ``plot(glm)``: four diagnostic panels as a matplotlib Figure.
+
+        Residuals vs Fitted, Q-Q Residuals, Scale-Location, Residuals vs
+        Leverage (with Cook's distance contours at 0.5 and 1); the ``id_n``
+        most extreme points are labelled by row label. Needs matplotlib
+        (``pip install "glmformula[plot]"``). See :mod:`glmformula.plots`.
+
+        >>> import matplotlib
+        >>> matplotlib.use("Agg")
+        >>> import glmformula as gf
+        >>> m = gf.glm("breaks ~ wool", data=gf.datasets.load("warpbreaks"), family="poisson")
+        >>> fig = m.plot()
+        >>> len(fig.axes)
+        4
+        """
+        from glmformula.plots import diagnostic_plot
+
+        return diagnostic_plot(self, id_n, figsize)
+
     # --- prediction ----------------------------------------------------------
     def predict(
         self,
