@@ -25,6 +25,7 @@ from glmformula.families import Family, PreparedResponse
 from glmformula.irls import Control, IRLSFit
 
 if TYPE_CHECKING:
+    from glmformula.equation import Equation
     from glmformula.summary import Summary
 
 ResidualType = Literal["deviance", "pearson", "working", "response"]
@@ -372,11 +373,28 @@ class GLMResult:
         return augment(self, data, newdata, type_predict, type_residuals, se_fit)
 
     # --- output --------------------------------------------------------------
-    def summary(self) -> Summary:
-        """R's ``summary.glm`` as data; ``print()`` it for R's layout."""
+    def summary(self, explain: bool = False) -> Summary:
+        """R's ``summary.glm`` as data; ``print()`` it for R's layout.
+
+        ``explain=True`` adds ``Summary.explanations``, plain-language notes on
+        the coefficients, deviances and p-values printed after the layout
+        (see :mod:`glmformula.explain`).
+
+        >>> import glmformula as gf
+        >>> m = gf.glm("breaks ~ wool", data=gf.datasets.load("warpbreaks"), family="poisson")
+        >>> "What these numbers mean:" in str(m.summary(explain=True))
+        True
+        """
         from glmformula.summary import make_summary
 
-        return make_summary(self)
+        return make_summary(self, explain=explain)
+
+    def equation(self, digits: int = 2) -> Equation:
+        """The fitted model as a LaTeX equation, as R's ``equatiomatic``; see
+        :func:`glmformula.equation.equation`."""
+        from glmformula.equation import equation
+
+        return equation(self, digits)
 
     def __repr__(self) -> str:
         return (

@@ -12,7 +12,7 @@ Rendering lives in :mod:`glmformula.render`; ``str(summary)`` gives R's layout.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -41,6 +41,8 @@ class Summary:
     aic: float
     iterations: int
     n_dropped: int
+    # plain-language notes from summary(explain=True); printed after R's layout
+    explanations: list[str] = field(default_factory=list, kw_only=True)
 
     @property
     def coefficients(self) -> pd.DataFrame:
@@ -90,15 +92,22 @@ class Summary:
     def _repr_html_(self) -> str:
         return self.to_html()
 
+    def _text_with_explanations(self) -> str:
+        text = self.to_text()
+        if not self.explanations:
+            return text
+        notes = "\n".join(f"* {note}" for note in self.explanations)
+        return f"{text}\nWhat these numbers mean:\n{notes}\n"
+
     def __str__(self) -> str:
-        return self.to_text()
+        return self._text_with_explanations()
 
     def __repr__(self) -> str:
-        return self.to_text()
+        return self._text_with_explanations()
 
 
-def make_summary(result: GLMResult) -> Summary:
-    """Collect the summary of a fitted model."""
+def make_summary(result: GLMResult, explain: bool = False) -> Summary:
+    """Collect the summary of a fitted model; ``explain`` adds plain-language notes."""
     estimates = result.coef.to_numpy()
     se = result.std_errors.to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -134,4 +143,11 @@ def make_summary(result: GLMResult) -> Summary:
         aic=result.aic if math.isfinite(result.aic) else math.nan,
         iterations=result.iterations,
         n_dropped=result.design.n_dropped,
+        explanations=_explanations(result) if explain else [],
     )
+
+
+def _explanations(result: GLMResult) -> list[str]:
+    from glmformula.explain import explain
+
+    return explain(result)

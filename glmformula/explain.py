@@ -1,0 +1,243 @@
+"""Plain-language annotations of a fitted model's summary (``m.summary(explain=True)``).
+
+Each coefficient is read on the response scale its link allows: a ratio
+``exp(b)`` for log links, an odds ratio for logit links, an additive
+difference for identity links, otherwise the direction on the link scale.
+Then what the deviance lines say (with an overdispersion check for poisson
+and binomial fits) and what the p-values do and do not mean.
+
+>>> import glmformula as gf
+>>> m = gf.glm("breaks ~ wool + tension", data=gf.datasets.load("warpbreaks"),
+...            family="poisson")
+>>> notes = explain(m)
+>>> print(notes[1][:90])
+woolB: being at level B of wool (relative to the reference level A of wool) multiplies the
+>>> "by 0.814 (an 18.6% decrease)" in notes[1]
+True
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from glmformula.result import GLMResult
+
+__all__ = ["ColumnPart", "column_parts", "explain", "factor_levels"]
+
+
+@dataclass(frozen=True)
+class ColumnPart:
+    """One factor of a model-matrix column: a variable and, for a factor, its level."""
+
+    variable: str
+    level: str | None  # None for a numeric variable
+    reference: str | None  # the factor's reference (first) level
+
+
+def factor_levels(result: GLMResult) -> dict[str, list[str]]:
+    """The levels of each categorical variable of the model (R's ``xlevels``)."""
+    from glmformula.design_formulaic import factor_labels, r_expr
+
+    levels: dict[str, list[str]] = {}
+    try:
+        spec = result.design.model_spec["rhs"]
+        for term, _, _ in spec.structure:
+            for factor in term.factors:
+                labels = factor_labels(spec, factor.expr)
+                if labels:
+                    levels[r_expr(factor.expr)] = list(labels.values())
+    except (KeyError, AttributeError, TypeError):  # a design without formulaic specs
+        pass
+    return levels
+
+
+def column_parts(result: GLMResult) -> dict[str, list[ColumnPart]]:
+    """Split each non-intercept column name into its variables and factor levels.
+
+    >>> import glmformula as gf
+    >>> m = gf.glm("breaks ~ wool * tension", data=gf.datasets.load("warpbreaks"),
+    ...            family="poisson")
+    >>> [(p.variable, p.level, p.reference) for p in column_parts(m)["woolB:tensionM"]]
+    [('wool', 'B', 'A'), ('tension', 'M', 'L')]
+    """
+    design = result.design
+    levels = factor_levels(result)
+    names = list(design.column_names)
+    out: dict[str, list[ColumnPart]] = {}
+    for term, where in design.term_slices.items():
+        if term == "(Intercept)":
+            continue
+        variables = term.split(":")
+        for name in names[where]:
+            pieces = name.split(":")
+            if len(pieces) != len(variables):
+                out[name] = [ColumnPart(name, None, None)]
+                continue
+            parts = []
+            for var, piece in zip(variables, pieces, strict=True):
+                if var in levels and piece.startswith(var) and piece != var:
+                    parts.append(ColumnPart(var, piece[len(var):], levels[var][0]))
+                else:
+                    parts.append(ColumnPart(piece, None, None))
+            out[name] = parts
+    return out
+
+
+def fmt(x: float) -> str:
+    """A number for prose: three significant digits, no exponent for ordinary sizes.
+
+    >>> fmt(1.23456), fmt(0.0004567), fmt(12345.6), fmt(-0.2)
+    ('1.23', '0.000457', '12346', '-0.2')
+    """
+    if not math.isfinite(x):
+        return str(x)
+    if abs(x) >= 1000:
+        return f"{x:.0f}"
+    if x != 0 and abs(x) < 1e-4:
+        return f"{x:.2e}"
+    text = f"{x:.3g}"
+    return text if "e" not in text else f"{x:f}".rstrip("0").rstrip(".")
+
+
+def _response_words(result: GLMResult) -> tuple[str, str]:
+    """(what the mean is called, the response's name) for sentences."""
+    name = result.design.response.name
+    match = re.fullmatch(r"\s*cbind\(\s*([^,]+?)\s*,.*\)\s*", name)
+    family = result.family.name
+    if family in ("binomial", "quasibinomial"):
+        if match:
+            return "probability", match.group(1)
+        levels = result.design.response.levels
+        if levels:
+            return "probability", f"{name} = {levels[-1]}" if len(levels) == 2 else name
+        return "probability", name
+    if family in ("poisson", "quasipoisson") or family.startswith("Negative Binomial"):
+        return "expected count", name
+    return "expected value", name
+
+
+def _describe_column(parts: list[ColumnPart]) -> tuple[str, bool]:
+    """(the condition a coefficient compares, whether it is a single numeric variable)."""
+    if len(parts) == 1:
+        p = parts[0]
+        if p.level is None:
+            return f"each one-unit increase in {p.variable}", True
+        return (f"being at level {p.level} of {p.variable} (relative to the reference level "
+                f"{p.reference} of {p.variable})"), False
+    pieces = [f"{p.variable} = {p.level}" if p.level is not None else p.variable for p in parts]
+    return ("the interaction of " + " and ".join(pieces)
+            + " (on top of their separate effects)"), False
+
+
+def _coefficient_sentence(name: str, b: float, parts: list[ColumnPart] | None,
+                          link: str, mean_word: str, response: str) -> str:
+    if parts is None:  # the intercept
+        base = "when all numeric predictors are 0 and factors are at their reference levels"
+        if link == "log":
+            return (f"(Intercept): the {mean_word} of {response} {base} is exp({fmt(b)}) = "
+                    f"{fmt(math.exp(b))}.")
+        if link == "logit":
+            p = 1 / (1 + math.exp(-b))
+            return (f"(Intercept): the odds of {response} {base} are exp({fmt(b)}) = "
+                    f"{fmt(math.exp(b))} (a probability of {fmt(p)}).")
+        if link == "identity":
+            return f"(Intercept): the {mean_word} of {response} {base} is {fmt(b)}."
+        return (f"(Intercept): the linear predictor ({link} link) {base} is {fmt(b)}.")
+    what, _ = _describe_column(parts)
+    hold = ", holding the other predictors fixed."
+    if link in ("log", "logit"):
+        ratio = math.exp(b)
+        change = (ratio - 1) * 100
+        direction = "increase" if change >= 0 else "decrease"
+        number = f"{abs(change):.1f}"
+        whole = number.split(".")[0]
+        article = "an" if whole.startswith("8") or whole in ("11", "18") else "a"
+        pct = f"{article} {number}% {direction}"
+        target = (f"the {mean_word} of {response}" if link == "log"
+                  else f"the odds of {response}")
+        label = "" if link == "log" else "odds ratio; "
+        return f"{name}: {what} multiplies {target} by {fmt(ratio)} ({label}{pct}){hold}"
+    if link == "identity":
+        verb = "raises" if b >= 0 else "lowers"
+        return f"{name}: {what} {verb} the {mean_word} of {response} by {fmt(abs(b))}{hold}"
+    direction = "increases" if b >= 0 else "decreases"
+    return (f"{name}: {what} {direction} the linear predictor ({link} link) by {fmt(abs(b))}; "
+            f"this link has no simple ratio or difference reading on the response scale{hold}")
+
+
+def _deviance_sentences(result: GLMResult) -> list[str]:
+    null, dev = result.null_deviance, result.deviance
+    df_null, df_res = result.df_null, result.df_residual
+    out = []
+    if null > 0 and math.isfinite(null):
+        drop = null - dev
+        out.append(
+            f"Deviance: the null deviance ({fmt(null)} on {df_null} df) measures the lack of fit "
+            f"of a model with only an intercept; the residual deviance ({fmt(dev)} on {df_res} "
+            f"df) that of this model. The predictors reduce the deviance by {fmt(drop)} "
+            f"({drop / null * 100:.1f}%) at the cost of {df_null - df_res} degrees of freedom."
+        )
+    family = result.family.name
+    if family in ("poisson", "binomial") and df_res > 0:
+        ratio = dev / df_res
+        binary = family == "binomial" and bool(
+            ((result.response.y == 0) | (result.response.y == 1)).all()
+            and (result.response.weights == 1).all()
+        )
+        if binary:
+            out.append(
+                "Dispersion check: for 0/1 (Bernoulli) responses the residual deviance / df "
+                f"(here {fmt(ratio)}) says nothing about the fit or the dispersion."
+            )
+        elif ratio > 1.5:
+            alt = ("family='quasipoisson' or a negative binomial model (glm_nb)"
+                   if family == "poisson" else "family='quasibinomial'")
+            out.append(
+                f"Overdispersion: residual deviance / df = {fmt(dev)} / {df_res} = {fmt(ratio)}, "
+                f"well above 1: the data vary more than the {family} model assumes, so its "
+                f"standard errors are too small and its p-values too optimistic. Consider {alt}."
+            )
+        else:
+            out.append(
+                f"Dispersion check: residual deviance / df = {fmt(ratio)}, close enough to 1 "
+                f"for the {family} variance assumption to look reasonable."
+            )
+    elif result.dispersion_estimated and math.isfinite(result.dispersion):
+        out.append(
+            f"Dispersion: estimated as {fmt(result.dispersion)} (fixed at 1 for poisson and "
+            "binomial); standard errors are scaled by its square root and the tests use t "
+            "distributions."
+        )
+    return out
+
+
+P_VALUE_NOTE = (
+    "P-values: a small p-value (Pr(>|z|) or Pr(>|t|)) is evidence against the coefficient "
+    "being 0, given that the model is right. It is not the probability that the hypothesis "
+    "is true, and it says nothing about the size or importance of the effect: look at the "
+    "estimates and their confidence intervals for that."
+)
+
+
+def explain(result: GLMResult) -> list[str]:
+    """Plain-language sentences on the coefficients, deviances and p-values of ``result``."""
+    link = result.family.link.name
+    mean_word, response = _response_words(result)
+    parts = column_parts(result)
+    out = []
+    aliased = result.aliased
+    for name, b in result.coef.items():
+        if aliased[name]:
+            out.append(f"{name}: not estimable (aliased with earlier columns).")
+            continue
+        column = None if name == "(Intercept)" else parts.get(
+            name, [ColumnPart(str(name), None, None)])
+        out.append(_coefficient_sentence(str(name), float(b), column, link, mean_word,
+                                         response))
+    out += _deviance_sentences(result)
+    out.append(P_VALUE_NOTE)
+    return out
