@@ -34,7 +34,6 @@ import pandas as pd
 from scipy import stats
 
 from glmformula.errors import ArgumentTypeError, DataError, GLMWarning
-from glmformula.irls import fit
 
 if TYPE_CHECKING:
     from glmformula.result import GLMResult
@@ -147,12 +146,7 @@ def anova(
 
 
 # --- helpers -------------------------------------------------------------------
-def _dense(model: GLMResult) -> np.ndarray:
-    X = model.design.X
-    return X if isinstance(X, np.ndarray) else X.dense()
-
-
-def _response_text(model: GLMResult) -> str:
+def response_text(model: GLMResult) -> str:
     return " ".join(model.design.formula.split("~", 1)[0].split())
 
 
@@ -160,7 +154,7 @@ def _formula_text(model: GLMResult) -> str:
     return " ".join(model.design.formula.split())
 
 
-def _score(X: np.ndarray, r: np.ndarray, w: np.ndarray, intercept: bool) -> float:
+def score_statistic(X: np.ndarray, r: np.ndarray, w: np.ndarray, intercept: bool) -> float:
     """R's score statistic: gaussian ``glm.fit(X, r, w)``'s null minus residual deviance."""
     keep = w > 0
     X, r, w = X[keep], r[keep], w[keep]
@@ -212,7 +206,7 @@ def _add_test(table: pd.DataFrame, test: str, scale: float, df_scale: float,
 
 def _sequential(model: GLMResult, test: str | None, dispersion: float | None) -> AnovaTable:
     design = model.design
-    X = _dense(model)
+    X = model.model_matrix()
     slices = list(design.term_slices.items())
     r = model.response
     intercept = bool(design.has_intercept)
@@ -222,22 +216,18 @@ def _sequential(model: GLMResult, test: str | None, dispersion: float | None) ->
     scores: list[float] = []
     n_ok = model.nobs
 
-    def refit(cols: list[int]):
-        return fit(X[:, cols], r.y, r.weights, model.offset, model.family,
-                   mustart=r.mustart, control=model.control)
-
     doscore = test == "Rao"
     if doscore:
-        current = refit(columns)
+        current = model.refit(X[:, columns])
     for i, (_, sl) in enumerate(slices):
         columns = columns + list(range(sl.start, sl.stop))
         last = i == len(slices) - 1
         if doscore:
-            scores.append(_score(X[:, columns], current.working_residuals,
+            scores.append(score_statistic(X[:, columns], current.working_residuals,
                                  current.working_weights, intercept))
         if last:
             break
-        step = refit(columns)
+        step = model.refit(X[:, columns])
         resdev.append(step.deviance)
         resdf.append(n_ok - step.rank)
         if doscore:
@@ -259,7 +249,7 @@ def _sequential(model: GLMResult, test: str | None, dispersion: float | None) ->
     heading = (
         "Analysis of Deviance Table\n\n"
         f"Model: {model.family.label}, link: {model.family.link.name}\n\n"
-        f"Response: {_response_text(model)}\n\n"
+        f"Response: {response_text(model)}\n\n"
         "Terms added sequentially (first to last)\n\n"
     )
     if test is not None:
@@ -276,7 +266,7 @@ def _sequential(model: GLMResult, test: str | None, dispersion: float | None) ->
 
 def _comparison(models: list[GLMResult], test: str | None,
                 dispersion: float | None) -> AnovaTable:
-    responses = [_response_text(m) for m in models]
+    responses = [response_text(m) for m in models]
     same = [resp == responses[0] for resp in responses]
     if not all(same):
         dropped = [resp for resp, s in zip(responses, same, strict=True) if not s]
@@ -306,7 +296,7 @@ def _comparison(models: list[GLMResult], test: str | None,
         for i in range(len(models) - 1):
             small, large = ((models[i], models[i + 1]) if df[i] > 0
                             else (models[i + 1], models[i]))
-            value = _score(_dense(large), small.fit.working_residuals,
+            value = score_statistic(large.model_matrix(), small.fit.working_residuals,
                            small.fit.working_weights, bool(small.design.has_intercept))
             score.append(-value if df[i] < 0 else value)
         table["Rao"] = score
@@ -404,8 +394,7 @@ def anova_types(
                 "Type III tests need a full-rank model: there are aliased coefficients "
                 f"({', '.join(aliased)})"
             )
-    X = _dense(model)
-    r = model.response
+    X = model.model_matrix()
     ncol = X.shape[1]
 
     def refit(exclude: list[str]) -> tuple[float, int]:
@@ -414,8 +403,7 @@ def anova_types(
             sl = design.term_slices[name]
             drop.update(range(sl.start, sl.stop))
         cols = [j for j in range(ncol) if j not in drop]
-        step = fit(X[:, cols], r.y, r.weights, model.offset, model.family,
-                   mustart=r.mustart, control=model.control)
+        step = model.refit(X[:, cols])
         return float(step.deviance), int(step.rank)
 
     full = (float(model.deviance), int(model.rank))
@@ -436,7 +424,7 @@ def anova_types(
     df_arr = np.asarray(dfs, dtype=float)
     label = "II" if kind == 2 else "III"
     heading = (f"Analysis of Deviance Table (Type {label} tests)\n\n"
-               f"Response: {_response_text(model)}")
+               f"Response: {response_text(model)}")
     if test == "LR":
         lr = dev / float(model.dispersion)
         with np.errstate(invalid="ignore"):

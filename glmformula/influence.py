@@ -42,16 +42,10 @@ _EPS = np.finfo(float).eps
 _NO_SIGMA_FAMILIES = {"binomial", "poisson"}
 
 
-def dense_matrix(result: GLMResult) -> np.ndarray:
-    """The model matrix of the rows used, as a numpy array."""
-    X = result.design.X
-    return X if isinstance(X, np.ndarray) else X.dense()
-
-
 def weighted_qr(result: GLMResult, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Thin QR (Q, R) of ``sqrt(W) X`` on the given rows and the non-aliased columns."""
     keep = ~np.asarray(result.fit.aliased, dtype=bool)
-    X = dense_matrix(result)[np.ix_(rows, keep)]
+    X = result.model_matrix()[np.ix_(rows, keep)]
     sw = np.sqrt(result.fit.working_weights[rows])
     q, r = np.linalg.qr(sw[:, None] * X)
     return q, r

@@ -91,6 +91,11 @@ class DenseModelMatrix:
         return self.values
 
 
+def as_dense(X: Array | ModelMatrix) -> Array:
+    """The matrix as a numpy array (a dense one is returned as it is)."""
+    return X if isinstance(X, np.ndarray) else X.dense()
+
+
 def as_model_matrix(X: Array | ModelMatrix) -> ModelMatrix:
     """Wrap a numpy array; pass a ModelMatrix through."""
     if isinstance(X, np.ndarray):

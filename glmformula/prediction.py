@@ -33,7 +33,7 @@ def _model_rows(result: GLMResult, newdata: pd.DataFrame | None) -> tuple[np.nda
                                                                           pd.Index]:
     if newdata is None:
         design = result.design
-        X = design.X if isinstance(design.X, np.ndarray) else design.X.dense()
+        X = result.model_matrix()
         return X, result.offset, design.row_index
     if not isinstance(newdata, pd.DataFrame):
         raise ArgumentTypeError(

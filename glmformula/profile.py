@@ -158,10 +158,7 @@ def profile_glm(
     b0 = model.fit.coef
     non_aliased = ~model.fit.aliased
     p = len(names)
-    X = model.design.X
-    if not isinstance(X, np.ndarray):
-        X = X.dense()
-    X = np.asarray(X, dtype=float)
+    X = model.model_matrix()
     y = model.response.y
     weights = model.response.weights
     offset = np.asarray(model.offset, dtype=float)

@@ -23,6 +23,8 @@ from glmformula.design import Design
 from glmformula.errors import ArgumentTypeError
 from glmformula.families import Family, PreparedResponse
 from glmformula.irls import Control, IRLSFit
+from glmformula.irls import fit as irls_fit
+from glmformula.matrices import as_dense
 
 if TYPE_CHECKING:
     from glmformula.equation import Equation
@@ -66,6 +68,16 @@ class GLMResult:
     def rank(self) -> int:
         """Number of estimable coefficients."""
         return self.fit.rank
+
+    def model_matrix(self) -> np.ndarray:
+        """The model matrix of the rows used, as a numpy array (R's ``model.matrix``)."""
+        return as_dense(self.design.X)
+
+    def refit(self, X: np.ndarray) -> IRLSFit:
+        """Fit the same response, weights, offset, family and control on other columns X."""
+        r = self.response
+        return irls_fit(X, r.y, r.weights, self.offset, self.family, mustart=r.mustart,
+                        control=self.control)
 
     @cached_property
     def dispersion(self) -> float:

@@ -28,7 +28,6 @@ import numpy as np
 import pandas as pd
 
 from glmformula.errors import ArgumentTypeError, DataError
-from glmformula.influence import dense_matrix
 
 if TYPE_CHECKING:
     from glmformula.result import GLMResult
@@ -42,7 +41,7 @@ _UNIT_DISPERSION = {"poisson", "binomial"}
 def _pieces(result: GLMResult) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, list[str]]:
     """X (non-aliased columns), w * r (working), bread B, dispersion and column names."""
     keep = ~np.asarray(result.fit.aliased, dtype=bool)
-    X = dense_matrix(result)[:, keep]
+    X = result.model_matrix()[:, keep]
     ww = result.fit.working_weights
     wres = np.where(ww > 0, result.fit.working_residuals * ww, 0.0)
     if result.family.name in _UNIT_DISPERSION:

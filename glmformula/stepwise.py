@@ -23,9 +23,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from glmformula.anova import AnovaTable, _dense, _response_text
+from glmformula.anova import AnovaTable, response_text, score_statistic
 from glmformula.errors import ArgumentTypeError, DataError, FormulaError, GLMWarning
-from glmformula.irls import fit
+from glmformula.matrices import as_dense
 
 if TYPE_CHECKING:
     from glmformula.result import GLMResult
@@ -73,22 +73,6 @@ def _check_test(test: str | None) -> str:
     if test is None or test == "none":
         return "none"
     return "LRT" if test == "Chisq" else test
-
-
-def _refit(model: GLMResult, X: np.ndarray) -> Any:
-    r = model.response
-    return fit(X, r.y, r.weights, model.offset, model.family, mustart=r.mustart,
-               control=model.control)
-
-
-def _rao(X: np.ndarray, r: np.ndarray, w: np.ndarray) -> float:
-    """Null minus residual deviance of the gaussian ``glm.fit(X, r, w)`` (intercept=TRUE)."""
-    keep = w > 0
-    X, r, w = X[keep], r[keep], w[keep]
-    null = float(np.sum(w * (r - np.sum(w * r) / np.sum(w)) ** 2))
-    sw = np.sqrt(w)
-    coef = np.linalg.lstsq(X * sw[:, None], r * sw, rcond=None)[0]
-    return null - float(np.sum(w * (r - X @ coef) ** 2))
 
 
 def _extract_aic(model: GLMResult, k: float) -> float:
@@ -173,17 +157,17 @@ def drop1(model: GLMResult, test: str | None = None, k: float = 2) -> AnovaTable
     """
     test = _check_test(test)
     design = model.design
-    X = _dense(model)
+    X = model.model_matrix()
     scope = drop_scope(list(design.term_names))
     dev, ranks, score = [model.deviance], [model.rank], [np.nan]
     for term in scope:
         sl = design.term_slices[term]
         cols = [j for j in range(X.shape[1]) if not sl.start <= j < sl.stop]
-        z = _refit(model, X[:, cols])
+        z = model.refit(X[:, cols])
         dev.append(z.deviance)
         ranks.append(z.rank)
         if test == "Rao":
-            score.append(_rao(X, z.working_residuals, z.working_weights))
+            score.append(score_statistic(X, z.working_residuals, z.working_weights, True))
     dev_a, rank_a = np.asarray(dev, float), np.asarray(ranks, float)
     loglik, aic, dispersion = _criteria(model, dev_a, rank_a, k)
     dfs = rank_a[0] - rank_a
@@ -198,7 +182,7 @@ def _upper_formula(model: GLMResult, scope: str) -> str:
     if not isinstance(scope, str) or "~" not in scope:
         raise ArgumentTypeError("scope must be a formula string such as '~ wool * tension'")
     rhs = scope.split("~", 1)[1]
-    return f"{_response_text(model)} ~ {rhs}"
+    return f"{response_text(model)} ~ {rhs}"
 
 
 def _upper_design(model: GLMResult, scope: str, data: Any, context: Any) -> Any:
@@ -238,21 +222,22 @@ def add1(model: GLMResult, scope: str, data: Any, test: str | None = None, k: fl
     cand = add_scope(list(model.design.term_names), list(upper.term_names))
     if not cand:
         raise FormulaError("no terms in scope for adding to the model")
-    X = upper.X if isinstance(upper.X, np.ndarray) else upper.X.dense()
+    X = as_dense(upper.X)
     lookup = {_key(t): upper.term_slices[t] for t in upper.term_names}
     base = [0] if model.design.has_intercept else []
     for t in model.design.term_names:
         base += list(range(lookup[_key(t)].start, lookup[_key(t)].stop))
-    z0 = _refit(model, X[:, sorted(base)])
+    z0 = model.refit(X[:, sorted(base)])
     dev, ranks, score = [z0.deviance], [z0.rank], [np.nan]
     for term in cand:
         sl = lookup[_key(term)]
         Xi = X[:, sorted(base + list(range(sl.start, sl.stop)))]
-        z = _refit(model, Xi)
+        z = model.refit(Xi)
         dev.append(z.deviance)
         ranks.append(z.rank)
         if test == "Rao":
-            score.append(_rao(Xi, z0.working_residuals - model.offset, z0.working_weights))
+            residuals = z0.working_residuals - model.offset
+            score.append(score_statistic(Xi, residuals, z0.working_weights, True))
     dev_a, rank_a = np.asarray(dev, float), np.asarray(ranks, float)
     loglik, aic, dispersion = _criteria(model, dev_a, rank_a, k)
     dfs = rank_a - rank_a[0]
@@ -275,7 +260,7 @@ def _new_formula(model: GLMResult, terms: list[str]) -> str:
     if not model.design.has_intercept:
         parts.append("- 1")
     text = " + ".join(parts) if parts else "1"
-    return f"{_response_text(model)} ~ {text}".replace("+ - 1", "- 1")
+    return f"{response_text(model)} ~ {text}".replace("+ - 1", "- 1")
 
 
 def _fmt_aic(value: float) -> str:
