@@ -206,9 +206,7 @@ def _add_test(table: pd.DataFrame, test: str, scale: float, df_scale: float,
 
 def _sequential(model: GLMResult, test: str | None, dispersion: float | None) -> AnovaTable:
     design = model.design
-    X = model.model_matrix()
     slices = list(design.term_slices.items())
-    r = model.response
     intercept = bool(design.has_intercept)
     base = [0] if intercept else []
     columns = list(base)
@@ -217,8 +215,10 @@ def _sequential(model: GLMResult, test: str | None, dispersion: float | None) ->
     n_ok = model.nobs
 
     doscore = test == "Rao"
+    refit = model.column_refitter()
     if doscore:
-        current = model.refit(X[:, columns])
+        X = model.model_matrix()
+        current = refit(columns)
     for i, (_, sl) in enumerate(slices):
         columns = columns + list(range(sl.start, sl.stop))
         last = i == len(slices) - 1
@@ -227,7 +227,7 @@ def _sequential(model: GLMResult, test: str | None, dispersion: float | None) ->
                                  current.working_weights, intercept))
         if last:
             break
-        step = model.refit(X[:, columns])
+        step = refit(columns)
         resdev.append(step.deviance)
         resdf.append(n_ok - step.rank)
         if doscore:
@@ -260,7 +260,7 @@ def _sequential(model: GLMResult, test: str | None, dispersion: float | None) ->
             scale, df_scale = float(dispersion), math.inf
         if test == "F" and df_scale == math.inf:
             _f_warning(model)
-        table = _add_test(table, test, scale, df_scale, int(r.y.size))
+        table = _add_test(table, test, scale, df_scale, model.n_rows)
     return AnovaTable(data=table, heading=heading, test=test, kind="sequential")
 
 
@@ -273,7 +273,7 @@ def _comparison(models: list[GLMResult], test: str | None,
         warnings.warn(f"models with response {dropped} removed because response differs "
                       "from model 1", GLMWarning, stacklevel=3)
         models = [m for m, s in zip(models, same, strict=True) if s]
-    sizes = [int(m.response.y.size) for m in models]
+    sizes = [m.n_rows for m in models]
     if any(size != sizes[0] for size in sizes):
         raise DataError(
             "models were not all fitted to the same size of dataset (rows used: "
@@ -310,7 +310,7 @@ def _comparison(models: list[GLMResult], test: str | None,
         df_scale = math.inf if scale == 1 else float(np.min(resdf))
         if test == "F" and df_scale == math.inf:
             _f_warning(big)
-        table = _add_test(table, test, scale, df_scale, int(big.response.y.size))
+        table = _add_test(table, test, scale, df_scale, big.n_rows)
     return AnovaTable(data=table, heading=heading, test=test, kind="comparison")
 
 
@@ -394,8 +394,8 @@ def anova_types(
                 "Type III tests need a full-rank model: there are aliased coefficients "
                 f"({', '.join(aliased)})"
             )
-    X = model.model_matrix()
-    ncol = X.shape[1]
+    ncol = len(model.column_names)
+    fit_columns = model.column_refitter()
 
     def refit(exclude: list[str]) -> tuple[float, int]:
         drop = set()
@@ -403,7 +403,7 @@ def anova_types(
             sl = design.term_slices[name]
             drop.update(range(sl.start, sl.stop))
         cols = [j for j in range(ncol) if j not in drop]
-        step = model.refit(X[:, cols])
+        step = fit_columns(cols)
         return float(step.deviance), int(step.rank)
 
     full = (float(model.deviance), int(model.rank))

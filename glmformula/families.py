@@ -49,6 +49,8 @@ class Gaussian(Family):
     default_link = "identity"
     allowed_links = ("identity", "log", "inverse")
     scale_parameters = 1
+    aic_dispersion_basis = "rows"
+    aic_constant = 2.0
 
     def variance(self, mu: Array) -> Array:
         return np.ones_like(mu, dtype=float)
@@ -235,6 +237,8 @@ class Gamma(Family):
     default_link = "inverse"
     allowed_links = ("inverse", "log", "identity")
     scale_parameters = 1
+    aic_dispersion_basis = "weights"
+    aic_constant = 2.0
 
     def variance(self, mu: Array) -> Array:
         return np.asarray(mu, dtype=float) ** 2
@@ -267,6 +271,8 @@ class InverseGaussian(Family):
     default_link = "1/mu^2"
     allowed_links = ("1/mu^2", "inverse", "identity", "log")
     scale_parameters = 1
+    aic_dispersion_basis = "weights"
+    aic_constant = 2.0
 
     def variance(self, mu: Array) -> Array:
         return np.asarray(mu, dtype=float) ** 3

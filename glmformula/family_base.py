@@ -47,6 +47,10 @@ class Family:
     fixed_dispersion: bool = False
     #: parameters beyond the coefficients counted by R's logLik (the scale)
     scale_parameters: int = 0
+    #: how the AIC estimates the dispersion from the deviance: per row ("rows"), per unit
+    #: of prior weight ("weights") or not at all (None); with the constant it adds
+    aic_dispersion_basis: str | None = None
+    aic_constant: float = 0.0
 
     def __init__(self, link: str | Link | None = None) -> None:
         chosen = self.default_link if link is None else link

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from glmformula.chunked_source import is_chunked_input
 from glmformula.design import build_design
 from glmformula.errors import AliasingWarning, ArgumentTypeError, BoundaryWarning, DataError
 from glmformula.families import Family, get_family
@@ -83,6 +84,7 @@ def glm(
     context: Mapping[str, Any] | None = None,
     data_name: str | None = None,
     variance: str | None = None,
+    verbose: bool | None = None,
 ) -> GLMResult:
     """Fit a generalized linear model, as R's ``glm(formula, family, data, ...)``.
 
@@ -92,12 +94,26 @@ def glm(
     with ``epsilon``, ``maxit`` and ``trace``. Functions and variables used in
     the formula are looked up in ``context`` or else in the caller's namespace.
     ``variance`` is the quasi family's variance ("mu", "mu^2", ...).
+
+    ``data`` may also be a Dask DataFrame or a path (or glob) of Parquet or CSV
+    files, read lazily: IRLS then makes one pass over the partitions per
+    iteration (see :mod:`glmformula.chunked_model`); ``verbose`` shows the
+    iterations of such a fit (None: once it has run a few seconds).
     """
     fam = get_family(family, link) if variance is None else get_family(
         family, link, variance=variance
     )
     settings = _control(control)
     namespace = dict(context) if context is not None else _caller_namespace(2, formula)
+    if is_chunked_input(data):
+        from glmformula.chunked_model import glm_chunked
+
+        return glm_chunked(
+            formula, data, fam, weights=weights, offset=offset,
+            start=None if start is None else np.asarray(start, dtype=float),
+            control=settings, context=namespace, verbose=verbose,
+            call=_call_text(formula, fam, data_name, weights, offset),
+        )
     design = build_design(formula, data, weights=weights, offset=offset, context=namespace)
     n, p = design.X.shape
     prior = (

@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
@@ -31,6 +32,23 @@ if TYPE_CHECKING:
     from glmformula.summary import Summary
 
 ResidualType = Literal["deviance", "pearson", "working", "response"]
+
+
+def residual_values(family: Family, type: str, y: np.ndarray, mu: np.ndarray,  # noqa: A002
+                    wt: np.ndarray, working: np.ndarray) -> np.ndarray:
+    """Residuals of one type from the response, fitted means and prior weights (R's rules)."""
+    if type == "deviance":
+        d = np.sqrt(np.maximum(family.dev_resids(y, mu, wt), 0.0))
+        return np.where(y > mu, d, -d)
+    if type == "pearson":
+        return (y - mu) * np.sqrt(wt) / np.sqrt(family.variance(mu))
+    if type == "working":
+        return working
+    if type == "response":
+        return y - mu
+    raise ArgumentTypeError(
+        f"unknown residual type {type!r}; use 'deviance', 'pearson', 'working' or 'response'"
+    )
 
 
 @dataclass(frozen=True, eq=False)
@@ -78,6 +96,18 @@ class GLMResult:
         r = self.response
         return irls_fit(X, r.y, r.weights, self.offset, self.family, mustart=r.mustart,
                         control=self.control)
+
+    def column_refitter(self) -> Callable[[list[int]], IRLSFit]:
+        """A function that refits the model on a subset of its columns (by position).
+
+        >>> import glmformula as gf
+        >>> m = gf.glm("breaks ~ wool + tension", data=gf.datasets.load("warpbreaks"),
+        ...            family="poisson")
+        >>> round(m.column_refitter()([0, 1]).deviance, 4)
+        281.3335
+        """
+        X = self.model_matrix()
+        return lambda columns: self.refit(X[:, columns])
 
     @cached_property
     def dispersion(self) -> float:
@@ -196,6 +226,11 @@ class GLMResult:
         return int(np.sum(self.response.weights != 0))
 
     @property
+    def n_rows(self) -> int:
+        """Rows used in the fit, zero prior weights included (R's ``length(y)``)."""
+        return int(self.response.y.size)
+
+    @property
     def df_residual(self) -> int:
         """Residual degrees of freedom: informative rows minus rank."""
         return self.nobs - self.rank
@@ -235,7 +270,7 @@ class GLMResult:
     @property
     def bic(self) -> float:
         """Schwarz's criterion, -2 logLik + log(n) df, n counting every row used (as R)."""
-        return float(-2 * self.loglik + math.log(self.response.y.size) * self.df_loglik)
+        return float(-2 * self.loglik + math.log(self.n_rows) * self.df_loglik)
 
     # --- per-row quantities --------------------------------------------------
     def _series(self, values: np.ndarray, name: str) -> pd.Series:
@@ -268,21 +303,8 @@ class GLMResult:
 
     def residuals(self, type: ResidualType = "deviance") -> pd.Series:  # noqa: A002
         """Residuals of the given type, as R's ``residuals.glm``."""
-        y, mu, wt = self.response.y, self.fit.mu, self.response.weights
-        if type == "deviance":
-            d = np.sqrt(np.maximum(self.family.dev_resids(y, mu, wt), 0.0))
-            values = np.where(y > mu, d, -d)
-        elif type == "pearson":
-            values = (y - mu) * np.sqrt(wt) / np.sqrt(self.family.variance(mu))
-        elif type == "working":
-            values = self.fit.working_residuals
-        elif type == "response":
-            values = y - mu
-        else:
-            raise ArgumentTypeError(
-                f"unknown residual type {type!r}; use 'deviance', 'pearson', 'working' or "
-                "'response'"
-            )
+        values = residual_values(self.family, type, self.response.y, self.fit.mu,
+                                 self.response.weights, self.fit.working_residuals)
         return self._series(values, f"{type}_residuals")
 
     def influence(self) -> pd.DataFrame:

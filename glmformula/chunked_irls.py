@@ -1,0 +1,343 @@
+"""R's ``glm.fit`` on chunked data: one pass over the partitions per iteration.
+
+Each pass sends the current coefficients to every partition; a partition
+returns its share of the deviance and of ``X'WX`` and ``X'Wz`` at those
+coefficients, and the shares are added in partition order (so the result does
+not depend on which worker finished first). The loop then follows R's rules
+exactly as :func:`glmformula.irls.fit` does: starting values from the
+family's ``mustart``, step halving when the deviance is not finite or the
+fit leaves the family's domain, and the test
+``|dev - dev_old| / (|dev| + 0.1) < epsilon``.
+
+The normal equations are solved by Cholesky as in memory; when they are too
+ill-conditioned for that, a Cholesky with R's limited pivoting decides which
+columns are aliased (see :func:`solve_gram_pivoted`).
+
+>>> import numpy as np
+>>> gram = np.array([[4.0, 2.0, 4.0], [2.0, 5.0, 2.0], [4.0, 2.0, 4.0]])
+>>> ls = solve_gram_pivoted(gram, np.array([1.0, 2.0, 1.0]))
+>>> ls.rank, ls.pivot.tolist()
+(2, [0, 1, 2])
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from scipy.linalg import solve_triangular
+
+from glmformula.chunked_source import Chunk, ChunkPlan, prepare_chunk
+from glmformula.errors import FitError
+from glmformula.irls import Control, IRLSFit, _check_working_values, _finish, _warn_messages
+from glmformula.matrices import as_model_matrix
+from glmformula.solvers import LeastSquares, solve_normal_equations
+
+Array = np.ndarray
+
+#: On the normal equations a column is aliased when the part of it orthogonal to the
+#: columns kept before it has a squared norm below this share of its own (R's QR
+#: tolerance on the norms themselves cannot be resolved from X'WX).
+GRAM_ALIAS_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class PassRequest:
+    """What one pass asks of every partition."""
+
+    coef: Array | None  # full-width coefficients (0 outside `columns`); None: mustart
+    columns: Array  # the model-matrix columns of the model being fitted
+    gram: bool = True  # X'WX and X'Wz at these coefficients
+    final: Array | None = None  # the final pass: coefficients whose eta gives mu ...
+    null_mean: float | None = None  # ... the weighted mean for the null deviance
+    null_offset: bool = False  # ... or the null deviance at linkinv(offset) (no intercept)
+    deviance: float | None = None  # ... and the total deviance, for the AIC
+    weight_totals: tuple[float, int] | None = None  # (sum of prior weights, rows)
+
+
+def _linear_predictor(chunk: Chunk, coef: Array) -> Array:
+    eta = as_model_matrix(chunk.X).matvec(coef)
+    if chunk.offset.size and np.any(chunk.offset != 0):
+        eta = eta + chunk.offset
+    return eta
+
+
+def _prepared(chunk: Chunk, family: Any, user_start: bool) -> Any:
+    return family.initialize(chunk.response, chunk.prior_weights, chunk.response_levels,
+                             user_start=user_start)
+
+
+def chunk_pass(frame: Any, plan: ChunkPlan, family: Any, request: PassRequest,
+               user_start: bool) -> dict[str, Any]:
+    """One partition's share of a pass (runs on a Dask worker)."""
+    chunk = prepare_chunk(frame, plan)
+    out: dict[str, Any] = {"rows_total": chunk.n_rows if chunk else len(frame)}
+    if chunk is None or not len(chunk.row_index):
+        out["dropped"] = out["rows_total"]
+        return out
+    response = _prepared(chunk, family, user_start)
+    y, wt = response.y, response.weights
+    out.update(dropped=chunk.n_dropped, rows=y.size, nobs=int(np.count_nonzero(wt)),
+               sum_w=float(np.sum(wt)), sum_wy=float(np.sum(wt * y)))
+    if request.final is not None:
+        out.update(_final_share(chunk, family, response, request))
+        return out
+    if request.coef is None:
+        eta = family.linkfun(response.mustart)
+    else:
+        eta = _linear_predictor(chunk, request.coef)
+    mu, mu_eta = family.linkinv_and_mu_eta(eta)
+    out["invalid"] = int(not (family.valid_eta(eta) and family.valid_mu(mu)))
+    out["deviance"] = float(np.sum(family.dev_resids(y, mu, wt)))
+    if request.gram:
+        w2, z, good = _working(family, y, wt, eta, mu, mu_eta, chunk.offset)
+        gram, rhs = as_model_matrix(chunk.X).gram_and_rhs(w2, z)
+        cols = request.columns
+        out.update(gram=gram[np.ix_(cols, cols)], rhs=rhs[cols], good=int(np.sum(good)))
+    return out
+
+
+def _working(family: Any, y: Array, wt: Array, eta: Array, mu: Array, mu_eta: Array,
+             offset: Array) -> tuple[Array, Array, Array]:
+    """R's working weights w^2 and working response z (0 where a row is not informative)."""
+    varmu = family.variance(mu)
+    positive = wt > 0
+    _check_working_values(varmu, mu_eta, positive)
+    good = positive & (mu_eta != 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        z = (eta - offset) + (y - mu) / mu_eta
+        w2 = wt * mu_eta**2 / varmu
+    return np.where(good, w2, 0.0), np.where(good, z, 0.0), good
+
+
+def _final_share(chunk: Chunk, family: Any, response: Any, request: PassRequest
+                 ) -> dict[str, Any]:
+    """Dispersion, AIC, null deviance and boundary shares at the final coefficients."""
+    y, wt = response.y, response.weights
+    eta = _linear_predictor(chunk, request.final)
+    mu, mu_eta = family.linkinv_and_mu_eta(eta)
+    out: dict[str, Any] = {}
+    if request.coef is None:
+        eta_w = family.linkfun(response.mustart)
+    else:
+        eta_w = _linear_predictor(chunk, request.coef)
+    mu_w, mu_eta_w = family.linkinv_and_mu_eta(eta_w)
+    w2, _, _ = _working(family, y, wt, eta_w, mu_w, mu_eta_w, chunk.offset)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        wres = (y - mu) / mu_eta
+    used = w2 > 0
+    out["pearson"] = float(np.sum(w2[used] * wres[used] ** 2))
+    if request.null_mean is not None:
+        out["null_deviance"] = float(np.sum(family.dev_resids(
+            y, np.full_like(y, request.null_mean), wt)))
+    elif request.null_offset:
+        out["null_deviance"] = float(np.sum(family.dev_resids(
+            y, family.linkinv(chunk.offset), wt)))
+    if request.deviance is not None and request.weight_totals is not None:
+        out["aic"] = chunk_aic(family, y, response.n, mu, wt, request.deviance,
+                               request.weight_totals)
+    out["boundary"] = family.boundary_message(mu) or ""
+    return out
+
+
+def chunk_aic(family: Any, y: Array, n: Array, mu: Array, wt: Array, deviance: float,
+              totals: tuple[float, int]) -> float:
+    """One chunk's share of the family's AIC, which uses the whole fit's dispersion.
+
+    The families whose AIC estimates a dispersion (``aic_dispersion_basis``)
+    get that chunk's share of the deviance, so that their estimate is the whole
+    data's; their constant (``aic_constant``) is then counted once, by the caller.
+    """
+    basis = getattr(family, "aic_dispersion_basis", None)
+    if basis is None:
+        return float(family.aic(y, n, mu, wt, deviance))
+    sum_w, rows = totals
+    share = float(np.sum(wt)) / sum_w if basis == "weights" else y.size / rows
+    return float(family.aic(y, n, mu, wt, deviance * share)) - family.aic_constant
+
+
+def solve_gram_pivoted(gram: Array, rhs: Array,
+                       tolerance: float = GRAM_ALIAS_TOLERANCE) -> LeastSquares:
+    """Solve X'WX c = X'Wz by a Cholesky that sets aside near-dependent columns.
+
+    Columns are taken in order, as R's QR does; one whose squared residual norm
+    after the columns kept before it is below ``tolerance`` times its own is
+    aliased and moved to the end.
+    """
+    p = gram.shape[0]
+    diag = np.diag(gram)
+    scale = np.sqrt(np.where(diag > 0, diag, 1.0))
+    scaled = gram / scale[:, None] / scale[None, :]
+    kept: list[int] = []
+    moved: list[int] = []
+    upper = np.zeros((0, 0))
+    for j in range(p):
+        if not diag[j] > 0:
+            moved.append(j)
+            continue
+        column = scaled[kept, j]
+        s = solve_triangular(upper, column, trans="T", lower=False) if kept else np.zeros(0)
+        residual = scaled[j, j] - float(s @ s)
+        if residual <= tolerance * scaled[j, j]:
+            moved.append(j)
+            continue
+        grown = np.zeros((len(kept) + 1, len(kept) + 1))
+        grown[:-1, :-1] = upper
+        grown[:-1, -1] = s
+        grown[-1, -1] = math.sqrt(residual)
+        upper = grown
+        kept.append(j)
+    coef = np.zeros(p)
+    if kept:
+        b = rhs[kept] / scale[kept]
+        t = solve_triangular(upper, b, trans="T", lower=False)
+        coef[kept] = solve_triangular(upper, t, lower=False) / scale[kept]
+    r_matrix = upper * scale[kept][None, :] if kept else upper
+    return LeastSquares(coef, len(kept), np.array(kept + moved, dtype=int), r_matrix)
+
+
+def solve_gram(gram: Array, rhs: Array) -> LeastSquares:
+    """The in-memory fast path (Cholesky) where safe, else :func:`solve_gram_pivoted`."""
+    solved = solve_normal_equations(gram, rhs)
+    return solved if solved is not None else solve_gram_pivoted(gram, rhs)
+
+
+# --- the driver ------------------------------------------------------------------------
+Runner = Callable[[PassRequest], dict[str, Any]]
+
+
+@dataclass
+class ChunkedFit:
+    """A chunked IRLS fit: the estimates, and the totals that the per-row arrays give in memory."""
+
+    fit: IRLSFit
+    rows: int  # rows used
+    nobs: int  # rows with non-zero prior weight
+    dropped: int
+    sum_w: float
+    sum_wy: float
+    coef_weights: Array | None  # the coefficients whose eta gave the last working weights
+    passes: int = 0
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def add_shares(shares: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Add the partitions' shares in partition order; messages are collected."""
+    total: dict[str, Any] = {}
+    for share in shares:
+        for key, value in share.items():
+            if key == "boundary":
+                if value and not total.get(key):
+                    total[key] = value
+            elif key in total:
+                total[key] = total[key] + value
+            else:
+                total[key] = value
+    return total
+
+
+def fit_chunked(run: Runner, p: int, columns: Sequence[int], control: Control, *,
+                start: Array | None = None, start_full: Array | None = None,
+                progress: Any = None) -> ChunkedFit:
+    """R's IRLS where every evaluation is one pass (``run``) over the chunks.
+
+    ``columns`` are the model-matrix columns fitted (of ``p``); ``start``
+    coefficients for them, or ``start_full`` full-width coefficients whose
+    fitted values start the fit (R's ``mustart = fitted``), else the family's
+    starting values.
+    """
+    cols = np.asarray(columns, dtype=int)
+
+    def widen(coef: Array) -> Array:
+        full = np.zeros(p)
+        full[cols] = coef
+        return full
+
+    passes = 0
+
+    def evaluate(coef_full: Array | None) -> dict[str, Any]:
+        nonlocal passes
+        passes += 1
+        return run(PassRequest(coef=coef_full, columns=cols))
+
+    coefold = None if start is None else np.asarray(start, float)
+    first_full = widen(coefold) if coefold is not None else start_full
+    state = evaluate(first_full)
+    if "deviance" not in state:
+        raise FitError("no rows left to fit: every partition is empty after dropping "
+                       "missing values")
+    if state.get("invalid"):
+        raise FitError("cannot find valid starting values: please specify some with start=")
+    devold = state["deviance"]
+    weights_coef = used_weights = first_full
+    coef = np.zeros(cols.size) if coefold is None else coefold.copy()
+    converged = boundary = False
+    messages: list[str] = []
+    ls: LeastSquares | None = None
+    dev = devold
+    iteration = 0
+    started = time.perf_counter()
+    for iteration in range(1, control.maxit + 1):
+        if not state.get("good"):
+            messages.append(f"no observations informative at iteration {iteration}")
+            break
+        ls = solve_gram(state["gram"], state["rhs"])
+        if not np.all(np.isfinite(ls.coef)):
+            messages.append(f"non-finite coefficients at iteration {iteration}")
+            break
+        used_weights = weights_coef
+        coef = ls.coef
+        state = evaluate(widen(coef))
+        dev = state["deviance"]
+        boundary = False
+        if not math.isfinite(dev):
+            messages.append("step size truncated due to divergence")
+            coef, state = _halve(coef, coefold, lambda c: evaluate(widen(c)),
+                                 lambda s: math.isfinite(s["deviance"]), control.maxit,
+                                 "inner loop 1")
+            boundary = True
+            dev = state["deviance"]
+        if state.get("invalid"):
+            messages.append("step size truncated: out of bounds")
+            coef, state = _halve(coef, coefold, lambda c: evaluate(widen(c)),
+                                 lambda s: not s.get("invalid"), control.maxit, "inner loop 2")
+            boundary = True
+            dev = state["deviance"]
+        change = abs(dev - devold) / (abs(dev) + 0.1)
+        if control.trace:
+            print(f"Deviance = {dev:.8g} Iterations - {iteration}")
+        if progress is not None:
+            progress.update(iteration, dev, change, time.perf_counter() - started)
+        weights_coef = widen(coef)
+        if change < control.epsilon:
+            converged = True
+            break
+        devold = dev
+        coefold = coef
+    if ls is None:
+        raise FitError(messages[0] if messages else "no IRLS iteration was possible")
+    _warn_messages(messages, converged, boundary)
+    empty = np.zeros(0)
+    fit = _finish(empty, coef, empty, empty, empty, float(dev), ls, empty, iteration,
+                  converged, boundary, messages)
+    return ChunkedFit(fit=fit, rows=int(state["rows"]), nobs=int(state["nobs"]),
+                      dropped=int(state.get("dropped", 0)), sum_w=float(state["sum_w"]),
+                      sum_wy=float(state["sum_wy"]), coef_weights=used_weights, passes=passes)
+
+
+def _halve(coef: Array, coefold: Array | None, evaluate: Callable[[Array], dict[str, Any]],
+           acceptable: Callable[[dict[str, Any]], bool], maxit: int, loop: str
+           ) -> tuple[Array, dict[str, Any]]:
+    """R's step halving towards the previous coefficients, one pass per try."""
+    if coefold is None:
+        raise FitError("no valid set of coefficients has been found: please supply starting values")
+    for _ in range(maxit):
+        coef = (coef + coefold) / 2
+        state = evaluate(coef)
+        if acceptable(state):
+            return coef, state
+    raise FitError(f"{loop}; cannot correct step size")

@@ -1,0 +1,171 @@
+"""``glm()`` on a Dask DataFrame or on Parquet/CSV files: the chunked front end.
+
+The first pass learns the factor levels (and the state of ``center()`` and
+``scale()``) from all partitions; IRLS then makes one pass per iteration
+(:mod:`glmformula.chunked_irls`), each partition adding its share of
+``X'WX``, ``X'Wz`` and the deviance; a last pass adds the dispersion, the AIC
+and the null deviance. The result is a :class:`ChunkedGLMResult` with the same
+summary as an in-memory fit. Dask runs the passes: its threaded scheduler by
+default, or the cluster of an active ``dask.distributed.Client``.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import warnings
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from glmformula.chunked_irls import PassRequest, add_shares, chunk_pass, fit_chunked
+from glmformula.chunked_result import ChunkedGLMResult, ChunkedSource, ChunkTotals
+from glmformula.chunked_source import (
+    as_dask_frame,
+    factor_columns,
+    formula_columns,
+    make_plan,
+    merge_levels,
+    merge_transform_state,
+    partition_levels,
+    partition_transform_state,
+    with_levels,
+)
+from glmformula.design import Response, build_design
+from glmformula.errors import AliasingWarning, ArgumentTypeError, BoundaryWarning, DataError
+from glmformula.families import Family
+from glmformula.family_base import PreparedResponse
+from glmformula.irls import Control
+from glmformula.progress import IterationProgress
+
+_PROTOTYPE_ROWS = 1000
+
+
+def _column_argument(value: object, what: str) -> str | None:
+    if value is None or isinstance(value, str):
+        return value
+    raise ArgumentTypeError(
+        f"with chunked data, {what} must be a column name (an array cannot be matched to "
+        f"the partitions); add it as a column and pass its name as {what}="
+    )
+
+
+def _compute(tasks: list[Any]) -> list[Any]:
+    import dask
+
+    return list(dask.compute(*tasks))
+
+
+def _first_pass(ddf: Any, formula: str, weights: str | None, offset: str | None,
+                context: Mapping[str, Any]) -> Any:
+    """Factor levels over all partitions, the prototype design and the merged transform state."""
+    import dask
+
+    dtypes = dict(ddf.dtypes.items())
+    used = formula_columns(formula, ddf.columns, weights, offset)
+    factors = factor_columns(dtypes, used)
+    parts = ddf.to_delayed()
+    if factors:
+        found = _compute([dask.delayed(partition_levels)(part, factors) for part in parts])
+        levels = merge_levels(found, dtypes)
+    else:
+        levels = {}
+    plan = make_plan(formula, ddf.columns, levels, weights=weights, offset=offset,
+                     context=context, prototype=None)
+    sample = ddf.head(_PROTOTYPE_ROWS, npartitions=-1, compute=True)
+    sample = with_levels(sample, plan)
+    sample = sample[sample.notna().all(axis=1)]
+    if sample.empty:
+        raise DataError("no complete row in the data: every row has a missing value in a "
+                        "variable the model uses")
+    prototype = build_design(formula, sample.reset_index(drop=True), weights=weights,
+                             offset=offset, context=context, structured=False)
+    state = None
+    if prototype.model_spec["rhs"].transform_state:
+        found_states = _compute([dask.delayed(partition_transform_state)(part, plan)
+                                 for part in parts])
+        state = merge_transform_state(found_states)
+    plan = make_plan(formula, ddf.columns, levels, weights=weights, offset=offset,
+                     context=context, prototype=prototype, transform_state=state)
+    return plan, prototype
+
+
+def make_runner(ddf: Any, plan: Any, family: Family, user_start: bool) -> Any:
+    """A function that runs one pass (a :class:`PassRequest`) over every partition."""
+    import dask
+
+    parts = ddf.to_delayed()
+
+    def run(request: PassRequest) -> dict[str, Any]:
+        tasks = [dask.delayed(chunk_pass, pure=False)(part, plan, family, request, user_start)
+                 for part in parts]
+        return add_shares(_compute(tasks))
+
+    return run
+
+
+def glm_chunked(
+    formula: str, data: Any, family: Family, *, weights: object, offset: object,
+    start: np.ndarray | None, control: Control, context: Mapping[str, Any], call: str,
+    verbose: bool | None,
+) -> ChunkedGLMResult:
+    """Fit on a Dask DataFrame or Parquet/CSV path; see :func:`glmformula.glm`."""
+    weights_name = _column_argument(weights, "weights")
+    offset_name = _column_argument(offset, "offset")
+    ddf = as_dask_frame(data)
+    plan, prototype = _first_pass(ddf, formula, weights_name, offset_name, context)
+    p = len(plan.column_names)
+    user_start = start is not None
+    run = make_runner(ddf, plan, family, user_start)
+    progress = IterationProgress(verbose, control.maxit)
+    try:
+        chunked = fit_chunked(run, p, range(p), control, start=start, progress=progress)
+    finally:
+        progress.close()
+    fit = chunked.fit
+    coef_final = np.where(np.isnan(fit.coef), 0.0, fit.coef)
+    has_offset = prototype.offset is not None
+    intercept = prototype.has_intercept
+    null_mean = chunked.sum_wy / chunked.sum_w if intercept and not has_offset else None
+    final = run(PassRequest(
+        coef=chunked.coef_weights, columns=np.arange(p), gram=False, final=coef_final,
+        null_mean=null_mean, null_offset=not intercept, deviance=fit.deviance,
+        weight_totals=(chunked.sum_w, chunked.rows),
+    ))
+    if intercept and has_offset:
+        null_dev = fit_chunked(run, p, [0], control, start_full=coef_final).fit.deviance
+    else:
+        null_dev = float(final["null_deviance"])
+    if final.get("boundary"):
+        warnings.warn(final["boundary"], BoundaryWarning, stacklevel=3)
+    aic = float(final.get("aic", np.nan))
+    if family.aic_dispersion_basis is not None:
+        aic += family.aic_constant
+    _warn_aliased(fit, plan.column_names)
+    empty = np.zeros(0)
+    design = dataclasses.replace(
+        prototype, X=np.zeros((0, p)), response=Response(empty, prototype.response.name,
+                                                         prototype.response.levels),
+        prior_weights=None, offset=None, row_index=pd.RangeIndex(0),
+        n_dropped=int(chunked.dropped),
+        model_spec=plan.model_spec if plan.model_spec is not None else prototype.model_spec,
+        context=dict(context),
+    )
+    totals = ChunkTotals(rows=chunked.rows, nobs=chunked.nobs, pearson=float(final["pearson"]),
+                         aic=aic, passes=chunked.passes + 1)
+    source = ChunkedSource(ddf=ddf, plan=plan, family=family, user_start=user_start,
+                           run=run, has_offset=has_offset)
+    return ChunkedGLMResult(
+        design=design, family=family, response=PreparedResponse(empty, empty, empty, empty),
+        fit=fit, null_deviance=float(null_dev), offset=empty, control=control, call=call,
+        source=source, totals=totals,
+    )
+
+
+def _warn_aliased(fit: Any, names: tuple[str, ...]) -> None:
+    if fit.rank < len(names):
+        aliased = [n for n, a in zip(names, fit.aliased, strict=True) if a]
+        warnings.warn(
+            f"{len(aliased)} coefficient(s) not defined because of singularities "
+            f"(aliased columns: {', '.join(aliased)})", AliasingWarning, stacklevel=4)

@@ -1,0 +1,292 @@
+"""Data that arrive in chunks: a Dask DataFrame or Parquet/CSV files read lazily.
+
+A first pass over every partition learns what the formula needs from all the
+data: the levels of every factor (so that each partition codes them alike)
+and the state of the stateful transforms ``center()`` and ``scale()``. Each
+later pass turns one partition at a time into a :class:`Chunk` (the rows used,
+their response, weights, offset and model matrix) with the plan of that
+first pass; nothing but one partition per worker is ever in memory.
+
+>>> import pandas as pd
+>>> frame = pd.DataFrame({"y": [1.0, 2, 4], "g": ["b", "a", "b"]})
+>>> plan = make_plan("y ~ g", frame.columns, {"g": ["a", "b"]}, weights=None, offset=None,
+...                  context={}, prototype=None)
+>>> chunk = prepare_chunk(frame, plan)
+>>> chunk.column_names, chunk.n_rows
+(['(Intercept)', 'gb'], 3)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from glmformula.design import Design, build_design
+from glmformula.errors import ArgumentTypeError, DataError, FormulaError
+from glmformula.matrices import ModelMatrix
+
+#: stateful transforms whose state can be combined across partitions
+MERGEABLE_TRANSFORMS = ("center", "scale")
+_STATEFUL = re.compile(r"\b(center|scale|poly|bs|cr|cs|cc|te|hashed|lag|C)\s*\(")
+
+
+def is_dask_frame(data: object) -> bool:
+    """True for a Dask DataFrame (without importing dask when it is not loaded)."""
+    module = type(data).__module__
+    return module.startswith(("dask.", "dask_expr")) and hasattr(data, "npartitions")
+
+
+def is_chunked_input(data: object) -> bool:
+    """A Dask DataFrame, or a path (or glob) of Parquet or CSV files."""
+    if is_dask_frame(data):
+        return True
+    if isinstance(data, (str, Path)):
+        text = str(data).lower().rstrip("/")
+        return text.endswith((".parquet", ".pq", ".csv", ".csv.gz")) or Path(data).is_dir()
+    return False
+
+
+def import_dask() -> Any:
+    """dask.dataframe, or an error that says how to install it."""
+    try:
+        import dask.dataframe as dd
+    except ImportError:  # pragma: no cover - depends on the environment
+        raise ArgumentTypeError(
+            "fitting a Dask DataFrame or Parquet/CSV files needs Dask: "
+            'pip install "glmformula[dask]"'
+        ) from None
+    return dd
+
+
+def as_dask_frame(data: object) -> Any:
+    """The data as a Dask DataFrame: Parquet and CSV paths (globs too) are read lazily."""
+    if is_dask_frame(data):
+        return data
+    dd = import_dask()
+    text = str(data)
+    if not any(ch in text for ch in "*?[") and not Path(text).exists():
+        raise DataError(f"no file or directory {text!r}; give an existing path or a glob")
+    lower = text.lower().rstrip("/")
+    if lower.endswith((".csv", ".csv.gz")):
+        return dd.read_csv(text)
+    return dd.read_parquet(text)
+
+
+@dataclass(frozen=True)
+class ChunkPlan:
+    """What every partition needs to be coded as the whole data would be."""
+
+    formula: str
+    columns: tuple[str, ...]  # the columns of the data that the fit reads
+    levels: Mapping[str, list[Any]]  # factor column -> its levels over all partitions
+    weights: str | None
+    offset: str | None
+    context: Mapping[str, Any]
+    column_names: tuple[str, ...]  # model-matrix columns, as on the whole data
+    model_spec: Any = None  # formulaic specs with the merged transform state, if any
+
+
+@dataclass(frozen=True, eq=False)
+class Chunk:
+    """One partition, ready for the fitter: the rows kept and their model matrix."""
+
+    X: np.ndarray | ModelMatrix
+    response: np.ndarray
+    response_levels: tuple[str, ...] | None
+    prior_weights: np.ndarray
+    offset: np.ndarray
+    row_index: pd.Index
+    n_rows: int  # rows of the partition, kept or not
+    column_names: list[str]
+
+    @property
+    def n_dropped(self) -> int:
+        """Rows of the partition left out for missing values."""
+        return self.n_rows - len(self.row_index)
+
+
+def formula_columns(formula: str, columns: Sequence[Any], *names: str | None) -> list[str]:
+    """The data columns that the formula (or the weights/offset names) mention."""
+    words = set(re.findall(r"[A-Za-z_.][A-Za-z0-9_.]*", formula))
+    words.update(n for n in names if n is not None)
+    quoted = set(re.findall(r"`([^`]+)`", formula))
+    return [str(c) for c in columns if str(c) in words or str(c) in quoted]
+
+
+def factor_columns(dtypes: Mapping[str, Any], columns: Sequence[str]) -> list[str]:
+    """Columns coded as factors: strings, objects and categoricals."""
+    out = []
+    for c in columns:
+        dtype = dtypes[c]
+        if isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_object_dtype(
+            dtype
+        ) or pd.api.types.is_string_dtype(dtype):
+            out.append(c)
+    return out
+
+
+def partition_levels(frame: pd.DataFrame, columns: Sequence[str]) -> dict[str, list[Any]]:
+    """The distinct non-missing values of each factor column of one partition."""
+    out: dict[str, list[Any]] = {}
+    for c in columns:
+        series = frame[c]
+        if isinstance(series.dtype, pd.CategoricalDtype):
+            out[c] = list(series.cat.categories)
+        else:
+            out[c] = list(pd.unique(series.dropna()))
+    return out
+
+
+def merge_levels(parts: Sequence[Mapping[str, list[Any]]], dtypes: Mapping[str, Any]
+                 ) -> dict[str, list[Any]]:
+    """Levels over all partitions: a categorical's own order, else sorted (as R's factor)."""
+    out: dict[str, list[Any]] = {}
+    for c in parts[0] if parts else {}:
+        dtype = dtypes[c]
+        if isinstance(dtype, pd.CategoricalDtype) and dtype.categories is not None and (
+            len(dtype.categories) and not _unknown_categories(dtype)
+        ):
+            out[c] = list(dtype.categories)
+            continue
+        seen: dict[Any, None] = {}
+        for part in parts:
+            seen.update(dict.fromkeys(part[c]))
+        out[c] = sorted(seen, key=lambda v: (str(type(v)), v))
+    return out
+
+
+def _unknown_categories(dtype: pd.CategoricalDtype) -> bool:
+    return "__UNKNOWN_CATEGORIES__" in map(str, dtype.categories)
+
+
+def with_levels(frame: pd.DataFrame, plan: ChunkPlan) -> pd.DataFrame:
+    """The partition's columns that the fit reads, factors coded with the global levels."""
+    absent = [c for c in plan.columns if c not in frame.columns]
+    if absent:
+        raise DataError(f"a partition lacks the column(s) {absent} that the model uses")
+    out = frame.loc[:, list(plan.columns)]
+    for c, levels in plan.levels.items():
+        values = out[c]
+        if not (isinstance(values.dtype, pd.CategoricalDtype)
+                and list(values.cat.categories) == list(levels)):
+            out[c] = pd.Categorical(np.asarray(values, dtype=object), categories=levels)
+    return out
+
+
+def make_plan(formula: str, columns: Sequence[Any], levels: Mapping[str, list[Any]], *,
+              weights: str | None, offset: str | None, context: Mapping[str, Any],
+              prototype: Design | None, transform_state: Mapping[str, Any] | None = None,
+              ) -> ChunkPlan:
+    """The plan; ``prototype`` (a design on a few rows) gives the column names."""
+    used = formula_columns(formula, columns, weights, offset)
+    plan = ChunkPlan(formula=formula, columns=tuple(used), levels=dict(levels),
+                     weights=weights, offset=offset, context=dict(context), column_names=())
+    if prototype is None:
+        return plan
+    spec = None
+    if transform_state:
+        specs = prototype.model_spec
+        parts = {k: specs[k] for k in ("rhs", "offset") if k in specs}
+        parts["rhs"] = parts["rhs"].update(transform_state=dict(transform_state))
+        spec = type(specs)(**parts)
+    return dataclasses.replace(plan, column_names=tuple(prototype.column_names), model_spec=spec)
+
+
+def prepare_chunk(frame: pd.DataFrame, plan: ChunkPlan) -> Chunk | None:
+    """One partition as a :class:`Chunk`; None when it has no complete row."""
+    n_rows = len(frame)
+    data = with_levels(frame, plan)
+    data = data.set_axis(pd.RangeIndex(n_rows), axis=0)
+    if n_rows == 0 or not data.notna().all(axis=1).any():
+        return Chunk(np.zeros((0, len(plan.column_names))), np.zeros(0), None, np.zeros(0),
+                     np.zeros(0), pd.RangeIndex(0), n_rows, list(plan.column_names))
+    design = build_design(plan.formula, data, weights=plan.weights, offset=plan.offset,
+                          context=plan.context)
+    names = list(design.column_names)
+    if plan.column_names and names != list(plan.column_names):
+        raise DataError(
+            "a partition gives other model-matrix columns than the whole data "
+            f"({names} instead of {list(plan.column_names)})"
+        )
+    X: np.ndarray | ModelMatrix = design.X
+    offset = design.offset
+    if plan.model_spec is not None:
+        replay = dataclasses.replace(design, model_spec=plan.model_spec)
+        X, offset, _ = replay.transform(data.iloc[np.asarray(design.row_index)])
+        if design.offset is not None and plan.offset is not None and offset is not None:
+            offset = design.offset
+    n = len(design.row_index)
+    prior = np.ones(n) if design.prior_weights is None else np.asarray(
+        design.prior_weights, float)
+    return Chunk(
+        X=X, response=design.response.values, response_levels=design.response.levels,
+        prior_weights=prior, offset=np.zeros(n) if offset is None else np.asarray(offset, float),
+        row_index=frame.index[np.asarray(design.row_index)], n_rows=n_rows, column_names=names,
+    )
+
+
+# --- the first pass: levels and transform state ---------------------------------------
+def stateful_calls(formula: str) -> list[str]:
+    """Names of stateful transforms the formula calls (center, scale, poly, ...)."""
+    return _STATEFUL.findall(formula)
+
+
+def partition_transform_state(frame: pd.DataFrame, plan: ChunkPlan) -> tuple[dict[str, Any], int]:
+    """The transform state formulaic learns on one partition, and its row count."""
+    data = with_levels(frame, plan).set_axis(pd.RangeIndex(len(frame)), axis=0)
+    if len(data) == 0:
+        return {}, 0
+    design = build_design(plan.formula, data, weights=plan.weights, offset=plan.offset,
+                          context=plan.context, structured=False)
+    return dict(design.model_spec["rhs"].transform_state), len(data)
+
+
+def merge_transform_state(parts: Sequence[tuple[Mapping[str, Any], int]]) -> dict[str, Any]:
+    """Combine per-partition ``center``/``scale`` states into those of the whole data."""
+    parts = [(state, n) for state, n in parts if n > 0]
+    if not parts:
+        return {}
+    merged: dict[str, Any] = {}
+    for expr, first in parts[0][0].items():
+        name = expr.split("(", 1)[0].strip()
+        if name not in MERGEABLE_TRANSFORMS or not isinstance(first, dict):
+            raise FormulaError(
+                f"{expr} needs the whole data at once; on chunked data only center() and "
+                "scale() are supported: compute the transform beforehand, e.g. a column "
+                "with the values you need"
+            )
+        states = [(state[expr], n) for state, n in parts]
+        merged[expr] = _merge_scale(states)
+    return merged
+
+
+def _merge_scale(states: Sequence[tuple[Mapping[str, Any], int]]) -> dict[str, Any]:
+    """Pooled mean and (ddof-corrected) root mean square of a scale/center state."""
+    first = states[0][0]
+    ddof = first.get("ddof", 1)
+    counts = np.array([n for _, n in states], dtype=float)
+    total = counts.sum()
+    out: dict[str, Any] = {"ddof": ddof}
+    centers = None
+    if first.get("center") is not None:
+        centers = np.array([np.asarray(s["center"], float) for s, _ in states])
+        mean = np.tensordot(counts, centers, axes=1) / total
+        out["center"] = mean
+    else:
+        out["center"] = None
+    if first.get("scale") is None:
+        out["scale"] = None
+        return out
+    scales = np.array([np.asarray(s["scale"], float) for s, _ in states])
+    sums = np.tensordot(counts - ddof, scales**2, axes=1)
+    if centers is not None:
+        sums = sums + np.tensordot(counts, (centers - out["center"]) ** 2, axes=1)
+    out["scale"] = np.sqrt(sums / (total - ddof))
+    return out
