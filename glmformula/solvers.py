@@ -19,7 +19,7 @@ import numpy as np
 from scipy.linalg import lapack, solve_triangular
 
 from glmformula.errors import FitError
-from glmformula.matrices import ModelMatrix
+from glmformula.matrices import DenseModelMatrix, ModelMatrix
 
 Array = np.ndarray
 
@@ -32,6 +32,7 @@ class LeastSquares:
     rank: int
     pivot: Array  # column order: the kept columns, then the aliased ones
     r_matrix: Array  # rank x rank upper triangle for the kept columns (pivoted order)
+    rcond: float = 1.0  # the normal equations' condition estimate (1 on the QR path)
 
 
 def solve_least_squares(A: Array, b: Array, tol: float) -> LeastSquares:
@@ -73,6 +74,9 @@ def solve_least_squares(A: Array, b: Array, tol: float) -> LeastSquares:
 #: (LAPACK's estimate of the reciprocal 1-norm condition number, which bounds the
 #: 2-norm one); worse problems go to R's QR.
 MIN_RCOND = 1e-9
+#: Below this estimate the normal equations have lost about five digits or more; a
+#: dense matrix is then small enough to refine the solution in extended precision.
+REFINE_RCOND = 1e-5
 #: ... and when every column keeps this share of its squared norm after projecting
 #: out the columns before it; below it R's QR rule decides whether it is aliased.
 MIN_PIVOT = 1e-10
@@ -115,7 +119,31 @@ def solve_normal_equations(gram: Array, rhs: Array) -> LeastSquares | None:
     coef = np.zeros(p)
     coef[kept] = solution / scale
     pivot = np.concatenate([kept, np.flatnonzero(zero)])
-    return LeastSquares(coef, kept.size, pivot, upper * scale[None, :])
+    return LeastSquares(coef, kept.size, pivot, upper * scale[None, :], rcond)
+
+
+def refine(A: Array, b: Array, solved: LeastSquares, steps: int = 2) -> LeastSquares:
+    """Refine a least-squares solution with residuals accumulated in extended precision.
+
+    Each step solves ``R'R d = A'(b - A c)`` with the factor already at hand
+    (Björck's corrected semi-normal equations). The residual and its product
+    with ``A'`` are summed in long double, so the digits lost in forming the
+    cross-product come back; a step converges at the rate eps / rcond.
+    """
+    kept = solved.pivot[: solved.rank]
+    if kept.size == 0:
+        return solved
+    wide = A[:, kept].astype(np.longdouble)
+    target = b.astype(np.longdouble)
+    coef = solved.coef.copy()
+    for _ in range(steps):
+        residual = target - wide @ coef[kept].astype(np.longdouble)
+        gradient = (wide.T @ residual).astype(np.float64)
+        delta, info = lapack.dpotrs(solved.r_matrix, gradient, lower=0)
+        if info != 0 or not np.all(np.isfinite(delta)):
+            return solved
+        coef[kept] += delta
+    return LeastSquares(coef, solved.rank, solved.pivot, solved.r_matrix, solved.rcond)
 
 
 def weighted_least_squares(
@@ -130,6 +158,9 @@ def weighted_least_squares(
         gram, rhs = X.gram_and_rhs(w2, z)
         solved = solve_normal_equations(gram, rhs)
         if solved is not None:
+            if solved.rcond < REFINE_RCOND and isinstance(X, DenseModelMatrix):
+                root = np.sqrt(w2[good])
+                solved = refine(X.values[good] * root[:, None], z[good] * root, solved)
             return solved, False
         dense.append(X.dense())
     w = np.sqrt(w2[good])
