@@ -80,9 +80,15 @@ def _partition_values(frame: pd.DataFrame, plan: ChunkPlan, family: Family, user
     return pd.Series(np.array(values, dtype=float), index=chunk.row_index, name=what)
 
 
-def _partition_predict(frame: pd.DataFrame, model: GLMResult, kind: str, se_fit: bool,
-                       interval: str | None, level: float) -> Any:
-    return GLMResult.predict(model, frame, kind, se_fit, interval, level)  # type: ignore[arg-type]
+def _partition_predict(frame: pd.DataFrame, model: GLMResult, levels: dict[str, list[Any]],
+                       kind: str, se_fit: bool, interval: str | None, level: float) -> Any:
+    """Predictions for one partition, its factors coded with the levels of the fit."""
+    coded = frame.copy(deep=False)
+    for column, values in levels.items():
+        if column in coded.columns:
+            coded[column] = pd.Categorical(np.asarray(coded[column], dtype=object),
+                                           categories=values)
+    return GLMResult.predict(model, coded, kind, se_fit, interval, level)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True, eq=False)
@@ -182,8 +188,9 @@ class ChunkedGLMResult(GLMResult):
         slim = dataclasses.replace(self, source=None)
         if not is_dask_frame(newdata):
             return GLMResult.predict(slim, newdata, type, se_fit, interval, level)  # type: ignore[arg-type]
-        return newdata.map_partitions(_partition_predict, slim, type, se_fit, interval, level,
-                                      meta=_predict_meta(se_fit, interval))
+        levels = dict(self._source.plan.levels)
+        return newdata.map_partitions(_partition_predict, slim, levels, type, se_fit, interval,
+                                      level, meta=_predict_meta(se_fit, interval))
 
     # --- refits for analysis of deviance ----------------------------------------
     def column_refitter(self) -> Callable[[list[int]], IRLSFit]:
