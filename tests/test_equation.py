@@ -34,3 +34,33 @@ def test_gaussian_identity_digits():
         r"\hat{\mu} = 5.032 - 0.371(\operatorname{group}_{\operatorname{trt1}})"
         r" + 0.494(\operatorname{group}_{\operatorname{trt2}})"
     )
+
+
+def test_structured_path_equation_has_indicator_levels(monkeypatch):
+    """30,000 rows take the structured path; the equation names levels as on the dense path."""
+    import numpy as np
+    import pandas as pd
+
+    from glmformula.structured import StructuredModelMatrix
+
+    rng = np.random.default_rng(11)
+    n = 30_000
+    frame = pd.DataFrame({
+        "g": pd.Categorical(rng.choice(["lo", "mid", "hi"], n), categories=["mid", "lo", "hi"]),
+        "x": rng.normal(size=n),
+    })
+    frame["y"] = rng.poisson(np.exp(0.5 + 0.6 * (frame["g"] == "hi") + 0.3 * frame["x"]))
+    fast = gf.glm("y ~ g * x", data=frame, family="poisson")
+    assert isinstance(fast.design.X, StructuredModelMatrix)
+    monkeypatch.setattr("glmformula.design.STRUCTURED_MIN_ROWS", 10**12)
+    dense = gf.glm("y ~ g * x", data=frame, family="poisson")
+    assert not isinstance(dense.design.X, StructuredModelMatrix)
+    eq = str(fast.equation(digits=3))
+    assert eq == str(dense.equation(digits=3))
+    for piece in [r"(\operatorname{g}_{\operatorname{lo}})",
+                  r"(\operatorname{g}_{\operatorname{hi}})",
+                  r"(\operatorname{g}_{\operatorname{lo}} \times \operatorname{x})",
+                  r"(\operatorname{g}_{\operatorname{hi}} \times \operatorname{x})"]:
+        assert piece in eq
+    assert r"\operatorname{g}_{\operatorname{mid}}" not in eq  # the reference level
+    assert r"\operatorname{glo}" not in eq and r"\operatorname{ghi}" not in eq

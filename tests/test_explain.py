@@ -70,3 +70,55 @@ def test_poisson_without_overdispersion():
 @pytest.mark.parametrize("value, text", [(1.23456, "1.23"), (12345.6, "12346")])
 def test_fmt(value, text):
     assert fmt(value) == text
+
+
+# --- the structured (large-data) path sees the factor levels as the dense path does -------------
+def _large_frame(n: int = 30_000):
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(5)
+    frame = pd.DataFrame({
+        # category order is not alphabetical: the reference level must be "mid"
+        "g": pd.Categorical(rng.choice(["lo", "mid", "hi"], n), categories=["mid", "lo", "hi"]),
+        "h": rng.choice(["v", "u"], n),  # strings: sorted levels, reference "u"
+        "x": rng.normal(size=n),
+    })
+    eta = 0.3 + 0.4 * (frame["g"] == "lo") - 0.2 * (frame["h"] == "v") + 0.25 * frame["x"]
+    frame["y"] = rng.poisson(np.exp(eta))
+    return frame
+
+
+def _fit_both(monkeypatch, formula, frame):
+    from glmformula.structured import StructuredModelMatrix
+
+    fast = gf.glm(formula, data=frame, family="poisson")
+    monkeypatch.setattr("glmformula.design.STRUCTURED_MIN_ROWS", 10**12)
+    dense = gf.glm(formula, data=frame, family="poisson")
+    monkeypatch.undo()
+    assert isinstance(fast.design.X, StructuredModelMatrix)
+    assert not isinstance(dense.design.X, StructuredModelMatrix)
+    return fast, dense
+
+
+@pytest.mark.parametrize("formula", ["y ~ g + h + x", "y ~ h + x:g", "y ~ g * x + h"])
+def test_structured_path_names_levels_as_dense_path(monkeypatch, formula):
+    from glmformula.explain import column_parts, factor_levels
+
+    fast, dense = _fit_both(monkeypatch, formula, _large_frame())
+    assert factor_levels(fast) == factor_levels(dense) == {"g": ["mid", "lo", "hi"],
+                                                           "h": ["u", "v"]}
+    assert column_parts(fast) == column_parts(dense)
+    fast_notes = fast.summary(explain=True).explanations
+    dense_notes = dense.summary(explain=True).explanations
+    assert len(fast_notes) == len(dense_notes) == len(fast.coef) + 3
+    for a, b in zip(fast_notes, dense_notes, strict=True):
+        assert a.split(":")[0] == b.split(":")[0]
+    text = "\n".join(fast_notes)
+    assert "hv: being at level v of h (relative to the reference level u of h)" in text
+    if "g + " in formula or "g *" in formula:
+        assert "glo: being at level lo of g (relative to the reference level mid of g)" in text
+        assert "ghi: being at level hi of g (relative to the reference level mid of g)" in text
+    else:
+        assert "x:gmid: the interaction of x and g = mid" in text
+    assert "each one-unit increase in x" in text or "x:g" in formula
