@@ -132,21 +132,30 @@ def factor_columns(dtypes: Mapping[str, Any], columns: Sequence[str]) -> list[st
     return out
 
 
-def partition_levels(frame: pd.DataFrame, columns: Sequence[str]) -> dict[str, list[Any]]:
-    """The distinct non-missing values of each factor column of one partition."""
-    out: dict[str, list[Any]] = {}
+def partition_levels(frame: pd.DataFrame, columns: Sequence[str]
+                     ) -> dict[str, tuple[bool, list[Any]]]:
+    """Per factor column of one partition: whether it is categorical, and its levels.
+
+    A categorical gives its categories in their order; other columns their
+    distinct non-missing values.
+    """
+    out: dict[str, tuple[bool, list[Any]]] = {}
     for c in columns:
         series = frame[c]
         if isinstance(series.dtype, pd.CategoricalDtype):
-            out[c] = list(series.cat.categories)
+            out[c] = (True, list(series.cat.categories))
         else:
-            out[c] = list(pd.unique(series.dropna()))
+            out[c] = (False, list(pd.unique(series.dropna())))
     return out
 
 
-def merge_levels(parts: Sequence[Mapping[str, list[Any]]], dtypes: Mapping[str, Any]
-                 ) -> dict[str, list[Any]]:
-    """Levels over all partitions: a categorical's own order, else sorted (as R's factor)."""
+def merge_levels(parts: Sequence[Mapping[str, tuple[bool, list[Any]]]],
+                 dtypes: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """Levels over all partitions, as R's ``factor`` would give them on the whole data.
+
+    Categoricals keep their categories' order (the first partition's, then any
+    new ones as they appear); other columns get their sorted distinct values.
+    """
     out: dict[str, list[Any]] = {}
     for c in parts[0] if parts else {}:
         dtype = dtypes[c]
@@ -157,8 +166,9 @@ def merge_levels(parts: Sequence[Mapping[str, list[Any]]], dtypes: Mapping[str, 
             continue
         seen: dict[Any, None] = {}
         for part in parts:
-            seen.update(dict.fromkeys(part[c]))
-        out[c] = sorted(seen, key=lambda v: (str(type(v)), v))
+            seen.update(dict.fromkeys(part[c][1]))
+        categorical = all(part[c][0] for part in parts)
+        out[c] = list(seen) if categorical else sorted(seen, key=lambda v: (str(type(v)), v))
     return out
 
 

@@ -86,16 +86,20 @@ def test_structured_partitions_and_parquet_path(tmp_path):
     rng = np.random.default_rng(7)
     n = 60_000
     df = pd.DataFrame({"x1": rng.normal(size=n), "x2": rng.normal(size=n),
-                       "g": rng.choice([f"g{i:02d}" for i in range(30)], size=n)})
-    df["y"] = rng.poisson(np.exp(0.1 + 0.3 * df.x1 - 0.2 * df.x2))
-    m0 = gf.glm("y ~ x1 + x2 + g", data=df, family="poisson")
+                       "g": rng.choice([f"g{i:02d}" for i in range(30)], size=n),
+                       "s": pd.Categorical(rng.choice(["winter", "spring", "autumn"], size=n),
+                                           categories=["winter", "spring", "autumn"])})
+    df["y"] = rng.poisson(np.exp(0.1 + 0.3 * df.x1 - 0.2 * df.x2 + 0.1 * (df.s == "spring")))
+    m0 = gf.glm("y ~ x1 + x2 + g + s", data=df, family="poisson")
+    assert m0.column_names[-2:] == ["sspring", "sautumn"]
     for i, part in enumerate(np.array_split(np.arange(n), 3)):
         df.iloc[part].to_parquet(tmp_path / f"part{i}.parquet")
-    m1 = gf.glm("y ~ x1 + x2 + g", data=str(tmp_path / "*.parquet"), family="poisson")
+    m1 = gf.glm("y ~ x1 + x2 + g + s", data=str(tmp_path / "*.parquet"), family="poisson")
     _compare(m0, m1)
-    df.to_csv(tmp_path / "all.csv", index=False)
-    m2 = gf.glm("y ~ x1 + x2 + g", data=str(tmp_path / "all.csv"), family="poisson")
-    _compare(m0, m2)
+    df.assign(s=df.s.astype(str)).to_csv(tmp_path / "all.csv", index=False)
+    m2 = gf.glm("y ~ x1 + x2 + g + s", data=str(tmp_path / "all.csv"), family="poisson")
+    m3 = gf.glm("y ~ x1 + x2 + g + s", data=df.assign(s=df.s.astype(str)), family="poisson")
+    _compare(m3, m2)
 
 
 def test_lazy_per_row_values_and_predict(frame):
@@ -152,7 +156,7 @@ def test_local_cluster_with_two_processes(frame):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", ResourceWarning)
         with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                                      dashboard_address=None) as cluster, \
+                                      dashboard_address=":0") as cluster, \
                 distributed.Client(cluster):
             m1 = gf.glm(formula, data=dd.from_pandas(frame, npartitions=4), family="binomial")
             fitted = m1.fitted.compute()
