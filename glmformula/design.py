@@ -40,9 +40,11 @@ from glmformula.design_checks import (
     as_frame,
     check_finite,
     check_names,
+    check_width,
     names_list,
     numeric,
     row_labels,
+    widest_term,
 )
 from glmformula.design_formulaic import (
     DEFAULT_CONTEXT,
@@ -158,6 +160,7 @@ def build_design(
     offset: Any = None,
     context: Mapping[str, Any] | None = None,
     structured: bool | None = None,
+    transform_state: Mapping[str, Any] | None = None,
 ) -> Design:
     """Build response, model matrix, weights and offset from an R formula and a data frame.
 
@@ -166,7 +169,9 @@ def build_design(
     whose terms are plain columns and factors (None: when the data are large).
     `context`: the caller's variables and functions used in the formula
     (numpy's log, exp, sqrt... are always there). Rows with a missing value in
-    any variable used are dropped, as R's ``na.omit``.
+    any variable used are dropped, as R's ``na.omit``. `transform_state`: the
+    state of stateful transforms such as ``scale(x)`` to use instead of learning
+    it from `data` (for data that come in parts).
 
     >>> import pandas as pd
     >>> df = pd.DataFrame({"n": [3, 5, 4], "t": [1.0, 2, 4], "w": ["A", "B", "A"]})
@@ -178,12 +183,13 @@ def build_design(
         raise ArgumentTypeError(
             f"formula must be a str such as 'y ~ x1 + x2'; got {type(formula).__name__}"
         )
-    if structured is not False:
+    if structured is not False and not transform_state:
         fast = build_structured(
             formula, data, weights=weights, offset=offset, context=context,
             build_general=build_design, min_rows=0 if structured else STRUCTURED_MIN_ROWS,
         )
         if fast is not None:
+            check_width(len(fast.column_names), widest_term(fast.term_slices))
             return fast
     frame = as_frame(data, "data")
     if context is not None and not isinstance(context, Mapping):
@@ -206,6 +212,8 @@ def build_design(
     specs = ModelSpec.from_spec(
         parts, materializer=GLMMaterializer, na_action="drop", output="pandas"
     )
+    if transform_state:
+        specs = _with_transform_state(specs, transform_state)
     mm = _materialize(GLMMaterializer(plain, env), specs, drop, formula)
     kept = np.ones(len(frame), dtype=bool)
     kept[list(drop)] = False
@@ -224,6 +232,7 @@ def build_design(
     check_finite(X, names, frame, keep, used, "model matrix")
     if total_offset is not None:
         check_finite(total_offset, ["offset"], frame, keep, used, "offset")
+    check_width(len(names), widest_term(slices))
     rhs_specs = {k: mm[k].model_spec for k in ("rhs", "offset") if k in mm}
     return Design(
         response=response,
@@ -246,6 +255,12 @@ def build_design(
             if _is_number_dtype(frame[c].dtype)
         ),
     )
+
+
+def _with_transform_state(specs: ModelSpecs, state: Mapping[str, Any]) -> ModelSpecs:
+    parts = {k: specs[k] for k in ("lhs", "rhs", "offset") if k in specs}
+    parts["rhs"] = parts["rhs"].update(transform_state=dict(state))
+    return ModelSpecs(**parts)
 
 
 def _is_number_dtype(dtype: Any) -> bool:
@@ -320,7 +335,13 @@ def _dense(matrix: pd.DataFrame) -> np.ndarray:
     """float64 Fortran-ordered copy of a model matrix, filled column by column."""
     X = np.empty(matrix.shape, dtype=np.float64, order="F")
     for j in range(matrix.shape[1]):
-        X[:, j] = matrix.iloc[:, j].to_numpy()
+        column = matrix.iloc[:, j].to_numpy()
+        if np.iscomplexobj(column):
+            raise DataError(
+                f"model matrix column {str(matrix.columns[j])!r} has complex values; a GLM "
+                "needs real numbers (use the real part, the modulus or the angle)"
+            )
+        X[:, j] = column
     return X
 
 

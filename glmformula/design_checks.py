@@ -11,6 +11,7 @@ from __future__ import annotations
 import ast
 import builtins
 import difflib
+import os
 from collections.abc import Mapping
 from typing import Any
 
@@ -168,3 +169,68 @@ def check_finite(
         f"infinite values in {source} {names_list(bad)} (rows {row_labels(frame.index, rows)}); "
         "drop or fix those rows before fitting"
     )
+
+
+#: Values beyond these magnitudes have squares that overflow or underflow float64,
+#: so cross-products and deviances would be silently wrong.
+MAX_MAGNITUDE = 1e150
+MIN_MAGNITUDE = 1e-150
+
+
+def check_magnitude(values: np.ndarray, names: list[str], what: str) -> None:
+    """DataError for columns whose largest finite absolute value is beyond 1e150 or,
+    being non-zero, below 1e-150: the fitter squares them."""
+    if values.size == 0:
+        return
+    table = values.reshape(values.shape[0], -1)
+    with np.errstate(invalid="ignore"):
+        largest = np.nanmax(np.abs(table), axis=0) if table.shape[0] else np.zeros(0)
+    bad = (largest > MAX_MAGNITUDE) | ((largest > 0) & (largest < MIN_MAGNITUDE))
+    if not bad.any():
+        return
+    j = int(np.flatnonzero(bad)[0])
+    name = names[j] if j < len(names) else names[0]
+    raise DataError(
+        f"{what} {name!r} has values of magnitude {largest[j]:.0e}, outside the range "
+        f"[{MIN_MAGNITUDE:g}, {MAX_MAGNITUDE:g}] where their squares are representable in "
+        "double precision; rescale it (divide or multiply by a power of 10) before fitting"
+    )
+
+
+def check_design_scale(design: Any) -> None:
+    """:func:`check_magnitude` on a design's response and dense model matrix (a structured
+    one has its data columns checked as it is built)."""
+    if isinstance(design.response.values, np.ndarray):
+        check_magnitude(design.response.values, [design.response.name], "response")
+    if isinstance(design.X, np.ndarray):
+        check_magnitude(design.X, list(design.column_names), "model matrix column")
+
+
+def physical_memory() -> int | None:
+    """Bytes of physical memory, or None where the system does not say."""
+    try:
+        return int(os.sysconf("SC_PAGE_SIZE")) * int(os.sysconf("SC_PHYS_PAGES"))
+    except (AttributeError, ValueError, OSError):
+        return None
+
+
+def check_width(p: int, widest: str = "") -> None:
+    """DataError when the fitter's p x p cross-product (with its factor and inverse)
+    would not fit in memory; ``widest`` names the term that makes it wide."""
+    needed = 3 * 8 * p * p
+    memory = physical_memory()
+    if memory is None or needed <= memory:
+        return
+    raise DataError(
+        f"the model matrix has {p:,} columns{widest}; the fitter's {p:,} x {p:,} "
+        f"cross-product would need {needed / 2**30:.1f} GiB, more than this machine's "
+        f"{memory / 2**30:.1f} GiB of memory; merge rare levels of a factor or fit fewer columns"
+    )
+
+
+def widest_term(term_slices: dict[str, slice]) -> str:
+    """The term with most columns, as a phrase for :func:`check_width`."""
+    if not term_slices:
+        return ""
+    name = max(term_slices, key=lambda t: term_slices[t].stop - term_slices[t].start)
+    return f" (term {name!r} alone has {term_slices[name].stop - term_slices[name].start:,})"

@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 from formulaic.parser.types import Factor
 
-from glmformula.design_checks import argument, as_frame
+from glmformula.design_checks import argument, as_frame, check_magnitude, check_width
 from glmformula.design_parse import extract_offsets, split_formula
 from glmformula.errors import DataError
 from glmformula.structured import build_structured_matrix
@@ -71,6 +71,8 @@ def _numeric_column(frame: pd.DataFrame, name: str) -> np.ndarray | None:
     series = frame[name]
     if pd.api.types.is_bool_dtype(series.dtype) or not pd.api.types.is_numeric_dtype(series.dtype):
         return None
+    if pd.api.types.is_complex_dtype(series.dtype):
+        return None  # the general path explains
     values = series.to_numpy(dtype=np.float64, na_value=np.nan)
     if np.isinf(values).any():
         rows = ", ".join(map(str, frame.index[np.flatnonzero(np.isinf(values))[:5]]))
@@ -78,6 +80,7 @@ def _numeric_column(frame: pd.DataFrame, name: str) -> np.ndarray | None:
             f"infinite values in column {name!r} (rows {rows}); drop or fix those rows "
             "before fitting"
         )
+    check_magnitude(values, [name], "column")
     return values
 
 
@@ -118,10 +121,10 @@ def build_structured(
     if plain is None:
         return None
     response_name, rhs_columns = plain
-    if len(frame) < min_rows and len(frame) * _width_estimate(frame, rhs_columns) < (
-        LARGE_MATRIX_CELLS
-    ):
+    width = _width_estimate(frame, rhs_columns)
+    if len(frame) < min_rows and len(frame) * width < LARGE_MATRIX_CELLS:
         return None
+    check_width(width, " (about one per numeric column and factor level)")
     y = _numeric_column(frame, response_name)
     if y is None:
         return None

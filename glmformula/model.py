@@ -20,6 +20,7 @@ import pandas as pd
 
 from glmformula.chunked_source import is_chunked_input
 from glmformula.design import build_design
+from glmformula.design_checks import check_design_scale
 from glmformula.errors import AliasingWarning, ArgumentTypeError, BoundaryWarning, DataError
 from glmformula.families import Family, get_family
 from glmformula.irls import Control, fit, null_deviance
@@ -130,6 +131,7 @@ def glm(
             f"all {n} rows have zero weight (prior weights, or binomial trials), so no "
             "observation is informative; give some rows a positive weight"
         )
+    check_design_scale(design)
     irls_fit = fit(design.X, response.y, response.weights, offset_values, fam,
                    mustart=response.mustart, start=start_values, control=settings)
     message = fam.boundary_message(irls_fit.mu)
