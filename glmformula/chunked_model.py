@@ -83,7 +83,8 @@ def _first_pass(ddf: Any, formula: str, weights: str | None, offset: str | None,
                              offset=offset, context=context, structured=False)
     state = None
     if prototype.model_spec["rhs"].transform_state:
-        found_states = _compute([dask.delayed(partition_transform_state)(part, plan)
+        rhs_spec = prototype.model_spec["rhs"]
+        found_states = _compute([dask.delayed(partition_transform_state)(part, plan, rhs_spec)
                                  for part in parts])
         state = merge_transform_state(found_states)
     plan = make_plan(formula, ddf.columns, levels, weights=weights, offset=offset,

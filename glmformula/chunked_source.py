@@ -29,6 +29,7 @@ import numpy as np
 import pandas as pd
 
 from glmformula.design import Design, build_design
+from glmformula.design_formulaic import DEFAULT_CONTEXT
 from glmformula.errors import ArgumentTypeError, DataError, FormulaError
 from glmformula.matrices import ModelMatrix
 
@@ -91,6 +92,7 @@ class ChunkPlan:
     context: Mapping[str, Any]
     column_names: tuple[str, ...]  # model-matrix columns, as on the whole data
     model_spec: Any = None  # formulaic specs with the merged transform state, if any
+    transform_state: Mapping[str, Any] | None = None  # that state: center(), scale()
 
 
 @dataclass(frozen=True, eq=False)
@@ -206,7 +208,8 @@ def make_plan(formula: str, columns: Sequence[Any], levels: Mapping[str, list[An
         parts = {k: specs[k] for k in ("rhs", "offset") if k in specs}
         parts["rhs"] = parts["rhs"].update(transform_state=dict(transform_state))
         spec = type(specs)(**parts)
-    return dataclasses.replace(plan, column_names=tuple(prototype.column_names), model_spec=spec)
+    return dataclasses.replace(plan, column_names=tuple(prototype.column_names), model_spec=spec,
+                               transform_state=dict(transform_state) if transform_state else None)
 
 
 def prepare_chunk(frame: pd.DataFrame, plan: ChunkPlan) -> Chunk | None:
@@ -218,7 +221,7 @@ def prepare_chunk(frame: pd.DataFrame, plan: ChunkPlan) -> Chunk | None:
         return Chunk(np.zeros((0, len(plan.column_names))), np.zeros(0), None, np.zeros(0),
                      np.zeros(0), pd.RangeIndex(0), n_rows, list(plan.column_names))
     design = build_design(plan.formula, data, weights=plan.weights, offset=plan.offset,
-                          context=plan.context)
+                          context=plan.context, transform_state=plan.transform_state)
     names = list(design.column_names)
     if plan.column_names and names != list(plan.column_names):
         raise DataError(
@@ -227,11 +230,6 @@ def prepare_chunk(frame: pd.DataFrame, plan: ChunkPlan) -> Chunk | None:
         )
     X: np.ndarray | ModelMatrix = design.X
     offset = design.offset
-    if plan.model_spec is not None:
-        replay = dataclasses.replace(design, model_spec=plan.model_spec)
-        X, offset, _ = replay.transform(data.iloc[np.asarray(design.row_index)])
-        if design.offset is not None and plan.offset is not None and offset is not None:
-            offset = design.offset
     n = len(design.row_index)
     prior = np.ones(n) if design.prior_weights is None else np.asarray(
         design.prior_weights, float)
@@ -248,14 +246,20 @@ def stateful_calls(formula: str) -> list[str]:
     return _STATEFUL.findall(formula)
 
 
-def partition_transform_state(frame: pd.DataFrame, plan: ChunkPlan) -> tuple[dict[str, Any], int]:
-    """The transform state formulaic learns on one partition, and its row count."""
+def partition_transform_state(frame: pd.DataFrame, plan: ChunkPlan, rhs_spec: Any
+                              ) -> tuple[dict[str, Any], int]:
+    """The transform state formulaic learns on one partition, and its row count.
+
+    ``rhs_spec`` is the right-hand side's model spec (from a few rows); its
+    transforms are evaluated afresh on the partition, keeping rows with missing
+    values (the state counts the values it used).
+    """
     data = with_levels(frame, plan).set_axis(pd.RangeIndex(len(frame)), axis=0)
     if len(data) == 0:
         return {}, 0
-    design = build_design(plan.formula, data, weights=plan.weights, offset=plan.offset,
-                          context=plan.context, structured=False)
-    return dict(design.model_spec["rhs"].transform_state), len(data)
+    spec = rhs_spec.update(transform_state={}, na_action="ignore")
+    matrix = spec.get_model_matrix(data, context={**DEFAULT_CONTEXT, **plan.context})
+    return dict(matrix.model_spec.transform_state), len(data)
 
 
 def merge_transform_state(parts: Sequence[tuple[Mapping[str, Any], int]]) -> dict[str, Any]:
@@ -278,25 +282,27 @@ def merge_transform_state(parts: Sequence[tuple[Mapping[str, Any], int]]) -> dic
 
 
 def _merge_scale(states: Sequence[tuple[Mapping[str, Any], int]]) -> dict[str, Any]:
-    """Pooled mean and (ddof-corrected) root mean square of a scale/center state."""
+    """Pooled mean and (ddof-corrected) standard deviation of scale/center states.
+
+    Each state counts the values it was learned from (``n``); a centre or scale
+    given as a number (not learned) is kept as it is.
+    """
+    states = [(s, n) for s, n in states if s.get("n", n) > 0] or list(states[:1])
     first = states[0][0]
     ddof = first.get("ddof", 1)
-    counts = np.array([n for _, n in states], dtype=float)
+    learned = first.get("learned", [True, True])
+    counts = np.array([s.get("n", n) for s, n in states], dtype=float)
     total = counts.sum()
-    out: dict[str, Any] = {"ddof": ddof}
-    centers = None
-    if first.get("center") is not None:
+    out: dict[str, Any] = {**first, "n": int(total)}
+    if first.get("center") is not None and learned[0]:
         centers = np.array([np.asarray(s["center"], float) for s, _ in states])
-        mean = np.tensordot(counts, centers, axes=1) / total
-        out["center"] = mean
-    else:
-        out["center"] = None
-    if first.get("scale") is None:
-        out["scale"] = None
+        out["center"] = np.tensordot(counts, centers, axes=1) / total
+    if first.get("scale") is None or not learned[1]:
         return out
+    shift = np.zeros(len(states)) if out["center"] is None else np.array(
+        [np.asarray(s["center"], float) for s, _ in states]) - out["center"]
     scales = np.array([np.asarray(s["scale"], float) for s, _ in states])
-    sums = np.tensordot(counts - ddof, scales**2, axes=1)
-    if centers is not None:
-        sums = sums + np.tensordot(counts, (centers - out["center"]) ** 2, axes=1)
-    out["scale"] = np.sqrt(sums / (total - ddof))
+    within = np.where(counts > ddof, (counts - ddof) * np.nan_to_num(scales) ** 2, 0.0)
+    sums = within.sum() + float(np.sum(counts * shift**2))
+    out["scale"] = float(np.sqrt(sums / (total - ddof)))
     return out

@@ -29,6 +29,7 @@ from interface_meta import override
 
 from glmformula.design_parse import r_expr
 from glmformula.errors import DataError
+from glmformula.transforms import center, scale
 
 
 def cbind(*columns: Any) -> np.ndarray:
@@ -57,6 +58,8 @@ DEFAULT_CONTEXT: dict[str, Any] = {
     "FALSE": False,
     "cbind": cbind,
     "factor": factor,
+    "scale": scale,
+    "center": center,
 }
 
 

@@ -209,3 +209,17 @@ def test_caller_frame_untouched(frame):
     before = frame.copy(deep=True)
     gf.glm("yes ~ x + g + h", data=dd.from_pandas(frame, npartitions=3), family="binomial")
     pd.testing.assert_frame_equal(frame, before)
+
+
+def test_scale_ignores_missing_values_as_r_and_merges_over_partitions():
+    # R: x <- c(1, NA, 3, 4, 8, 2, 5, 7); y <- c(1, 2, 2, 3, 6, 2, 4, 5)
+    #    coef(glm(y ~ scale(x))) -> 3.285714286, 1.783290280 (the NA row dropped)
+    df = pd.DataFrame({"x": [1.0, np.nan, 3, 4, 8, 2, 5, 7],
+                       "y": [1.0, 2, 2, 3, 6, 2, 4, 5]})
+    m0 = gf.glm("y ~ scale(x)", data=df)
+    np.testing.assert_allclose(m0.coef, [3.285714286, 1.783290280], rtol=1e-9)
+    for k in (1, 3, 4):
+        m1 = gf.glm("y ~ scale(x) + center(x)", data=dd.from_pandas(df, npartitions=k))
+        _compare(gf.glm("y ~ scale(x) + center(x)", data=df), m1)
+    fixed = gf.glm("y ~ scale(x, center=2, scale=False)", data=dd.from_pandas(df, 3))
+    np.testing.assert_allclose(fixed.coef, gf.glm("y ~ I(x - 2)", data=df).coef, rtol=1e-12)
