@@ -57,6 +57,7 @@ class PassRequest:
     null_offset: bool = False  # ... or the null deviance at linkinv(offset) (no intercept)
     deviance: float | None = None  # ... and the total deviance, for the AIC
     weight_totals: tuple[float, int] | None = None  # (sum of prior weights, rows)
+    totals: bool = False  # an iteration pass that also adds the AIC, null deviance, boundary
 
 
 def _linear_predictor(chunk: Chunk, coef: Array) -> Array:
@@ -93,6 +94,8 @@ def chunk_pass(frame: Any, plan: ChunkPlan, family: Any, request: PassRequest,
     mu, mu_eta = family.linkinv_and_mu_eta(eta)
     out["invalid"] = int(not (family.valid_eta(eta) and family.valid_mu(mu)))
     out["deviance"] = float(np.sum(family.dev_resids(y, mu, wt)))
+    if request.totals:
+        out.update(_totals_share(chunk, family, response, mu, request))
     if request.gram:
         w2, z, good = _working(family, y, wt, eta, mu, mu_eta, chunk.offset)
         gram, rhs = as_model_matrix(chunk.X).gram_and_rhs(w2, z)
@@ -131,15 +134,24 @@ def _final_share(chunk: Chunk, family: Any, response: Any, request: PassRequest
         wres = (y - mu) / mu_eta
     used = w2 > 0
     out["pearson"] = float(np.sum(w2[used] * wres[used] ** 2))
+    out.update(_totals_share(chunk, family, response, mu, request))
+    return out
+
+
+def _totals_share(chunk: Chunk, family: Any, response: Any, mu: Array, request: PassRequest
+                  ) -> dict[str, Any]:
+    """The null deviance, AIC and boundary shares at fitted means mu."""
+    y, wt = response.y, response.weights
+    out: dict[str, Any] = {}
     if request.null_mean is not None:
         out["null_deviance"] = float(np.sum(family.dev_resids(
             y, np.full_like(y, request.null_mean), wt)))
     elif request.null_offset:
         out["null_deviance"] = float(np.sum(family.dev_resids(
             y, family.linkinv(chunk.offset), wt)))
-    if request.deviance is not None and request.weight_totals is not None:
-        out["aic"] = chunk_aic(family, y, response.n, mu, wt, request.deviance,
-                               request.weight_totals)
+    if request.weight_totals is not None:
+        deviance = math.nan if request.deviance is None else request.deviance
+        out["aic"] = chunk_aic(family, y, response.n, mu, wt, deviance, request.weight_totals)
     out["boundary"] = family.boundary_message(mu) or ""
     return out
 
@@ -222,6 +234,7 @@ class ChunkedFit:
     sum_wy: float
     coef_weights: Array | None  # the coefficients whose eta gave the last working weights
     passes: int = 0
+    last: dict[str, Any] | None = None  # the last pass's totals, at the final coefficients
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -242,13 +255,15 @@ def add_shares(shares: Sequence[dict[str, Any]]) -> dict[str, Any]:
 
 def fit_chunked(run: Runner, p: int, columns: Sequence[int], control: Control, *,
                 start: Array | None = None, start_full: Array | None = None,
-                progress: Any = None) -> ChunkedFit:
+                progress: Any = None,
+                extra: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> ChunkedFit:
     """R's IRLS where every evaluation is one pass (``run``) over the chunks.
 
     ``columns`` are the model-matrix columns fitted (of ``p``); ``start``
     coefficients for them, or ``start_full`` full-width coefficients whose
     fitted values start the fit (R's ``mustart = fitted``), else the family's
-    starting values.
+    starting values. ``extra`` maps the first pass's totals to more fields of
+    every later :class:`PassRequest` (to collect the AIC on the way).
     """
     cols = np.asarray(columns, dtype=int)
 
@@ -258,11 +273,12 @@ def fit_chunked(run: Runner, p: int, columns: Sequence[int], control: Control, *
         return full
 
     passes = 0
+    fields: dict[str, Any] = {}
 
     def evaluate(coef_full: Array | None) -> dict[str, Any]:
         nonlocal passes
         passes += 1
-        return run(PassRequest(coef=coef_full, columns=cols))
+        return run(PassRequest(coef=coef_full, columns=cols, **fields))
 
     coefold = None if start is None else np.asarray(start, float)
     first_full = widen(coefold) if coefold is not None else start_full
@@ -273,7 +289,10 @@ def fit_chunked(run: Runner, p: int, columns: Sequence[int], control: Control, *
     if state.get("invalid"):
         raise FitError("cannot find valid starting values: please specify some with start=")
     devold = state["deviance"]
+    if extra is not None:
+        fields.update(extra(state))
     weights_coef = used_weights = first_full
+    at_final = False
     coef = np.zeros(cols.size) if coefold is None else coefold.copy()
     converged = boundary = False
     messages: list[str] = []
@@ -284,14 +303,17 @@ def fit_chunked(run: Runner, p: int, columns: Sequence[int], control: Control, *
     for iteration in range(1, control.maxit + 1):
         if not state.get("good"):
             messages.append(f"no observations informative at iteration {iteration}")
+            at_final = False
             break
         ls = solve_gram(state["gram"], state["rhs"])
         if not np.all(np.isfinite(ls.coef)):
             messages.append(f"non-finite coefficients at iteration {iteration}")
+            at_final = False
             break
         used_weights = weights_coef
         coef = ls.coef
         state = evaluate(widen(coef))
+        at_final = True
         dev = state["deviance"]
         boundary = False
         if not math.isfinite(dev):
@@ -326,7 +348,8 @@ def fit_chunked(run: Runner, p: int, columns: Sequence[int], control: Control, *
                   converged, boundary, messages)
     return ChunkedFit(fit=fit, rows=int(state["rows"]), nobs=int(state["nobs"]),
                       dropped=int(state.get("dropped", 0)), sum_w=float(state["sum_w"]),
-                      sum_wy=float(state["sum_wy"]), coef_weights=used_weights, passes=passes)
+                      sum_wy=float(state["sum_wy"]), coef_weights=used_weights, passes=passes,
+                      last=state if at_final and fields else None)
 
 
 def _halve(coef: Array, coefold: Array | None, evaluate: Callable[[Array], dict[str, Any]],

@@ -66,8 +66,9 @@ def _first_pass(ddf: Any, formula: str, weights: str | None, offset: str | None,
     used = formula_columns(formula, ddf.columns, weights, offset)
     factors = factor_columns(dtypes, used)
     parts = ddf.to_delayed()
-    if factors:
-        found = _compute([dask.delayed(partition_levels)(part, factors) for part in parts])
+    if factors:  # reads the factor columns only
+        found = _compute([dask.delayed(partition_levels)(part, factors)
+                          for part in ddf[factors].to_delayed()])
         levels = merge_levels(found, dtypes)
     else:
         levels = {}
@@ -120,20 +121,36 @@ def glm_chunked(
     user_start = start is not None
     run = make_runner(ddf, plan, family, user_start)
     progress = IterationProgress(verbose, control.maxit)
+    has_offset = prototype.offset is not None
+    intercept = prototype.has_intercept
+    # families with a fixed dispersion whose AIC needs no deviance: the AIC and the null
+    # deviance are collected in the IRLS passes, and no last pass is needed
+    fold = family.fixed_dispersion and family.aic_dispersion_basis is None
+
+    def collect(first: dict[str, Any]) -> dict[str, Any]:
+        if not fold:
+            return {}
+        return {"totals": True, "null_offset": not intercept,
+                "null_mean": first["sum_wy"] / first["sum_w"] if intercept and not has_offset
+                else None, "weight_totals": (first["sum_w"], first["rows"])}
+
     try:
-        chunked = fit_chunked(run, p, range(p), control, start=start, progress=progress)
+        chunked = fit_chunked(run, p, range(p), control, start=start, progress=progress,
+                              extra=collect)
     finally:
         progress.close()
     fit = chunked.fit
     coef_final = np.where(np.isnan(fit.coef), 0.0, fit.coef)
-    has_offset = prototype.offset is not None
-    intercept = prototype.has_intercept
     null_mean = chunked.sum_wy / chunked.sum_w if intercept and not has_offset else None
-    final = run(PassRequest(
-        coef=chunked.coef_weights, columns=np.arange(p), gram=False, final=coef_final,
-        null_mean=null_mean, null_offset=not intercept, deviance=fit.deviance,
-        weight_totals=(chunked.sum_w, chunked.rows),
-    ))
+    final = chunked.last
+    extra_pass = 0
+    if final is None:
+        extra_pass = 1
+        final = run(PassRequest(
+            coef=chunked.coef_weights, columns=np.arange(p), gram=False, final=coef_final,
+            null_mean=null_mean, null_offset=not intercept, deviance=fit.deviance,
+            weight_totals=(chunked.sum_w, chunked.rows),
+        ))
     if intercept and has_offset:
         null_dev = fit_chunked(run, p, [0], control, start_full=coef_final).fit.deviance
     else:
@@ -153,8 +170,9 @@ def glm_chunked(
         model_spec=plan.model_spec if plan.model_spec is not None else prototype.model_spec,
         context=dict(context),
     )
-    totals = ChunkTotals(rows=chunked.rows, nobs=chunked.nobs, pearson=float(final["pearson"]),
-                         aic=aic, passes=chunked.passes + 1)
+    totals = ChunkTotals(rows=chunked.rows, nobs=chunked.nobs,
+                         pearson=float(final.get("pearson", np.nan)), aic=aic,
+                         passes=chunked.passes + extra_pass)
     source = ChunkedSource(ddf=ddf, plan=plan, family=family, user_start=user_start,
                            run=run, has_offset=has_offset)
     return ChunkedGLMResult(
