@@ -65,6 +65,8 @@ class GLMResult:
     call: str
     cov_type: str = "nonrobust"  # "nonrobust", "HC0".."HC3" or "cluster"; see with_cov()
     cov_override: np.ndarray | None = None  # the robust covariance (non-aliased columns)
+    #: after :func:`glmformula.step`: R's ``$anova``, the stepwise model path
+    step_path: pd.DataFrame | None = None
 
     # --- coefficients and their covariance ----------------------------------
     @property

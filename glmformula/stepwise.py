@@ -15,6 +15,7 @@ while an interaction containing it stays in the model.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import warnings
 from typing import TYPE_CHECKING, Any, Literal
@@ -278,8 +279,10 @@ def step(model: GLMResult, scope: str | None = None,
     required: each chosen model is refitted with :func:`glmformula.glm`.
     ``weights``/``offset`` are passed to ``glm``; by default the column names
     recorded in the model's call are reused. With ``trace`` each step is
-    printed as R prints it. Returns the chosen fitted model; the path (one
-    dict per model: change, AIC, deviance, df_residual) is ``step.last_path``.
+    printed as R prints it. Returns the chosen fitted model, whose
+    ``step_path`` is R's ``$anova``: a DataFrame with columns Step, Df,
+    Deviance, Resid. Df, Resid. Dev and AIC, one row per model on the path,
+    and R's heading (initial and final model) in ``.attrs["heading"]``.
 
     >>> import glmformula as gf
     >>> wb = gf.datasets.load("warpbreaks")
@@ -366,5 +369,25 @@ def step(model: GLMResult, scope: str | None = None,
                      "df_residual": current.df_residual})
     if trace:
         print("\n".join(out))
-    step.last_path = path  # type: ignore[attr-defined]
-    return current
+    return dataclasses.replace(current, step_path=_path_frame(path, model, current))
+
+
+def _path_frame(path: list[dict[str, Any]], initial: GLMResult, final: GLMResult
+                ) -> pd.DataFrame:
+    """R's ``step.results``: the models on the path, their changes, deviances and AIC."""
+    deviance = np.array([p["deviance"] for p in path], dtype=float)
+    df_residual = np.array([p["df_residual"] for p in path], dtype=int)
+    frame = pd.DataFrame({
+        "Step": [p["change"] for p in path],
+        "Df": np.concatenate([[np.nan], np.diff(df_residual)]),
+        "Deviance": np.concatenate([[np.nan], np.abs(np.diff(deviance))]),
+        "Resid. Df": df_residual,
+        "Resid. Dev": deviance,
+        "AIC": [p["AIC"] for p in path],
+    }, index=[str(i + 1) for i in range(len(path))])
+    frame.attrs["heading"] = (
+        "Stepwise Model Path \nAnalysis of Deviance Table\n\nInitial Model:\n"
+        f"{' '.join(initial.design.formula.split())}\n\nFinal Model:\n"
+        f"{' '.join(final.design.formula.split())}\n\n"
+    )
+    return frame

@@ -100,19 +100,26 @@ def _step(case):
     with contextlib.redirect_stdout(out), warnings.catch_warnings():
         warnings.simplefilter("ignore")
         best = step(model, scope=case["scope"], direction=case["direction"], data=frame)
-    return step.last_path, best  # type: ignore[attr-defined]
+    return best.step_path, best
 
 
 @pytest.mark.parametrize("case", STEPS, ids=[c["id"] for c in STEPS])
 def test_step_path(case):
     path, best = _step(case)
     exp = case["expected"]
-    assert [_key(p["change"]) for p in path] == [_key(c) for c in exp["changes"]]
-    for p, aic, dev, df in zip(path, exp["aic"], exp["deviance"], exp["df_residual"],
-                               strict=True):
+    assert list(path.columns) == ["Step", "Df", "Deviance", "Resid. Df", "Resid. Dev", "AIC"]
+    assert [_key(c) for c in path["Step"]] == [_key(c) for c in exp["changes"]]
+    for (_, p), aic, dev, df in zip(path.iterrows(), exp["aic"], exp["deviance"],
+                                    exp["df_residual"], strict=True):
         assert _diff(p["AIC"], aic) <= RTOL
-        assert _diff(p["deviance"], dev) <= RTOL
-        assert p["df_residual"] == df
+        assert _diff(p["Resid. Dev"], dev) <= RTOL
+        assert p["Resid. Df"] == df
+    assert np.isnan(path["Df"].iloc[0])
+    np.testing.assert_array_equal(path["Df"].iloc[1:], np.diff(exp["df_residual"]))
+    np.testing.assert_allclose(path["Deviance"].iloc[1:], np.abs(np.diff(exp["deviance"])),
+                               rtol=1e-9)
+    assert path.attrs["heading"].startswith("Stepwise Model Path \nAnalysis of Deviance")
+    assert path.attrs["heading"].rstrip().endswith(" ".join(best.design.formula.split()))
     if "*" not in exp["final_formula"]:
         assert sorted(_key(t) for t in best.design.term_names) == sorted(
             _key(t) for t in exp["final_formula"].split("~")[1].replace(" ", "").split("+"))
