@@ -123,13 +123,13 @@ def formula_columns(formula: str, columns: Sequence[Any], *names: str | None) ->
 
 
 def factor_columns(dtypes: Mapping[str, Any], columns: Sequence[str]) -> list[str]:
-    """Columns coded as factors: strings, objects and categoricals."""
+    """Columns coded as factors: strings, objects, booleans and categoricals."""
     out = []
     for c in columns:
         dtype = dtypes[c]
         if isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_object_dtype(
             dtype
-        ) or pd.api.types.is_string_dtype(dtype):
+        ) or pd.api.types.is_string_dtype(dtype) or pd.api.types.is_bool_dtype(dtype):
             out.append(c)
     return out
 

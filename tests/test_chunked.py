@@ -223,3 +223,18 @@ def test_scale_ignores_missing_values_as_r_and_merges_over_partitions():
         _compare(gf.glm("y ~ scale(x) + center(x)", data=df), m1)
     fixed = gf.glm("y ~ scale(x, center=2, scale=False)", data=dd.from_pandas(df, 3))
     np.testing.assert_allclose(fixed.coef, gf.glm("y ~ I(x - 2)", data=df).coef, rtol=1e-12)
+
+
+def test_logical_column_with_one_value_in_a_partition_and_start_values():
+    rng = np.random.default_rng(3)
+    n = 400
+    df = pd.DataFrame({"x": rng.normal(size=n),
+                       "flag": np.r_[np.ones(200, bool), rng.random(200) < 0.5]})
+    df["y"] = rng.poisson(np.exp(0.2 + 0.3 * df.x + 0.2 * df.flag))
+    m0 = gf.glm("y ~ x + flag", data=df, family="poisson")
+    m1 = gf.glm("y ~ x + flag", data=dd.from_pandas(df, npartitions=4), family="poisson")
+    _compare(m0, m1)
+    s0 = gf.glm("y ~ x + flag", data=df, family="poisson", start=[0.1, 0.1, 0.1])
+    s1 = gf.glm("y ~ x + flag", data=dd.from_pandas(df, npartitions=4), family="poisson",
+                start=[0.1, 0.1, 0.1])
+    _compare(s0, s1)
