@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -258,7 +259,9 @@ def partition_transform_state(frame: pd.DataFrame, plan: ChunkPlan, rhs_spec: An
     if len(data) == 0:
         return {}, 0
     spec = rhs_spec.update(transform_state={}, na_action="ignore")
-    matrix = spec.get_model_matrix(data, context={**DEFAULT_CONTEXT, **plan.context})
+    with warnings.catch_warnings():  # missing factor values are kept here, on purpose
+        warnings.simplefilter("ignore")
+        matrix = spec.get_model_matrix(data, context={**DEFAULT_CONTEXT, **plan.context})
     return dict(matrix.model_spec.transform_state), len(data)
 
 
