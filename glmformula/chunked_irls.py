@@ -33,7 +33,14 @@ from scipy.linalg import solve_triangular
 
 from glmformula.chunked_source import Chunk, ChunkPlan, prepare_chunk
 from glmformula.errors import FitError
-from glmformula.irls import Control, IRLSFit, _check_working_values, _finish, _warn_messages
+from glmformula.irls import (
+    Control,
+    IRLSFit,
+    _check_working_values,
+    _finish,
+    _halve_step,
+    _warn_messages,
+)
 from glmformula.matrices import as_model_matrix
 from glmformula.solvers import LeastSquares, solve_normal_equations
 
@@ -280,6 +287,12 @@ def fit_chunked(run: Runner, p: int, columns: Sequence[int], control: Control, *
         passes += 1
         return run(PassRequest(coef=coef_full, columns=cols, **fields))
 
+    def halve(coef: Array, coefold: Array | None, acceptable: Callable[[Any], bool],
+              loop: str) -> tuple[Array, dict[str, Any]]:
+        """R's step halving, one pass per try (see :func:`glmformula.irls._halve_step`)."""
+        return _halve_step(coef, coefold, lambda c: evaluate(widen(c)),  # type: ignore[arg-type]
+                           acceptable, control.maxit, loop)  # type: ignore[return-value]
+
     coefold = None if start is None else np.asarray(start, float)
     first_full = widen(coefold) if coefold is not None else start_full
     state = evaluate(first_full)
@@ -318,15 +331,13 @@ def fit_chunked(run: Runner, p: int, columns: Sequence[int], control: Control, *
         boundary = False
         if not math.isfinite(dev):
             messages.append("step size truncated due to divergence")
-            coef, state = _halve(coef, coefold, lambda c: evaluate(widen(c)),
-                                 lambda s: math.isfinite(s["deviance"]), control.maxit,
-                                 "inner loop 1")
+            coef, state = halve(coef, coefold, lambda s: math.isfinite(s["deviance"]),
+                                "inner loop 1")
             boundary = True
             dev = state["deviance"]
         if state.get("invalid"):
             messages.append("step size truncated: out of bounds")
-            coef, state = _halve(coef, coefold, lambda c: evaluate(widen(c)),
-                                 lambda s: not s.get("invalid"), control.maxit, "inner loop 2")
+            coef, state = halve(coef, coefold, lambda s: not s.get("invalid"), "inner loop 2")
             boundary = True
             dev = state["deviance"]
         change = abs(dev - devold) / (abs(dev) + 0.1)
@@ -350,17 +361,3 @@ def fit_chunked(run: Runner, p: int, columns: Sequence[int], control: Control, *
                       dropped=int(state.get("dropped", 0)), sum_w=float(state["sum_w"]),
                       sum_wy=float(state["sum_wy"]), coef_weights=used_weights, passes=passes,
                       last=state if at_final and fields else None)
-
-
-def _halve(coef: Array, coefold: Array | None, evaluate: Callable[[Array], dict[str, Any]],
-           acceptable: Callable[[dict[str, Any]], bool], maxit: int, loop: str
-           ) -> tuple[Array, dict[str, Any]]:
-    """R's step halving towards the previous coefficients, one pass per try."""
-    if coefold is None:
-        raise FitError("no valid set of coefficients has been found: please supply starting values")
-    for _ in range(maxit):
-        coef = (coef + coefold) / 2
-        state = evaluate(coef)
-        if acceptable(state):
-            return coef, state
-    raise FitError(f"{loop}; cannot correct step size")
