@@ -434,8 +434,7 @@ def anova_types(
         return AnovaTable(data=table, heading=heading, test="LR",
                           kind="type2" if kind == 2 else "type3")
     df_res = int(model.df_residual)
-    pearson = model.residuals("pearson").to_numpy(dtype=float)
-    error_ss = float(np.nansum(pearson**2))
+    error_ss = model.pearson_chi2
     scale = error_ss / df_res
     with np.errstate(invalid="ignore", divide="ignore"):
         fvalue = dev / (scale * df_arr)

@@ -132,6 +132,11 @@ class ChunkedGLMResult(GLMResult):
         """Akaike's criterion as R computes it; NaN for quasi families."""
         return float(self._totals.aic + 2 * self.rank)
 
+    @property
+    def pearson_chi2(self) -> float:
+        """Sum of squared Pearson residuals, one pass over the data."""
+        return float((self.residuals("pearson") ** 2).sum().compute())
+
     # --- per-row quantities, lazily ----------------------------------------------
     def _lazy(self, what: str) -> Any:
         source = self._source

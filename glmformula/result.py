@@ -274,6 +274,11 @@ class GLMResult:
         """Schwarz's criterion, -2 logLik + log(n) df, n counting every row used (as R)."""
         return float(-2 * self.loglik + math.log(self.n_rows) * self.df_loglik)
 
+    @property
+    def pearson_chi2(self) -> float:
+        """Sum of squared Pearson residuals (the error estimate of car's F tests)."""
+        return float(np.nansum(self.residuals("pearson").to_numpy(dtype=float) ** 2))
+
     # --- per-row quantities --------------------------------------------------
     def _series(self, values: np.ndarray, name: str) -> pd.Series:
         return pd.Series(values, index=self.design.row_index, name=name)

@@ -131,6 +131,9 @@ def test_anova_refits_on_chunks(frame):
     pd.testing.assert_frame_equal(gf.anova(m1).data, gf.anova(m0).data, rtol=1e-9)
     pd.testing.assert_frame_equal(gf.anova(m1, type=2).data, gf.anova(m0, type=2).data,
                                   rtol=1e-9)
+    for kind in (2, 3):
+        pd.testing.assert_frame_equal(gf.anova(m1, type=kind, test="F").data,
+                                      gf.anova(m0, type=kind, test="F").data, rtol=1e-9)
     small0 = gf.glm("count ~ x", data=frame.dropna(subset=["g"]), family="poisson")
     small1 = gf.glm("count ~ x", data=dd.from_pandas(frame.dropna(subset=["g"]), 3),
                     family="poisson")
