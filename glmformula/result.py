@@ -186,8 +186,9 @@ class GLMResult:
         ``cov_type`` is "HC0", "HC1", "HC2", "HC3" (:func:`glmformula.robust.vcov_hc`,
         R's ``sandwich::vcovHC``), "cluster" with ``groups``
         (:func:`glmformula.robust.vcov_cluster`, R's ``sandwich::vcovCL``) or
-        "nonrobust" (the model-based covariance). Test statistics keep the
-        reference distribution of ``summary()``.
+        "nonrobust" (the model-based covariance). Test statistics become
+        z tests in ``summary()``, as ``lmtest::coeftest(m, vcov. = ...)`` gives
+        for a GLM (normal reference distribution, also for estimated dispersions).
 
         >>> import glmformula as gf
         >>> m = gf.glm("breaks ~ wool", data=gf.datasets.load("warpbreaks"), family="poisson")

@@ -113,7 +113,8 @@ def make_summary(result: GLMResult, explain: bool = False) -> Summary:
     with np.errstate(divide="ignore", invalid="ignore"):
         statistic = estimates / se
     df_r = result.df_residual
-    if not result.dispersion_estimated:
+    robust = result.cov_type != "nonrobust"  # as lmtest::coeftest(m, vcov. = ...) on a glm
+    if not result.dispersion_estimated or robust:
         names = ["z value", "Pr(>|z|)"]
         pvalues = 2 * stats.norm.sf(np.abs(statistic))
     elif df_r > 0:

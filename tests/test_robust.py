@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 sys.path.insert(0, str(Path(__file__).parent / "golden"))
 
@@ -68,6 +69,12 @@ def test_with_cov_uses_the_robust_covariance(case):
     assert relative_difference(robust.std_errors.to_numpy(), se) <= RTOL
     table = robust.summary().coefficients
     assert relative_difference(table.iloc[:, 1].to_numpy(), se) <= RTOL
+    # lmtest::coeftest on a glm: z tests with the robust standard errors
+    assert list(table.columns) == ["Estimate", "Std. Error", "z value", "Pr(>|z|)"]
+    z = np.array(list(case["expected"]["coefficients"].values())) / se
+    assert relative_difference(table["z value"].to_numpy(), z) <= RTOL
+    assert relative_difference(table["Pr(>|z|)"].to_numpy(),
+                               2 * stats.norm.sf(np.abs(z))) <= RTOL
     hc3 = model.with_cov("HC3")
     _check(hc3.vcov, case, "HC3")
     # the original result is unchanged
