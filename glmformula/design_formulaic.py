@@ -88,6 +88,8 @@ class GLMMaterializer(PandasMaterializer):
         dtype = getattr(_values(values), "dtype", None)
         if dtype is not None and pd.api.types.is_bool_dtype(dtype):
             return True
+        if isinstance(dtype, pd.StringDtype):  # "string" (pd.NA) as well as pandas' "str"
+            return True
         return super()._is_categorical(values)
 
     @override
