@@ -26,15 +26,15 @@ LESSONS = (
     "03_deviance_and_model_selection.ipynb",
     "04_residuals_and_diagnostics.ipynb",
     "05_overdispersion.ipynb",
-)
+)  # 06 (large data, Dask) is matched by prefix
 CELL_TIMEOUT = 120  # seconds per cell
 
 
 def test_the_lessons_are_there() -> None:
     names = {p.name for p in PATHS}
     assert set(LESSONS) <= names, sorted(set(LESSONS) - names)
-    minimum = 6 if any(name.startswith("06_") for name in names) else len(LESSONS)
-    assert len(PATHS) >= minimum
+    assert any(name.startswith("06_") for name in names)  # a million rows, then beyond memory
+    assert len(PATHS) >= 6
 
 
 @pytest.mark.parametrize("path", PATHS, ids=[p.stem for p in PATHS])
