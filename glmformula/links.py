@@ -138,7 +138,7 @@ class Logit(Link):
         tmp, clamped = self._exp(eta)
         one_plus = tmp + 1.0
         mu = np.divide(tmp, one_plus, out=tmp)
-        mu_eta = mu / one_plus  # exp(eta) / (1 + exp(eta))^2
+        mu_eta = np.divide(mu, one_plus, out=one_plus)  # exp(eta) / (1 + exp(eta))^2
         if clamped:
             np.putmask(mu_eta, np.abs(np.asarray(eta)) > _LOGIT_THRESHOLD, EPS)
         return mu, mu_eta

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 import tabmat
+from scipy.linalg import blas
 
 Array = np.ndarray
 
@@ -34,36 +35,65 @@ MAX_JOINT_LEVELS = 4096
 
 
 class StructuredModelMatrix:
-    """X = Z M for a tabmat ``SplitMatrix`` Z and a sparse placement map M."""
+    """X = Z M for blocks of Z (dense, categorical codes, sparse) and a sparse placement map M.
+
+    A dense block and a categorical block (the common case) are handled
+    here, single-threaded: the dense block's products by BLAS on chunks small
+    enough to stay in cache (and single-threaded), the categorical block's by
+    ``bincount`` on the integer codes. So the reductions are the same bit for
+    bit from run to run, whatever the number of threads, and no worker
+    threads are woken to compete on a small or busy machine. Other
+    combinations (sparse blocks, several factor blocks) use a tabmat
+    ``SplitMatrix``.
+    """
 
     def __init__(self, blocks: list[tuple[str, Any, int]], expand: sp.csr_matrix) -> None:
         self.blocks = blocks  # (kind, data, width): "dense" array, "codes" ints, "sparse" csc
         self.expand = sp.csr_matrix(expand)
         self._expand_t = self.expand.T.tocsr()
-        parts: list[object] = []
-        for kind, data, width in blocks:
-            if kind == "dense":
-                parts.append(tabmat.DenseMatrix(data))
-            elif kind == "codes":
-                levels = pd.Categorical.from_codes(data, categories=np.arange(width))
-                parts.append(tabmat.CategoricalMatrix(levels))
-            else:
-                parts.append(tabmat.SparseMatrix(data))
-        self.split = tabmat.SplitMatrix(parts)
         self.n_rows = int(blocks[0][1].shape[0])
+        kinds = [kind for kind, _, _ in blocks]
+        self._direct = "sparse" not in kinds and kinds.count("codes") <= 1
+        self._split: Any = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        """Pickle without the caches."""
+        return {**self.__dict__, "_split": None}
 
     @property
     def shape(self) -> tuple[int, int]:
         return (self.n_rows, self.expand.shape[1])
 
+    @property
+    def split(self) -> Any:
+        """Z as a tabmat ``SplitMatrix`` (made when first needed)."""
+        if self._split is None:
+            parts: list[object] = []
+            for kind, data, width in self.blocks:
+                if kind == "dense":
+                    parts.append(tabmat.DenseMatrix(data))
+                elif kind == "codes":
+                    levels = pd.Categorical.from_codes(data, categories=np.arange(width))
+                    parts.append(tabmat.CategoricalMatrix(levels))
+                else:
+                    parts.append(tabmat.SparseMatrix(data))
+            self._split = tabmat.SplitMatrix(parts)
+        return self._split
+
     def matvec(self, coef: Array) -> Array:
         inner = self.expand @ np.asarray(coef, dtype=float)
+        order = sorted(range(len(self.blocks)), key=lambda b: self.blocks[b][0] != "dense")
+        offsets = np.cumsum([0] + [width for _, _, width in self.blocks])
         out: Array | None = None
-        start = 0
-        for kind, data, width in self.blocks:
-            part = inner[start:start + width]
-            start += width
-            values = part[data] if kind == "codes" else data @ part  # a new array
+        for b in order:
+            kind, data, width = self.blocks[b]
+            part = inner[offsets[b]:offsets[b] + width]
+            if kind == "dense":  # numpy's own loop: one pass, single-threaded, no BLAS threads
+                values = np.einsum("ij,j->i", data, part)
+            elif kind == "codes":
+                values = part[data]
+            else:
+                values = np.asarray(data @ part)
             if out is None:
                 out = np.asarray(values, dtype=float)
             else:
@@ -72,21 +102,73 @@ class StructuredModelMatrix:
         return out
 
     def rmatvec(self, values: Array) -> Array:
+        return self._expand_t @ self._inner_rmatvec(np.ascontiguousarray(values, dtype=float))
+
+    def _inner_rmatvec(self, values: Array) -> Array:
+        """Z' v."""
         pieces = []
         for kind, data, width in self.blocks:
-            if kind == "codes":
+            if kind == "dense":
+                pieces.append(np.einsum("ij,i->j", data, values))
+            elif kind == "codes":
                 pieces.append(np.bincount(data, weights=values, minlength=width))
             else:
                 pieces.append(np.asarray(data.T @ values))
-        return self._expand_t @ np.concatenate(pieces)
+        return np.concatenate(pieces)
 
     def gram(self, weights: Array) -> Array:
-        inner = np.asarray(self.split.sandwich(np.ascontiguousarray(weights)))  # type: ignore[attr-defined]
-        half = self._expand_t @ inner
-        return np.asarray(self._expand_t @ half.T)
+        return self._gram_and_rhs(np.ascontiguousarray(weights, dtype=float), None)[0]
 
     def gram_and_rhs(self, weights: Array, z: Array) -> tuple[Array, Array]:
-        return self.gram(weights), self.rmatvec(weights * z)
+        weights = np.ascontiguousarray(weights, dtype=float)
+        gram, rhs = self._gram_and_rhs(weights, np.ascontiguousarray(z, dtype=float))
+        assert rhs is not None
+        return gram, rhs
+
+    def _gram_and_rhs(self, weights: Array, z: Array | None) -> tuple[Array, Array | None]:
+        """M'(Z'WZ)M and, given z, M'Z'Wz."""
+        if self._direct:
+            inner, inner_rhs = self._inner_gram(weights, z)
+        else:
+            inner = np.asarray(self.split.sandwich(weights))
+            inner_rhs = None if z is None else self._inner_rmatvec(weights * z)
+        half = self._expand_t @ inner
+        gram = np.asarray(self._expand_t @ half.T)
+        return gram, None if inner_rhs is None else self._expand_t @ inner_rhs
+
+    def _inner_gram(self, weights: Array, z: Array | None) -> tuple[Array, Array | None]:
+        """Z'WZ (and Z'Wz) for at most one dense and one categorical block.
+
+        Every sum is single-threaded and taken in a fixed order, so the result
+        is the same bit for bit from run to run and whatever the number of
+        threads (tabmat's threaded kernels give bits that depend on it).
+        """
+        offsets = np.cumsum([0] + [width for _, _, width in self.blocks])
+        inner = np.zeros((offsets[-1], offsets[-1]))
+        inner_rhs = None if z is None else np.zeros(offsets[-1])
+        dense = next((b for b, block in enumerate(self.blocks) if block[0] == "dense"), None)
+        for b, (kind, data, width) in enumerate(self.blocks):
+            span = slice(offsets[b], offsets[b + 1])
+            if kind == "dense":
+                products, products_z = weighted_products(data, weights, z)
+                inner[span, span] = products
+                if inner_rhs is not None:
+                    inner_rhs[span] = products_z
+                continue
+            inner[span, span] = np.diag(np.bincount(data, weights=weights, minlength=width))
+            scratch = np.empty(self.n_rows)
+            if inner_rhs is not None and z is not None:
+                inner_rhs[span] = np.bincount(data, weights=np.multiply(weights, z, out=scratch),
+                                              minlength=width)
+            if dense is not None:
+                X = self.blocks[dense][1]
+                other = slice(offsets[dense], offsets[dense + 1])
+                for j in range(X.shape[1]):
+                    column = np.multiply(X[:, j], weights, out=scratch)
+                    inner[span, offsets[dense] + j] = np.bincount(data, weights=column,
+                                                                  minlength=width)
+                inner[other, span] = inner[span, other].T
+        return inner, inner_rhs
 
     def dense(self) -> Array:
         columns = []
@@ -101,6 +183,47 @@ class StructuredModelMatrix:
                 columns.append(data.toarray())
         Z = np.hstack(columns)
         return np.asfortranarray(np.asarray((self._expand_t @ Z.T).T))
+
+
+#: Rows per chunk of the dense block's cross-products, so that a chunk stays in cache.
+CHUNK_ROWS = 4096
+
+
+def weighted_products(X: Array, weights: Array, z: Array | None = None) -> tuple[Array, Array]:
+    """X' diag(w) X (exactly symmetric) and X' diag(w) z, for a dense n x k block.
+
+    One pass over the rows in chunks: each chunk of ``sqrt(w) [X z]`` goes to
+    BLAS ``dsyrk``. For a narrow block the chunks stay in cache and BLAS stays
+    single-threaded, so no BLAS worker threads are woken to compete with
+    tabmat's; either way the chunks are summed in a fixed order (the same bits
+    on every run). Negative weights (never in IRLS) are split into their
+    positive and negative parts.
+    """
+    n, k = X.shape
+    width = k + (z is not None)
+    # narrow blocks: chunks that stay in cache; wide ones: chunks of about 16 MB,
+    # on which BLAS is efficient (and may use its threads, as it splits the output)
+    step = CHUNK_ROWS if width <= 32 else max(1024, (1 << 21) // width)
+    buffer = np.empty((min(step, n), width), order="F")
+    root = np.empty(min(step, n))
+    upper = np.zeros((width, width))
+    signs = (1.0, -1.0) if weights.size and weights.min() < 0 else (1.0,)
+    for sign in signs:
+        for first in range(0, n, step):
+            last = min(first + step, n)
+            r = root[:last - first]
+            if len(signs) == 1:
+                np.sqrt(weights[first:last], out=r)
+            else:
+                np.sqrt(np.maximum(sign * weights[first:last], 0.0), out=r)
+            chunk = buffer[:last - first]
+            np.multiply(X[first:last], r[:, None], out=chunk[:, :k])
+            if z is not None:
+                np.multiply(z[first:last], r, out=chunk[:, k])
+            upper = blas.dsyrk(sign, chunk, beta=1.0, c=upper, trans=1, lower=0, overwrite_c=1)
+    upper = np.triu(upper)
+    products = upper + np.triu(upper, 1).T
+    return products[:k, :k], products[:k, k] if z is not None else np.zeros(k)
 
 
 def build_structured_matrix(
