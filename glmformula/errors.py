@@ -52,3 +52,7 @@ class BoundaryWarning(GLMWarning):
 
 class AliasingWarning(GLMWarning):
     """Columns of the design matrix are linearly dependent."""
+
+
+class SeparationWarning(GLMWarning):
+    """Binomial data are separated: some maximum likelihood estimates are infinite."""

@@ -26,6 +26,7 @@ from glmformula.families import Family, get_family
 from glmformula.irls import Control, fit, null_deviance
 from glmformula.links import Link
 from glmformula.result import GLMResult
+from glmformula.separation import check_separation
 
 
 def _control(control: Control | Mapping[str, Any] | None) -> Control:
@@ -137,6 +138,7 @@ def glm(
     message = fam.boundary_message(irls_fit.mu)
     if message:
         warnings.warn(message, BoundaryWarning, stacklevel=2)
+    infinite = check_separation(fam, design, response, irls_fit)
     null_dev = null_deviance(
         response.y, response.weights, offset_values, fam, intercept=design.has_intercept,
         has_offset=design.offset is not None, fitted=irls_fit.mu, control=settings,
@@ -153,7 +155,7 @@ def glm(
     return GLMResult(
         design=design, family=fam, response=response, fit=irls_fit,
         null_deviance=null_dev, offset=offset_values, control=settings,
-        call=_call_text(formula, fam, data_name, weights, offset),
+        call=_call_text(formula, fam, data_name, weights, offset), infinite_estimates=infinite,
     )
 
 

@@ -67,6 +67,8 @@ class GLMResult:
     cov_override: np.ndarray | None = None  # the robust covariance (non-aliased columns)
     #: after :func:`glmformula.step`: R's ``$anova``, the stepwise model path
     step_path: pd.DataFrame | None = None
+    #: binomial separation: '+Inf' / '-Inf' by coefficient name for the infinite estimates
+    infinite_estimates: pd.Series | None = None
 
     # --- coefficients and their covariance ----------------------------------
     @property

@@ -43,6 +43,8 @@ class Summary:
     n_dropped: int
     # plain-language notes from summary(explain=True); printed after R's layout
     explanations: list[str] = field(default_factory=list, kw_only=True)
+    # binomial separation: '+Inf' / '-Inf' by coefficient name for the infinite estimates
+    infinite: dict[str, str] = field(default_factory=dict, kw_only=True)
 
     @property
     def coefficients(self) -> pd.DataFrame:
@@ -145,6 +147,8 @@ def make_summary(result: GLMResult, explain: bool = False) -> Summary:
         iterations=result.iterations,
         n_dropped=result.design.n_dropped,
         explanations=_explanations(result) if explain else [],
+        infinite=dict(result.infinite_estimates.items())
+        if result.infinite_estimates is not None else {},
     )
 
 

@@ -34,6 +34,7 @@ from glmformula.errors import (
     GLMError,
     GLMWarning,
     ResponseError,
+    SeparationWarning,
 )
 
 N = 30
@@ -276,6 +277,12 @@ CASES = [
       UserWarning, "non-integer counts",
       same_fit(ref("p ~ x", df(p=BASE["pos"] / (BASE["pos"] + BASE["y"] + 0.5)), "binomial",
                    weights=(BASE["pos"] + BASE["y"] + 0.5).to_numpy()))),
+    W("all-successes", lazy(formula=lambda: "b ~ x", family=lambda: "binomial",
+                            data=lambda: df(b=1)), SeparationWarning,
+      r"\(Intercept\) \(\+Inf\)", lambda m: _contains(str(m.summary()), "(Intercept) (+Inf)")),
+    W("separated-by-x", lazy(formula=lambda: "b ~ x", family=lambda: "binomial",
+                             data=lambda: df(b=(BASE["x"] > 0).astype(int))), SeparationWarning,
+      r"x \(\+Inf\)", lambda m: _contains(str(m.summary()), "x (+Inf)")),
     # -- correct fits ---------------------------------------------------------------------
     F("family-class", args(family=gf.families.Poisson), same_fit(ref("y ~ x", family="poisson"))),
     F("data-name-int", args(data_name=5), all_of(

@@ -126,6 +126,15 @@ def _call_lines(call: str, cutoff: int = 60) -> list[str]:
     return lines
 
 
+def _separation_lines(infinite: dict[str, str]) -> list[str]:
+    """The note after R's layout when separation makes some estimates infinite."""
+    if not infinite:
+        return []
+    listed = ", ".join(f"{name} ({mark})" for name, mark in infinite.items())
+    return ["Separation: infinite maximum likelihood estimates (their values and standard",
+            f"errors above are not meaningful): {listed}", ""]
+
+
 def render_summary(summary: Summary) -> str:
     """The whole of R's ``print(summary(m))`` (R >= 4.3 layout)."""
     out = ["", "Call:", *_call_lines(summary.call), ""]
@@ -148,4 +157,5 @@ def render_summary(summary: Summary) -> str:
         out.append(f"  ({summary.n_dropped} {noun} deleted due to missingness)")
     aic = "NA" if math.isnan(summary.aic) else format_number(summary.aic, max(4, DIGITS + 1))
     out += [f"AIC: {aic}", "", f"Number of Fisher Scoring iterations: {summary.iterations}", ""]
+    out += _separation_lines(summary.infinite)
     return "\n".join(out)

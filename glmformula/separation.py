@@ -1,0 +1,134 @@
+"""Separation in binomial data: which maximum likelihood estimates are infinite.
+
+When a combination of the columns of X is >= 0 on every row with a success
+and <= 0 on every row with a failure, the likelihood keeps rising along it
+and the estimates that it moves run to +Inf or -Inf (complete separation if
+the combination is strictly positive or negative on every row, quasi-complete
+otherwise). R's ``glm`` only says "fitted probabilities numerically 0 or 1
+occurred"; the linear program of Konis (2007), used by R's ``detectseparation``
+package (method "primal"), says which estimates are infinite:
+
+    maximise sum_i s_i x_i' b  subject to  s_i x_i' b >= 0,  -1 <= b_j <= 1
+
+with s_i = +1 for a success and -1 for a failure (a row with both gives both
+constraints). The optimum is 0 unless the data are separated; the non-zero
+entries of the solution are the infinite estimates, with their signs.
+
+>>> import numpy as np
+>>> X = np.column_stack([np.ones(6), np.arange(6.0)])
+>>> y = np.array([0.0, 0, 0, 1, 1, 1])
+>>> separation_lp(X, y, np.ones(6)).directions.tolist()
+[-1, 1]
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import linprog
+
+from glmformula.errors import SeparationWarning
+
+Array = np.ndarray
+
+#: Only binomial fits whose fitted probabilities come this close to 0 or 1 are checked.
+BOUNDARY = 1e-8
+#: Larger data are not checked (the linear program grows with the rows).
+MAX_ROWS = 100_000
+MAX_CELLS = 10_000_000
+#: An entry of the (column-scaled) solution beyond this is an infinite estimate.
+TOLERANCE = 1e-6
+
+FAMILIES = ("binomial", "quasibinomial")
+
+
+@dataclass(frozen=True)
+class Separation:
+    """The outcome of the check: a direction per column, +1 (+Inf), -1 (-Inf) or 0."""
+
+    directions: Array  # int, one per column of X (0 for aliased columns)
+    complete: bool
+
+    @property
+    def separated(self) -> bool:
+        return bool(np.any(self.directions))
+
+    def infinite(self, names: list[str]) -> pd.Series:
+        """'+Inf' / '-Inf' for the infinite estimates, indexed by column name."""
+        marks = {1: "+Inf", -1: "-Inf"}
+        return pd.Series({n: marks[int(d)] for n, d in zip(names, self.directions, strict=True)
+                          if d}, dtype=object)
+
+
+def _signed_rows(X: Array, y: Array, weights: Array) -> Array:
+    """s_i x_i: successes as they are, failures negated; rows with both give both."""
+    success = (weights > 0) & (y > 0)
+    failure = (weights > 0) & (y < 1)
+    return np.vstack([X[success], -X[failure]])
+
+
+def separation_lp(X: Array, y: Array, weights: Array) -> Separation:
+    """Konis's linear program on a full-rank X; y the proportions, weights the trials."""
+    p = X.shape[1]
+    rows = _signed_rows(np.asarray(X, dtype=float), y, weights)
+    if p == 0 or rows.shape[0] == 0:
+        return Separation(np.zeros(p, dtype=int), False)
+    scale = np.max(np.abs(rows), axis=0)
+    scale[scale == 0] = 1.0
+    rows = rows / scale  # directions keep their signs; the box means the same for every column
+    bounds = [(-1.0, 1.0)] * p
+    found = linprog(-rows.sum(axis=0), A_ub=-rows, b_ub=np.zeros(rows.shape[0]),
+                    bounds=bounds, method="highs")
+    if found.status != 0 or -found.fun <= TOLERANCE:
+        return Separation(np.zeros(p, dtype=int), False)
+    beta = found.x
+    directions = np.where(np.abs(beta) > TOLERANCE, np.sign(beta), 0).astype(int)
+    # complete separation: some b makes every s_i x_i' b strictly positive
+    strict = linprog(np.r_[np.zeros(p), -1.0],
+                     A_ub=np.hstack([-rows, np.ones((rows.shape[0], 1))]),
+                     b_ub=np.zeros(rows.shape[0]), bounds=[*bounds, (None, 1.0)],
+                     method="highs")
+    complete = strict.status == 0 and -strict.fun > TOLERANCE
+    return Separation(directions, bool(complete))
+
+
+def _dense(X: Any) -> Array:
+    return X if isinstance(X, np.ndarray) else X.dense()
+
+
+def check_separation(family: Any, design: Any, response: Any, fit: Any) -> pd.Series | None:
+    """For a binomial fit at the boundary: warn (SeparationWarning) naming the infinite
+    estimates and return them ('+Inf' / '-Inf' by column name); else None."""
+    if family.name not in FAMILIES:
+        return None
+    n, p = design.X.shape
+    if n > MAX_ROWS or n * p > MAX_CELLS:
+        return None
+    used = response.weights > 0
+    mu = fit.mu[used]
+    if not mu.size or min(float(mu.min()), float(1 - mu.max())) >= BOUNDARY:
+        return None
+    kept = np.flatnonzero(~fit.aliased)
+    X = _dense(design.X)[np.ix_(used, kept)]
+    found = separation_lp(X, response.y[used], response.weights[used])
+    if not found.separated:
+        return None
+    directions = np.zeros(p, dtype=int)
+    directions[kept] = found.directions
+    names = list(design.column_names)
+    infinite = Separation(directions, found.complete).infinite(names)
+    kind = "complete" if found.complete else "quasi-complete"
+    listed = ", ".join(f"{name} ({mark})" for name, mark in infinite.items())
+    warnings.warn(
+        f"{kind} separation: the maximum likelihood estimates of {len(infinite)} "
+        f"coefficient(s) are infinite: {listed}. Their estimates and standard errors are "
+        "artefacts of stopping; remove or merge the separating terms, or use a bias-reduced "
+        "or penalised fit (Firth's method, R's brglm2)",
+        SeparationWarning,
+        stacklevel=3,
+    )
+    return infinite
