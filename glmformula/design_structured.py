@@ -27,7 +27,14 @@ import numpy as np
 import pandas as pd
 from formulaic.parser.types import Factor
 
-from glmformula.design_checks import argument, as_frame, check_magnitude, check_width
+from glmformula.design_checks import (
+    MAX_MAGNITUDE,
+    MIN_MAGNITUDE,
+    argument,
+    as_frame,
+    check_magnitude,
+    check_width,
+)
 from glmformula.design_parse import extract_offsets, split_formula
 from glmformula.errors import DataError
 from glmformula.structured import build_structured_matrix
@@ -74,6 +81,8 @@ def _numeric_column(frame: pd.DataFrame, name: str) -> np.ndarray | None:
     if pd.api.types.is_complex_dtype(series.dtype):
         return None  # the general path explains
     values = series.to_numpy(dtype=np.float64, na_value=np.nan)
+    if _plainly_finite(values):
+        return values
     if np.isinf(values).any():
         rows = ", ".join(map(str, frame.index[np.flatnonzero(np.isinf(values))[:5]]))
         raise DataError(
@@ -82,6 +91,22 @@ def _numeric_column(frame: pd.DataFrame, name: str) -> np.ndarray | None:
         )
     check_magnitude(values, [name], "column")
     return values
+
+
+def _plainly_finite(values: np.ndarray) -> bool:
+    """True when a column has no NaN or infinity and needs no magnitude warning.
+
+    Two passes that allocate nothing (min and max, which NaN propagates
+    through) stand in for the checks that build boolean arrays, in the
+    common case of clean data.
+    """
+    if not values.size:
+        return False
+    lo, hi = float(np.min(values)), float(np.max(values))
+    if not (np.isfinite(lo) and np.isfinite(hi)):
+        return False
+    largest = max(abs(lo), abs(hi))
+    return largest <= MAX_MAGNITUDE and (largest == 0 or largest >= MIN_MAGNITUDE)
 
 
 def _plain_columns(formula: str, frame: pd.DataFrame) -> tuple[str, list[str]] | None:
@@ -141,11 +166,13 @@ def build_structured(
     o_values, o_missing = argument(offset, "offset", frame)
     missing = np.isnan(y) | w_missing | o_missing
     for values in numerics.values():
-        missing |= np.isnan(values)
+        if not _plainly_finite(values):
+            missing |= np.isnan(values)
     codes = {c: f.cat.codes.to_numpy() for c, f in factors.items()}
     for c_codes in codes.values():
-        missing |= c_codes < 0
-    keep = np.flatnonzero(~missing)
+        if c_codes.size and c_codes.min() < 0:
+            missing |= c_codes < 0
+    keep = np.flatnonzero(~missing) if missing.any() else np.arange(len(frame))
     if keep.size == 0:
         return None  # the general path explains
     prototype_frame = frame.iloc[keep[:_PROTOTYPE_ROWS]].copy()
@@ -173,7 +200,7 @@ def build_structured(
         X=matrix,
         prior_weights=None if w_values is None else w_values[keep],
         offset=None if o_values is None else o_values[keep],
-        row_index=frame.index[keep],
+        row_index=frame.index if subset is None else frame.index[keep],
         n_dropped=len(frame) - keep.size,
         offset_column=offset if isinstance(offset, str) else None,
     )
