@@ -33,6 +33,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from glmformula.anova_negbin import WARNING as NEGBIN_WARNING
+from glmformula.anova_negbin import compare_negbin, is_negbin
 from glmformula.errors import ArgumentTypeError, DataError, GLMWarning
 
 if TYPE_CHECKING:
@@ -52,7 +54,7 @@ class AnovaTable:
     data: pd.DataFrame
     heading: str
     test: str | None
-    kind: Literal["sequential", "comparison", "drop1", "add1", "type2", "type3"]
+    kind: Literal["sequential", "comparison", "drop1", "add1", "type2", "type3", "negbin"]
 
     def __str__(self) -> str:
         from glmformula.render.anova_text import render_anova_text
@@ -103,6 +105,10 @@ def anova(
 ) -> AnovaTable:
     """Analysis of deviance for one model (sequential terms) or several (comparison).
 
+    For :func:`glmformula.glm_nb` fits, several models give MASS's
+    likelihood-ratio table and one model the sequential table with theta
+    fixed (:mod:`glmformula.anova_negbin`).
+
     ``type=2`` or ``type=3`` (one model) gives the Type II or Type III tests of
     ``car::Anova(m, type=..., test.statistic="LR")``, see :func:`anova_types`;
     ``test="F"`` there gives car's ``test.statistic="F"`` tables.
@@ -136,6 +142,11 @@ def anova(
         raise ArgumentTypeError(
             f"unknown test {test!r}; use 'Chisq', 'LRT', 'F', 'Rao', 'Cp', None or False"
         )
+    if any(is_negbin(m) for m in models):
+        if more_models:
+            return compare_negbin(models, test)
+        warnings.warn(NEGBIN_WARNING, GLMWarning, stacklevel=2)
+        test = "Chisq" if test is None else test
     if test is None:
         big = min(models, key=lambda m: m.df_residual)
         test = "Chisq" if dispersion is not None or big.family.fixed_dispersion else "F"

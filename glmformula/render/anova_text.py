@@ -11,6 +11,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING
 
+import pandas as pd
+
 from glmformula.rformat import SIGNIF_LEGEND, format_numbers, format_pvalues, significance_stars
 
 if TYPE_CHECKING:
@@ -37,6 +39,8 @@ def anova_cells(table: AnovaTable) -> tuple[list[str], list[str], list[list[str]
     header is ``""`` and the last column holds the (left-justified) stars.
     """
     frame = table.data
+    if table.kind == "negbin":
+        return _frame_cells(frame)
     names = [str(c) for c in frame.columns]
     rows = [str(r) for r in frame.index]
     cols = {name: [float(v) for v in frame[name].to_numpy(dtype=float)] for name in names}
@@ -82,17 +86,52 @@ def anova_cells(table: AnovaTable) -> tuple[list[str], list[str], list[list[str]
     return rows, headers, body, stars_column is not None
 
 
-def render_anova_text(table: AnovaTable) -> str:
-    """The table as R prints it: heading, aligned columns, significance stars and legend."""
+def _frame_cells(frame: pd.DataFrame) -> tuple[list[str], list[str], list[list[str]], bool]:
+    """R's ``print.data.frame`` cells: text as it is, numbers to 7 digits, NA blank."""
+    body = []
+    for name in frame.columns:
+        values = frame[name]
+        if not pd.api.types.is_numeric_dtype(values.dtype):
+            body.append([str(v) for v in values])
+            continue
+        numbers = [float(v) for v in values]
+        texts = format_numbers(numbers, 7)
+        body.append(["" if math.isnan(v) else t for v, t in zip(numbers, texts, strict=True)])
+    return [str(r) for r in frame.index], [str(c) for c in frame.columns], body, False
+
+
+def _blocks(widths: list[int], row_width: int, width: int) -> list[list[int]]:
+    """Columns split into blocks of lines shorter than `width`, as R wraps a wide table."""
+    blocks: list[list[int]] = [[]]
+    used = row_width
+    for j, w in enumerate(widths):
+        if blocks[-1] and used + 1 + w >= width:
+            blocks.append([])
+            used = row_width
+        blocks[-1].append(j)
+        used += 1 + w
+    return blocks
+
+
+def render_anova_text(table: AnovaTable, width: int = 80) -> str:
+    """The table as R prints it: heading, aligned columns, significance stars and legend.
+
+    A table wider than `width` characters is printed in blocks of columns (as R
+    does for the data-frame tables of ``anova.negbin``).
+    """
     rows, headers, body, stars = anova_cells(table)
     row_width = max(len(r) for r in rows) if rows else 0
     widths = [max([len(h)] + [len(s) for s in col]) for h, col in zip(headers, body,
                                                                     strict=True)]
-    lines = [" " * row_width + "".join(" " + h.rjust(w) for h, w in zip(headers, widths,
-                                                                        strict=True))]
-    for i, row in enumerate(rows):
-        lines.append(row.ljust(row_width) + "".join(
-            " " + col[i].rjust(w) for col, w in zip(body, widths, strict=True)))
+    blocks = (_blocks(widths, row_width, width) if table.kind == "negbin"
+              else [list(range(len(headers)))])
+    lines = []
+    for block in blocks:
+        lines.append(" " * row_width + "".join(" " + headers[j].rjust(widths[j])
+                                               for j in block))
+        for i, row in enumerate(rows):
+            lines.append(row.ljust(row_width) + "".join(
+                " " + body[j][i].rjust(widths[j]) for j in block))
     if stars:
         lines += ["---", SIGNIF_LEGEND]
     return table.heading + "\n" + "\n".join(lines)
