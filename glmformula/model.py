@@ -56,6 +56,18 @@ def _caller_namespace(depth: int, formula: object) -> dict[str, Any]:
     return namespace
 
 
+def _caller_name_of(depth: int, value: object) -> str | None:
+    """The caller's variable name for `value` (R's ``data = warpbreaks`` in the call)."""
+    if isinstance(value, str | bytes | int | float) or value is None:
+        return None
+    frame = sys._getframe(depth)
+    for scope in (frame.f_locals, frame.f_globals):
+        for name, bound in scope.items():
+            if bound is value and name.isidentifier() and not name.startswith("_"):
+                return name
+    return None
+
+
 def _start_vector(start: Sequence[float] | np.ndarray | None, p: int) -> np.ndarray | None:
     if start is None:
         return None
@@ -107,6 +119,8 @@ def glm(
     )
     settings = _control(control)
     namespace = dict(context) if context is not None else _caller_namespace(2, formula)
+    if data_name is None:
+        data_name = _caller_name_of(2, data)
     if is_chunked_input(data):
         from glmformula.chunked_model import glm_chunked
 
