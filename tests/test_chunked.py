@@ -247,7 +247,7 @@ def test_logical_column_with_one_value_in_a_partition_and_start_values():
 
 
 def test_call_names_the_callers_data_variable(frame):
-    quine_like = frame
+    quine_like = frame.copy()
     m = gf.glm("count ~ x", data=quine_like, family="poisson")
     assert "data = quine_like" in m.call
     assert "data = given" in gf.glm("count ~ x", data=frame, family="poisson",
