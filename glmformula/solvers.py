@@ -74,12 +74,15 @@ def solve_least_squares(A: Array, b: Array, tol: float) -> LeastSquares:
 #: (LAPACK's estimate of the reciprocal 1-norm condition number, which bounds the
 #: 2-norm one); worse problems go to R's QR.
 MIN_RCOND = 1e-9
-#: Below this estimate the normal equations have lost about five digits or more; a
-#: dense matrix is then small enough to refine the solution in extended precision.
-REFINE_RCOND = 1e-5
 #: ... and when every column keeps this share of its squared norm after projecting
 #: out the columns before it; below it R's QR rule decides whether it is aliased.
 MIN_PIVOT = 1e-10
+#: Below this estimate the normal equations have lost about five digits or more; the
+#: solution on a dense matrix is then refined with residuals in double-double precision
+#: (:func:`refine`) ...
+REFINE_RCOND = 1e-5
+#: ... up to this many cells (the refinement holds a few arrays of the matrix's size).
+REFINE_MAX_CELLS = 10_000_000
 
 
 def solve_normal_equations(gram: Array, rhs: Array) -> LeastSquares | None:
@@ -122,23 +125,58 @@ def solve_normal_equations(gram: Array, rhs: Array) -> LeastSquares | None:
     return LeastSquares(coef, kept.size, pivot, upper * scale[None, :], rcond)
 
 
+def _two_sum(a: Array, b: Array) -> tuple[Array, Array]:
+    """a + b and its rounding error, exactly (Knuth)."""
+    total = a + b
+    back = total - a
+    return total, (a - (total - back)) + (b - back)
+
+
+def _split(a: Array) -> tuple[Array, Array]:
+    """a as a high and a low half of 26 bits each (Dekker)."""
+    t = 134217729.0 * a
+    high = t - (t - a)
+    return high, a - high
+
+
+def _two_product(a: Array, b: Array) -> tuple[Array, Array]:
+    """a * b and its rounding error, exactly (Dekker)."""
+    product = a * b
+    a_hi, a_lo = _split(a)
+    b_hi, b_lo = _split(b)
+    return product, ((a_hi * b_hi - product) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo
+
+
+def _accurate_sum(terms: Array) -> tuple[Array, Array]:
+    """Sums over axis 0 as a (high, low) pair: pairwise, each addition's error kept."""
+    errors = np.zeros(terms.shape[1:])
+    while terms.shape[0] > 1:
+        if terms.shape[0] % 2:
+            terms = np.concatenate([terms, np.zeros((1, *terms.shape[1:]))])
+        terms, error = _two_sum(terms[0::2], terms[1::2])
+        errors += error.sum(axis=0)
+    return _two_sum(terms[0], errors)
+
+
 def refine(A: Array, b: Array, solved: LeastSquares, steps: int = 2) -> LeastSquares:
-    """Refine a least-squares solution with residuals accumulated in extended precision.
+    """Refine a least-squares solution with residuals in twice the working precision.
 
     Each step solves ``R'R d = A'(b - A c)`` with the factor already at hand
     (Björck's corrected semi-normal equations). The residual and its product
-    with ``A'`` are summed in long double, so the digits lost in forming the
+    with ``A'`` are summed with error-free transformations (double-double,
+    the same bits on every platform), so the digits lost in forming the
     cross-product come back; a step converges at the rate eps / rcond.
     """
     kept = solved.pivot[: solved.rank]
     if kept.size == 0:
         return solved
-    wide = A[:, kept].astype(np.longdouble)
-    target = b.astype(np.longdouble)
+    wide = np.ascontiguousarray(A[:, kept].T)  # p x n
     coef = solved.coef.copy()
     for _ in range(steps):
-        residual = target - wide @ coef[kept].astype(np.longdouble)
-        gradient = (wide.T @ residual).astype(np.float64)
+        products, errors = _two_product(wide, coef[kept][:, None])
+        high, low = _accurate_sum(np.concatenate([b[None, :], -products, -errors]))
+        products, errors = _two_product(wide, high[None, :])
+        gradient = _accurate_sum(np.concatenate([products, errors, wide * low], axis=1).T)[0]
         delta, info = lapack.dpotrs(solved.r_matrix, gradient, lower=0)
         if info != 0 or not np.all(np.isfinite(delta)):
             return solved
@@ -158,7 +196,8 @@ def weighted_least_squares(
         gram, rhs = X.gram_and_rhs(w2, z)
         solved = solve_normal_equations(gram, rhs)
         if solved is not None:
-            if solved.rcond < REFINE_RCOND and isinstance(X, DenseModelMatrix):
+            if (solved.rcond < REFINE_RCOND and isinstance(X, DenseModelMatrix)
+                    and X.values.size <= REFINE_MAX_CELLS):
                 root = np.sqrt(w2[good])
                 solved = refine(X.values[good] * root[:, None], z[good] * root, solved)
             return solved, False

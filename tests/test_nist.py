@@ -147,3 +147,28 @@ def test_certified_values(name):
     assert min(ses) >= MIN_LRE, dict(zip(params, ses, strict=True))
     assert sd >= MIN_LRE
     assert r2 >= MIN_LRE
+
+
+def test_accurate_sum_is_exact_to_double_rounding():
+    from fractions import Fraction
+
+    from glmformula.solvers import _accurate_sum
+
+    rng = np.random.default_rng(3)
+    terms = rng.standard_normal((999, 2)) * 10.0 ** rng.integers(-9, 9, (999, 2))
+    terms[500, 0] = -terms[:, 0].sum()  # heavy cancellation
+    high, _ = _accurate_sum(terms)
+    exact = [float(sum(Fraction(v) for v in terms[:, j])) for j in range(2)]
+    assert high.tolist() == exact
+
+
+def test_refinement_recovers_the_digits_the_normal_equations_lose():
+    from glmformula.solvers import refine, solve_normal_equations
+
+    t = np.arange(21.0)
+    A = np.column_stack([t**k for k in range(6)])  # Wampler's design
+    b = A @ np.ones(6)
+    rough = solve_normal_equations(A.T @ A, A.T @ b)
+    assert rough is not None
+    refined = refine(A, b, rough)
+    assert np.max(np.abs(refined.coef - 1)) < 1e-12 < np.max(np.abs(rough.coef - 1))

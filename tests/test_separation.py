@@ -117,3 +117,16 @@ def test_large_data_are_not_checked(monkeypatch):
     df = pd.DataFrame({"x": np.arange(60.0), "y": (np.arange(60) > 30).astype(float)})
     m, caught = fit_recording("y ~ x", df, "binomial")
     assert not separation_messages(caught) and m.infinite_estimates is None
+
+
+def test_flagged_estimates_keep_growing_and_the_others_settle():
+    rng = np.random.default_rng(4)
+    g = np.repeat(["a", "b", "c"], 20)
+    y = rng.integers(0, 2, 60).astype(float)
+    y[g == "c"] = 0.0
+    df = pd.DataFrame({"y": y, "g": g, "x": rng.standard_normal(60)})
+    short, _ = fit_recording("y ~ g + x", df, "binomial", control={"epsilon": 1e-30, "maxit": 20})
+    long, _ = fit_recording("y ~ g + x", df, "binomial", control={"epsilon": 1e-30, "maxit": 40})
+    assert long.coef["gc"] < short.coef["gc"] - 10  # -Inf: about one unit per iteration
+    finite = ["(Intercept)", "gb", "x"]
+    np.testing.assert_allclose(long.coef[finite], short.coef[finite], rtol=1e-6)
