@@ -186,7 +186,7 @@ class StructuredModelMatrix:
 
 
 #: Rows per chunk of the dense block's cross-products, so that a chunk stays in cache.
-CHUNK_ROWS = 4096
+CHUNK_ROWS = 8192
 
 
 def weighted_products(X: Array, weights: Array, z: Array | None = None) -> tuple[Array, Array]:
