@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import inspect
+import re
 import sys
 import warnings
 from collections.abc import Sequence
@@ -42,6 +43,13 @@ def read_data(source: str) -> tuple[pd.DataFrame, str]:
         except (ValueError, OSError) as error:  # empty or malformed file, unreadable path
             raise DataError(f"cannot read {source}: {error}") from None
     return datasets.load(source), source
+
+
+def _glob_name(source: str) -> str:
+    """A name for files given by a path or glob: "flights" for "flights-*.parquet"."""
+    path = Path(source)
+    stem = re.split(r"[*?\[]", path.name)[0].split(".")[0].rstrip("-_")
+    return stem or path.parent.name or "data"
 
 
 FORMATS = ("text", "markdown", "html", "latex")
@@ -89,6 +97,10 @@ def _parser() -> argparse.ArgumentParser:
                      help="also print exponentiated estimates with confidence intervals")
     fit.add_argument("--explain", action="store_true",
                      help="print the summary with plain-language explanations")
+    fit.add_argument("--dask", action="store_true",
+                     help="read the CSV/Parquet path (a glob too) lazily with Dask and fit "
+                          "with one pass over the files per iteration: for data larger "
+                          "than memory (needs the dask extra)")
     commands.add_parser("datasets", help="list the bundled datasets and a model for each")
     return parser
 
@@ -123,7 +135,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from glmformula.model import glm
 
     try:
-        data, name = read_data(args.data)
+        if args.dask:
+            data, name = args.data, _glob_name(args.data)
+        else:
+            data, name = read_data(args.data)
         with warnings.catch_warnings():
             warnings.simplefilter("always")
             warnings.showwarning = _show_warning

@@ -365,3 +365,17 @@ def test_explain_with_installed_summary(capsys: pytest.CaptureFixture[str]) -> N
     else:
         assert status == 2
         assert "--explain is not available in this version" in err
+
+
+def test_dask_option_fits_a_parquet_glob(tmp_path: Path, warpbreaks: pd.DataFrame,
+                                         capsys: pytest.CaptureFixture[str]) -> None:
+    pytest.importorskip("dask.dataframe")
+    warpbreaks.iloc[:30].to_parquet(tmp_path / "wb-1.parquet")
+    warpbreaks.iloc[30:].to_parquet(tmp_path / "wb-2.parquet")
+    args = ["fit", str(tmp_path / "wb-*.parquet"), "breaks ~ wool + tension", "--family",
+            "poisson", "--dask"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    for line in WARPBREAKS_TABLE:
+        assert line in out
+    assert "data = wb)" in out and "AIC: 493.06" in out
