@@ -27,7 +27,7 @@ from glmformula.deviance import (
     poisson_deviance,
     squared_error_deviance,
 )
-from glmformula.errors import FamilyError, ResponseError
+from glmformula.errors import FamilyError, GLMWarning, ResponseError
 from glmformula.families_extra import EXTRA_FAMILIES, R_SPELLINGS
 from glmformula.family_base import (
     Family,
@@ -138,7 +138,7 @@ class Binomial(Family):
                     "cbind(successes, failures) has negative counts; both columns must be >= 0"
                 )
             if self.warn_non_integer and np.any(np.abs(values - np.round(values)) > 1e-3):
-                warnings.warn("non-integer counts in a binomial glm!", UserWarning, stacklevel=4)
+                warnings.warn("non-integer counts in a binomial glm!", GLMWarning, stacklevel=4)
             n = values[:, 0] + values[:, 1]
             with np.errstate(divide="ignore", invalid="ignore"):
                 y = np.where(n == 0, 0.0, values[:, 0] / np.where(n == 0, 1.0, n))

@@ -118,6 +118,10 @@ def glm(
         family, link, variance=variance
     )
     settings = _control(control)
+    if context is not None and not isinstance(context, Mapping):
+        raise ArgumentTypeError(
+            f"context must be a dict of names to values; got {type(context).__name__}"
+        )
     namespace = dict(context) if context is not None else _caller_namespace(2, formula)
     if data_name is None:
         data_name = _caller_name_of(2, data)

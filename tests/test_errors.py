@@ -500,3 +500,11 @@ def test_fitted_rates_numerically_zero_warn_as_r() -> None:
                    control={"maxit": 1})
     assert m.fitted.iloc[0] < 10 * np.finfo(float).eps
     assert gf.families.Poisson().boundary_message(np.array([1.0, 2.0])) is None
+
+
+@pytest.mark.parametrize("context", [[1], "abc", 3.0])
+def test_context_that_is_not_a_mapping(df: pd.DataFrame, context: object) -> None:
+    before = df.copy(deep=True)
+    with pytest.raises(ArgumentTypeError, match="context must be a dict"):
+        gf.glm("y ~ x", data=df, context=context)  # type: ignore[arg-type]
+    pd.testing.assert_frame_equal(df, before)

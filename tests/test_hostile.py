@@ -274,7 +274,7 @@ CASES = [
                                            rtol=0.5)),
     W("cbind-non-integer", lazy(formula=lambda: "cbind(s, f) ~ x", family=lambda: "binomial",
                                 data=lambda: df(s=BASE["pos"], f=BASE["y"] + 0.5)),
-      UserWarning, "non-integer counts",
+      GLMWarning, "non-integer counts",
       same_fit(ref("p ~ x", df(p=BASE["pos"] / (BASE["pos"] + BASE["y"] + 0.5)), "binomial",
                    weights=(BASE["pos"] + BASE["y"] + 0.5).to_numpy()))),
     W("all-successes", lazy(formula=lambda: "b ~ x", family=lambda: "binomial",
