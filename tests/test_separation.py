@@ -64,6 +64,11 @@ def test_complete_separation_names_both_coefficients():
     assert any(issubclass(w.category, BoundaryWarning)
                and "fitted probabilities numerically 0 or 1" in str(w.message) for w in caught)
     assert m.infinite_estimates.to_dict() == {"(Intercept)": "-Inf", "x": "+Inf"}
+    # every output format carries the note
+    summary = m.summary()
+    for text in (str(summary), summary.to_markdown(), summary.to_html(), summary.to_latex()):
+        assert "infinite maximum likelihood estimates" in text
+        assert "(Intercept) (-Inf), x (+Inf)" in text
 
 
 def test_quasi_complete_separation_names_only_the_level():

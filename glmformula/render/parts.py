@@ -16,7 +16,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from glmformula.render.text import DIGITS, coefficient_cells
+from glmformula.render.text import DIGITS, coefficient_cells, separation_note
 from glmformula.rformat import SIGNIF_LEGEND, format_number, format_numbers
 
 if TYPE_CHECKING:
@@ -39,6 +39,7 @@ class SummaryParts:
     dropped_line: str | None
     aic_line: str
     iterations_line: str
+    separation_lines: list[str]  # the note on infinite estimates (binomial separation)
 
 
 def summary_parts(summary: Summary) -> SummaryParts:
@@ -74,6 +75,8 @@ def summary_parts(summary: Summary) -> SummaryParts:
         dropped_line=dropped,
         aic_line=f"AIC: {aic}",
         iterations_line=f"Number of Fisher Scoring iterations: {summary.iterations}",
+        separation_lines=[" ".join(separation_note(summary.infinite))] if summary.infinite
+        else [],
     )
 
 
@@ -82,7 +85,7 @@ def summary_footer(parts: SummaryParts) -> list[str]:
     lines = [parts.dispersion_line, *parts.deviance_lines]
     if parts.dropped_line:
         lines.append(parts.dropped_line)
-    return [*lines, parts.aic_line, parts.iterations_line]
+    return [*lines, parts.aic_line, parts.iterations_line, *parts.separation_lines]
 
 
 def anova_parts(table: AnovaTable) -> tuple[list[str], list[str], list[list[str]], str | None]:

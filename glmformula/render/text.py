@@ -126,13 +126,13 @@ def _call_lines(call: str, cutoff: int = 60) -> list[str]:
     return lines
 
 
-def _separation_lines(infinite: dict[str, str]) -> list[str]:
+def separation_note(infinite: dict[str, str]) -> list[str]:
     """The note after R's layout when separation makes some estimates infinite."""
     if not infinite:
         return []
     listed = ", ".join(f"{name} ({mark})" for name, mark in infinite.items())
     return ["Separation: infinite maximum likelihood estimates (their values and standard",
-            f"errors above are not meaningful): {listed}", ""]
+            f"errors above are not meaningful): {listed}"]
 
 
 def render_summary(summary: Summary) -> str:
@@ -157,5 +157,6 @@ def render_summary(summary: Summary) -> str:
         out.append(f"  ({summary.n_dropped} {noun} deleted due to missingness)")
     aic = "NA" if math.isnan(summary.aic) else format_number(summary.aic, max(4, DIGITS + 1))
     out += [f"AIC: {aic}", "", f"Number of Fisher Scoring iterations: {summary.iterations}", ""]
-    out += _separation_lines(summary.infinite)
+    note = separation_note(summary.infinite)
+    out += [*note, ""] if note else []
     return "\n".join(out)
