@@ -20,6 +20,8 @@ the joint levels, so that X'WX = M'(Z'WZ)M costs one pass over the codes.
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -27,6 +29,7 @@ import pandas as pd
 import scipy.sparse as sp
 import tabmat
 from scipy.linalg import blas
+from tabmat.ext.categorical import sandwich_categorical_fast
 
 Array = np.ndarray
 
@@ -55,10 +58,12 @@ class StructuredModelMatrix:
         kinds = [kind for kind, _, _ in blocks]
         self._direct = "sparse" not in kinds and kinds.count("codes") <= 1
         self._split: Any = None
+        self._codes32: dict[int, Array] | None = None
+        self._all_rows: Array | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickle without the caches."""
-        return {**self.__dict__, "_split": None}
+        return {**self.__dict__, "_split": None, "_codes32": None, "_all_rows": None}
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -139,36 +144,62 @@ class StructuredModelMatrix:
     def _inner_gram(self, weights: Array, z: Array | None) -> tuple[Array, Array | None]:
         """Z'WZ (and Z'Wz) for at most one dense and one categorical block.
 
-        Every sum is single-threaded and taken in a fixed order, so the result
-        is the same bit for bit from run to run and whatever the number of
-        threads (tabmat's threaded kernels give bits that depend on it).
+        The dense block's products are formed on a worker thread while this
+        one takes the categorical block's sums. Each sum is single-threaded
+        and taken in a fixed order, so the result is the same bit for bit from
+        run to run and whatever the number of threads (tabmat's threaded
+        sandwich kernels give bits that depend on it).
         """
         offsets = np.cumsum([0] + [width for _, _, width in self.blocks])
         inner = np.zeros((offsets[-1], offsets[-1]))
         inner_rhs = None if z is None else np.zeros(offsets[-1])
         dense = next((b for b, block in enumerate(self.blocks) if block[0] == "dense"), None)
-        for b, (kind, data, width) in enumerate(self.blocks):
-            span = slice(offsets[b], offsets[b + 1])
-            if kind == "dense":
-                products, products_z = weighted_products(data, weights, z)
-                inner[span, span] = products
-                if inner_rhs is not None:
-                    inner_rhs[span] = products_z
+        pending = None
+        if dense is not None:
+            pool = _worker()
+            X = self.blocks[dense][1]
+            if pool is None:
+                pending = weighted_products(X, weights, z)
+            else:
+                pending = pool.submit(weighted_products, X, weights, z)
+        for b, (kind, _, _) in enumerate(self.blocks):
+            if kind != "codes":
                 continue
-            inner[span, span] = np.diag(np.bincount(data, weights=weights, minlength=width))
+            span = slice(offsets[b], offsets[b + 1])
+            inner[span, span] = np.diag(self._level_sums(b, weights))
             scratch = np.empty(self.n_rows)
             if inner_rhs is not None and z is not None:
-                inner_rhs[span] = np.bincount(data, weights=np.multiply(weights, z, out=scratch),
-                                              minlength=width)
+                inner_rhs[span] = self._level_sums(b, np.multiply(weights, z, out=scratch))
             if dense is not None:
                 X = self.blocks[dense][1]
                 other = slice(offsets[dense], offsets[dense + 1])
                 for j in range(X.shape[1]):
                     column = np.multiply(X[:, j], weights, out=scratch)
-                    inner[span, offsets[dense] + j] = np.bincount(data, weights=column,
-                                                                  minlength=width)
+                    inner[span, offsets[dense] + j] = self._level_sums(b, column)
                 inner[other, span] = inner[span, other].T
+        if dense is not None:
+            products, products_z = pending if isinstance(pending, tuple) else pending.result()
+            span = slice(offsets[dense], offsets[dense + 1])
+            inner[span, span] = products
+            if inner_rhs is not None:
+                inner_rhs[span] = products_z
         return inner, inner_rhs
+
+    def _level_sums(self, b: int, values: Array) -> Array:
+        """Sums of ``values`` by level of the codes of block b, in row order.
+
+        tabmat's kernel gives the same bits as ``np.bincount`` (it adds in row
+        order on one thread, whatever the number of threads), a little faster.
+        """
+        if self._codes32 is None:
+            self._codes32 = {
+                i: np.ascontiguousarray(data, dtype=np.int32)
+                for i, (kind, data, _) in enumerate(self.blocks) if kind == "codes"
+            }
+            self._all_rows = np.arange(self.n_rows, dtype=np.int32)
+        width = self.blocks[b][2]
+        return np.asarray(sandwich_categorical_fast(self._codes32[b], values, self._all_rows,
+                                                    values.dtype, width))
 
     def dense(self) -> Array:
         columns = []
@@ -183,6 +214,17 @@ class StructuredModelMatrix:
                 columns.append(data.toarray())
         Z = np.hstack(columns)
         return np.asfortranarray(np.asarray((self._expand_t @ Z.T).T))
+
+
+_WORKER: ThreadPoolExecutor | None = None
+
+
+def _worker() -> ThreadPoolExecutor | None:
+    """One worker thread for the dense products, where there is a second core."""
+    global _WORKER
+    if _WORKER is None and (os.cpu_count() or 1) > 1:
+        _WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="glmformula")
+    return _WORKER
 
 
 #: Rows per chunk of the dense block's cross-products, so that a chunk stays in cache.
