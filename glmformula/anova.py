@@ -110,8 +110,9 @@ def anova(
     fixed (:mod:`glmformula.anova_negbin`).
 
     ``type=2`` or ``type=3`` (one model) gives the Type II or Type III tests of
-    ``car::Anova(m, type=..., test.statistic="LR")``, see :func:`anova_types`;
-    ``test="F"`` there gives car's ``test.statistic="F"`` tables.
+    ``car::Anova(m, type=..., test.statistic="LR")`` (see
+    :mod:`glmformula.anova_types`); ``test="F"`` there gives car's
+    ``test.statistic="F"`` tables.
 
     ``test`` is one of R's "Chisq" (same as "LRT"), "F", "Rao", "Cp"; ``None``
     picks R >= 4.3's default ("Chisq" when the dispersion is fixed or given,
@@ -129,6 +130,8 @@ def anova(
     if type in (2, 3, "II", "III"):
         if more_models:
             raise ArgumentTypeError("type=2 and type=3 tests take a single model")
+        from glmformula.anova_types import anova_types
+
         return anova_types(model, type=type, test="F" if test == "F" else "LR")
     if type != 1:
         raise ArgumentTypeError(f"type must be 1, 2 or 3, not {type!r}")
@@ -323,140 +326,3 @@ def _comparison(models: list[GLMResult], test: str | None,
             _f_warning(big)
         table = _add_test(table, test, scale, df_scale, big.n_rows)
     return AnovaTable(data=table, heading=heading, test=test, kind="comparison")
-
-
-# --- Type II and Type III tests (car::Anova) ---------------------------------------
-def _term_factors(name: str) -> frozenset[str]:
-    """The variables of a term name such as ``"lot:log(u)"`` (split at top-level colons)."""
-    parts, depth, current = [], 0, ""
-    for char in name:
-        if char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth -= 1
-        if char == ":" and depth == 0:
-            parts.append(current)
-            current = ""
-        else:
-            current += char
-    parts.append(current)
-    return frozenset(p.strip() for p in parts)
-
-
-def anova_types(
-    model: GLMResult,
-    type: Literal[2, 3, "II", "III"] = 2,  # noqa: A002
-    test: Literal["LR", "F"] = "LR",
-) -> AnovaTable:
-    """Type II or Type III tests, as ``car::Anova(model, type=, test.statistic=)``.
-
-    Type II tests each term after every term that does not contain it
-    (marginality): the model without the term and the terms containing it
-    against the model without only the terms containing it. Type III drops
-    each term's columns from the full model. Type III depends on the coding of
-    the factors: it is meaningful with sum-to-zero contrasts; with the
-    treatment contrasts glmformula uses, a main effect in a model with its
-    interactions is tested at the reference levels of the other factors.
-    Type III needs an intercept and a full-rank model.
-
-    ``test="LR"`` gives likelihood-ratio tests (``LR Chisq``, ``Df``,
-    ``Pr(>Chisq)``; deviance differences divided by the dispersion);
-    ``test="F"`` gives car's F tests with the error estimated from the
-    Pearson residuals (``Sum Sq``, ``Df``, ``F value``, ``Pr(>F)`` and a
-    ``Residuals`` row).
-
-    >>> import glmformula as gf
-    >>> wb = gf.datasets.load("warpbreaks")
-    >>> m = gf.glm("breaks ~ wool * tension", data=wb, family="poisson")
-    >>> gf.anova(m, type=2).data.round(4)
-                  LR Chisq  Df  Pr(>Chisq)
-    wool           16.0388   1      0.0001
-    tension        70.9416   2      0.0000
-    wool:tension   28.0868   2      0.0000
-    >>> gf.anova(m, type=3).data.round(4)
-                  LR Chisq  Df  Pr(>Chisq)
-    wool           33.2735   1         0.0
-    tension        75.3531   2         0.0
-    wool:tension   28.0868   2         0.0
-    """
-    if not hasattr(model, "design") or not hasattr(model, "fit"):
-        raise ArgumentTypeError(
-            f"anova() takes fitted models from glmformula.glm(); got {type(model).__name__}"
-        )
-    kind = {2: 2, "II": 2, "2": 2, 3: 3, "III": 3, "3": 3}.get(type)  # type: ignore[call-overload]
-    if kind is None:
-        raise ArgumentTypeError(f"type must be 2 or 3, not {type!r}")
-    if test not in ("LR", "F"):
-        raise ArgumentTypeError(f"test must be 'LR' or 'F' for Type II/III tests, not {test!r}")
-    design = model.design
-    names = list(design.term_slices)
-    if not names:
-        raise ArgumentTypeError("the model has no terms to test")
-    if kind == 3:
-        if not design.has_intercept:
-            raise ArgumentTypeError(
-                "Type III tests need a model with an intercept: without one, dropping a "
-                "factor's columns does not test the factor; use type=2"
-            )
-        if bool(np.any(model.fit.aliased)):
-            aliased = [c for c, a in zip(model.column_names, model.fit.aliased, strict=True)
-                       if a]
-            raise ArgumentTypeError(
-                "Type III tests need a full-rank model: there are aliased coefficients "
-                f"({', '.join(aliased)})"
-            )
-    ncol = len(model.column_names)
-    fit_columns = model.column_refitter()
-
-    def refit(exclude: list[str]) -> tuple[float, int]:
-        drop = set()
-        for name in exclude:
-            sl = design.term_slices[name]
-            drop.update(range(sl.start, sl.stop))
-        cols = [j for j in range(ncol) if j not in drop]
-        step = fit_columns(cols)
-        return float(step.deviance), int(step.rank)
-
-    full = (float(model.deviance), int(model.rank))
-    factors = {name: _term_factors(name) for name in names}
-    dev_diff, dfs = [], []
-    for name in names:
-        if kind == 2:
-            rels = [other for other in names
-                    if other != name and factors[name] <= factors[other]]
-            small = refit([name, *rels])
-            large = refit(rels) if rels else full
-        else:
-            small, large = refit([name]), full
-        df = large[1] - small[1]
-        dfs.append(df)
-        dev_diff.append(np.nan if df == 0 else small[0] - large[0])
-    dev = np.asarray(dev_diff, dtype=float)
-    df_arr = np.asarray(dfs, dtype=float)
-    label = "II" if kind == 2 else "III"
-    heading = (f"Analysis of Deviance Table (Type {label} tests)\n\n"
-               f"Response: {response_text(model)}")
-    if test == "LR":
-        lr = dev / float(model.dispersion)
-        with np.errstate(invalid="ignore"):
-            p = stats.chi2.sf(lr, df_arr)
-        table = pd.DataFrame({"LR Chisq": lr, "Df": np.asarray(dfs, dtype=int),
-                              "Pr(>Chisq)": p}, index=names)
-        return AnovaTable(data=table, heading=heading, test="LR",
-                          kind="type2" if kind == 2 else "type3")
-    df_res = int(model.df_residual)
-    error_ss = model.pearson_chi2
-    scale = error_ss / df_res
-    with np.errstate(invalid="ignore", divide="ignore"):
-        fvalue = dev / (scale * df_arr)
-        p = stats.f.sf(fvalue, df_arr, df_res)
-    table = pd.DataFrame({
-        "Sum Sq": np.append(dev, error_ss),
-        "Df": np.append(np.asarray(dfs, dtype=int), df_res),
-        # car's Type III table spells this column "F values"
-        "F value" if kind == 2 else "F values": np.append(fvalue, np.nan),
-        "Pr(>F)": np.append(p, np.nan),
-    }, index=[*names, "Residuals"])
-    heading += "\nError estimate based on Pearson residuals \n"
-    return AnovaTable(data=table, heading=heading, test="F",
-                      kind="type2" if kind == 2 else "type3")
