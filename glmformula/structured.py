@@ -41,13 +41,15 @@ class StructuredModelMatrix:
     """X = Z M for blocks of Z (dense, categorical codes, sparse) and a sparse placement map M.
 
     A dense block and a categorical block (the common case) are handled
-    here, single-threaded: the dense block's products by BLAS on chunks small
-    enough to stay in cache (and single-threaded), the categorical block's by
-    ``bincount`` on the integer codes. So the reductions are the same bit for
-    bit from run to run, whatever the number of threads, and no worker
-    threads are woken to compete on a small or busy machine. Other
-    combinations (sparse blocks, several factor blocks) use a tabmat
-    ``SplitMatrix``.
+    here: the dense block's products by BLAS ``dsyrk`` on chunks that stay in
+    cache (where BLAS stays single-threaded), on one worker thread, while the
+    calling thread sums the categorical block by level with tabmat's
+    single-threaded kernel (the same bits as ``np.bincount``); ``X b`` and
+    ``X' v`` of the dense block by numpy's ``einsum``. Every sum has a fixed
+    order, so the results are the same bit for bit from run to run and
+    whatever the number of threads, and no BLAS or OpenMP worker threads spin
+    against each other on a small or busy machine. Other combinations (sparse
+    blocks, several factor blocks) use a tabmat ``SplitMatrix``.
     """
 
     def __init__(self, blocks: list[tuple[str, Any, int]], expand: sp.csr_matrix) -> None:
