@@ -146,8 +146,10 @@ class StructuredModelMatrix:
     def _inner_gram(self, weights: Array, z: Array | None) -> tuple[Array, Array | None]:
         """Z'WZ (and Z'Wz) for at most one dense and one categorical block.
 
-        The dense block's products are formed on a worker thread while this
-        one takes the categorical block's sums. Each sum is single-threaded
+        The dense block's products over the first three quarters of the rows
+        are formed on a worker thread while this one takes the categorical
+        block's sums and then the dense block's last quarter; the two parts are
+        added in that order (so too on one core). Each sum is single-threaded
         and taken in a fixed order, so the result is the same bit for bit from
         run to run and whatever the number of threads (tabmat's threaded
         sandwich kernels give bits that depend on it).
@@ -156,14 +158,14 @@ class StructuredModelMatrix:
         inner = np.zeros((offsets[-1], offsets[-1]))
         inner_rhs = None if z is None else np.zeros(offsets[-1])
         dense = next((b for b, block in enumerate(self.blocks) if block[0] == "dense"), None)
-        pending = None
+        pending: Any = None
+        split = (self.n_rows * 3 // 4 // CHUNK_ROWS) * CHUNK_ROWS  # rows [0, split): worker
         if dense is not None:
             pool = _worker()
             X = self.blocks[dense][1]
-            if pool is None:
-                pending = weighted_products(X, weights, z)
-            else:
-                pending = pool.submit(weighted_products, X, weights, z)
+            head = (X[:split], weights[:split], None if z is None else z[:split])
+            pending = weighted_products(*head) if pool is None else pool.submit(
+                weighted_products, *head)
         for b, (kind, _, _) in enumerate(self.blocks):
             if kind != "codes":
                 continue
@@ -179,8 +181,11 @@ class StructuredModelMatrix:
                     column = np.multiply(X[:, j], weights, out=scratch)
                     inner[span, offsets[dense] + j] = self._level_sums(b, column)
                 inner[other, span] = inner[span, other].T
-        if dense is not None:
+        if dense is not None:  # the rest of the dense rows here, then the two parts in order
+            X = self.blocks[dense][1]
+            rest = weighted_products(X[split:], weights[split:], None if z is None else z[split:])
             products, products_z = pending if isinstance(pending, tuple) else pending.result()
+            products, products_z = products + rest[0], products_z + rest[1]
             span = slice(offsets[dense], offsets[dense + 1])
             inner[span, span] = products
             if inner_rhs is not None:
