@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 from scipy.linalg import lapack
 
-from glmformula.errors import BoundaryWarning, ConvergenceWarning, FitError
+from glmformula.errors import ArgumentTypeError, BoundaryWarning, ConvergenceWarning, FitError
 from glmformula.matrices import ModelMatrix, as_model_matrix
 from glmformula.solvers import LeastSquares, weighted_least_squares
 
@@ -41,10 +41,22 @@ class Control:
     trace: bool = False
 
     def __post_init__(self) -> None:
-        if not (isinstance(self.epsilon, int | float) and self.epsilon > 0):
-            raise FitError(f"control epsilon must be a number > 0, got {self.epsilon!r}")
-        if not (isinstance(self.maxit, int) and self.maxit >= 1):
-            raise FitError(f"control maxit must be an integer >= 1, got {self.maxit!r}")
+        epsilon, maxit, trace = self.epsilon, self.maxit, self.trace
+        if isinstance(epsilon, bool) or not isinstance(epsilon, int | float | np.number):
+            raise ArgumentTypeError(
+                f"control epsilon must be a number such as 1e-8, got {epsilon!r}")
+        if not (np.isfinite(epsilon) and epsilon > 0):
+            raise FitError(f"control epsilon must be a finite number > 0, got {epsilon!r}")
+        if isinstance(maxit, bool) or not isinstance(maxit, int | float | np.number):
+            raise ArgumentTypeError(
+                f"control maxit must be a whole number such as 25, got {maxit!r}")
+        if not (np.isfinite(maxit) and maxit >= 1 and float(maxit).is_integer()):
+            raise FitError(f"control maxit must be a whole number >= 1, got {maxit!r}")
+        if not isinstance(trace, bool | np.bool_):
+            raise ArgumentTypeError(f"control trace must be True or False, got {trace!r}")
+        object.__setattr__(self, "epsilon", float(epsilon))
+        object.__setattr__(self, "maxit", int(maxit))
+        object.__setattr__(self, "trace", bool(trace))
 
     @property
     def qr_tolerance(self) -> float:

@@ -20,16 +20,17 @@ the joint levels, so that X'WX = M'(Z'WZ)M costs one pass over the codes.
 
 from __future__ import annotations
 
-import os
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 import tabmat
-from scipy.linalg import blas
-from tabmat.ext.categorical import sandwich_categorical_fast
+from tabmat.ext.split import sandwich_cat_dense
+from threadpoolctl import threadpool_limits
 
 Array = np.ndarray
 
@@ -41,15 +42,13 @@ class StructuredModelMatrix:
     """X = Z M for blocks of Z (dense, categorical codes, sparse) and a sparse placement map M.
 
     A dense block and a categorical block (the common case) are handled
-    here: the dense block's products by BLAS ``dsyrk`` on chunks that stay in
-    cache (where BLAS stays single-threaded), on one worker thread, while the
-    calling thread sums the categorical block by level with tabmat's
-    single-threaded kernel (the same bits as ``np.bincount``); ``X b`` and
-    ``X' v`` of the dense block by numpy's ``einsum``. Every sum has a fixed
-    order, so the results are the same bit for bit from run to run and
-    whatever the number of threads, and no BLAS or OpenMP worker threads spin
-    against each other on a small or busy machine. Other combinations (sparse
-    blocks, several factor blocks) use a tabmat ``SplitMatrix``.
+    here, in one pass over the rows (:func:`weighted_sums`): the dense
+    block's products by BLAS on chunks that stay in cache, and its sums by
+    level from the same chunks by tabmat's categorical-by-dense kernel, on
+    one thread, so the results are the same bit for bit from run to run;
+    ``X b`` and ``X' v`` of the dense block by numpy's ``einsum``. Other
+    combinations (sparse blocks, several factor blocks) use a tabmat
+    ``SplitMatrix``.
     """
 
     def __init__(self, blocks: list[tuple[str, Any, int]], expand: sp.csr_matrix) -> None:
@@ -61,11 +60,10 @@ class StructuredModelMatrix:
         self._direct = "sparse" not in kinds and kinds.count("codes") <= 1
         self._split: Any = None
         self._codes32: dict[int, Array] | None = None
-        self._all_rows: Array | None = None
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickle without the caches."""
-        return {**self.__dict__, "_split": None, "_codes32": None, "_all_rows": None}
+        return {**self.__dict__, "_split": None, "_codes32": None}
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -144,69 +142,41 @@ class StructuredModelMatrix:
         return gram, None if inner_rhs is None else self._expand_t @ inner_rhs
 
     def _inner_gram(self, weights: Array, z: Array | None) -> tuple[Array, Array | None]:
-        """Z'WZ (and Z'Wz) for at most one dense and one categorical block.
+        """Z'WZ (and Z'Wz) for at most one dense and one categorical block, in one pass.
 
-        The dense block's products over the first three quarters of the rows
-        are formed on a worker thread while this one takes the categorical
-        block's sums and then the dense block's last quarter; the two parts are
-        added in that order (so too on one core). Each sum is single-threaded
-        and taken in a fixed order, so the result is the same bit for bit from
-        run to run and whatever the number of threads (tabmat's threaded
-        sandwich kernels give bits that depend on it).
+        :func:`weighted_sums` reads each chunk of rows once: the dense block's
+        products and, from the same chunk while it is in cache, its sums by
+        level. It runs on a worker thread whose OpenMP pool is one thread, so
+        every sum has a fixed order: the same bits from run to run, whatever
+        the machine's number of cores.
         """
         offsets = np.cumsum([0] + [width for _, _, width in self.blocks])
         inner = np.zeros((offsets[-1], offsets[-1]))
         inner_rhs = None if z is None else np.zeros(offsets[-1])
         dense = next((b for b, block in enumerate(self.blocks) if block[0] == "dense"), None)
-        pending: Any = None
-        split = (self.n_rows * 3 // 4 // CHUNK_ROWS) * CHUNK_ROWS  # rows [0, split): worker
+        codes = next((b for b, block in enumerate(self.blocks) if block[0] == "codes"), None)
+        X = self.blocks[dense][1] if dense is not None else np.empty((self.n_rows, 0))
+        if codes is not None and self._codes32 is None:
+            self._codes32 = {codes: np.ascontiguousarray(self.blocks[codes][1], dtype=np.int32)}
+        codes32 = None if codes is None or self._codes32 is None else self._codes32[codes]
+        n_levels = 0 if codes is None else self.blocks[codes][2]
+        sums = _single_threaded(weighted_sums, X, weights, z, codes32, n_levels)
+        k = X.shape[1]
         if dense is not None:
-            pool = _worker()
-            X = self.blocks[dense][1]
-            head = (X[:split], weights[:split], None if z is None else z[:split])
-            pending = weighted_products(*head) if pool is None else pool.submit(
-                weighted_products, *head)
-        for b, (kind, _, _) in enumerate(self.blocks):
-            if kind != "codes":
-                continue
-            span = slice(offsets[b], offsets[b + 1])
-            inner[span, span] = np.diag(self._level_sums(b, weights))
-            scratch = np.empty(self.n_rows)
-            if inner_rhs is not None and z is not None:
-                inner_rhs[span] = self._level_sums(b, np.multiply(weights, z, out=scratch))
-            if dense is not None:
-                X = self.blocks[dense][1]
-                other = slice(offsets[dense], offsets[dense + 1])
-                for j in range(X.shape[1]):
-                    column = np.multiply(X[:, j], weights, out=scratch)
-                    inner[span, offsets[dense] + j] = self._level_sums(b, column)
-                inner[other, span] = inner[span, other].T
-        if dense is not None:  # the rest of the dense rows here, then the two parts in order
-            X = self.blocks[dense][1]
-            rest = weighted_products(X[split:], weights[split:], None if z is None else z[split:])
-            products, products_z = pending if isinstance(pending, tuple) else pending.result()
-            products, products_z = products + rest[0], products_z + rest[1]
             span = slice(offsets[dense], offsets[dense + 1])
-            inner[span, span] = products
+            inner[span, span] = sums.products
             if inner_rhs is not None:
-                inner_rhs[span] = products_z
+                inner_rhs[span] = sums.products_z
+        if codes is not None and sums.by_level is not None:
+            span = slice(offsets[codes], offsets[codes + 1])
+            inner[span, span] = np.diag(sums.by_level[:, -1])
+            if inner_rhs is not None:
+                inner_rhs[span] = sums.by_level[:, k]
+            if dense is not None:
+                other = slice(offsets[dense], offsets[dense + 1])
+                inner[span, other] = sums.by_level[:, :k]
+                inner[other, span] = sums.by_level[:, :k].T
         return inner, inner_rhs
-
-    def _level_sums(self, b: int, values: Array) -> Array:
-        """Sums of ``values`` by level of the codes of block b, in row order.
-
-        tabmat's kernel gives the same bits as ``np.bincount`` (it adds in row
-        order on one thread, whatever the number of threads), a little faster.
-        """
-        if self._codes32 is None:
-            self._codes32 = {
-                i: np.ascontiguousarray(data, dtype=np.int32)
-                for i, (kind, data, _) in enumerate(self.blocks) if kind == "codes"
-            }
-            self._all_rows = np.arange(self.n_rows, dtype=np.int32)
-        width = self.blocks[b][2]
-        return np.asarray(sandwich_categorical_fast(self._codes32[b], values, self._all_rows,
-                                                    values.dtype, width))
 
     def dense(self) -> Array:
         columns = []
@@ -226,53 +196,92 @@ class StructuredModelMatrix:
 _WORKER: ThreadPoolExecutor | None = None
 
 
-def _worker() -> ThreadPoolExecutor | None:
-    """One worker thread for the dense products, where there is a second core."""
+def _single_threaded(function: Callable[..., Any], *args: Any) -> Any:
+    """Call ``function`` on a worker thread whose OpenMP pool has one thread.
+
+    OpenMP's thread count is a per-thread setting, so the caller's own
+    threads (and the libraries they use) keep theirs.
+    """
     global _WORKER
-    if _WORKER is None and (os.cpu_count() or 1) > 1:
-        _WORKER = ThreadPoolExecutor(max_workers=1, thread_name_prefix="glmformula")
-    return _WORKER
+    if _WORKER is None:
+        _WORKER = ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="glmformula",
+            initializer=lambda: threadpool_limits(limits=1, user_api="openmp"),
+        )
+    return _WORKER.submit(function, *args).result()
 
 
-#: Rows per chunk of the dense block's cross-products, so that a chunk stays in cache.
-CHUNK_ROWS = 8192
+#: Rows per chunk of :func:`weighted_sums`, so that a chunk stays in cache.
+CHUNK_ROWS = 32768
+
+
+@dataclass(frozen=True)
+class WeightedSums:
+    """What one pass of :func:`weighted_sums` adds up."""
+
+    products: Array  # X' W X (k x k, exactly symmetric)
+    products_z: Array  # X' W z (zeros without z)
+    by_level: Array | None  # per level: sums of w X_j (k columns), of w z, of w
 
 
 def weighted_products(X: Array, weights: Array, z: Array | None = None) -> tuple[Array, Array]:
     """X' diag(w) X (exactly symmetric) and X' diag(w) z, for a dense n x k block.
 
-    One pass over the rows in chunks: each chunk of ``sqrt(w) [X z]`` goes to
-    BLAS ``dsyrk``. For a narrow block the chunks stay in cache and BLAS stays
-    single-threaded, so no BLAS worker threads are woken to compete with
-    tabmat's; either way the chunks are summed in a fixed order (the same bits
-    on every run). Negative weights (never in IRLS) are split into their
-    positive and negative parts.
+    >>> X = np.array([[1.0, 2.0], [3.0, 4.0]])
+    >>> weighted_products(X, np.array([1.0, 4.0]), np.array([1.0, 1.0]))[0].tolist()
+    [[37.0, 50.0], [50.0, 68.0]]
+    """
+    sums = weighted_sums(X, weights, z)
+    return sums.products, sums.products_z
+
+
+def weighted_sums(
+    X: Array, weights: Array, z: Array | None = None, codes: Array | None = None,
+    n_levels: int = 0,
+) -> WeightedSums:
+    """X'WX and X'Wz of a dense block and, given int32 level codes, the sums by level.
+
+    One pass over the rows in chunks that stay in cache: each chunk of
+    ``sqrt(w) [X z]`` goes to BLAS (``A'A``, a symmetric rank-k update) and,
+    with ``sqrt(w)`` as the row weights, to tabmat's categorical-by-dense
+    kernel for the sums by level of ``w X_j``, ``w z`` and ``w``. The chunks
+    are added in row order, so the bits are the same on every run. Negative
+    weights (never in IRLS) are taken as their positive and negative parts.
     """
     n, k = X.shape
-    width = k + (z is not None)
-    # narrow blocks: chunks that stay in cache; wide ones: chunks of about 16 MB,
-    # on which BLAS is efficient (and may use its threads, as it splits the output)
+    with_z = z is not None
+    width = k + int(with_z) + 1  # the last column holds sqrt(w)
     step = CHUNK_ROWS if width <= 32 else max(1024, (1 << 21) // width)
     buffer = np.empty((min(step, n), width), order="F")
-    root = np.empty(min(step, n))
-    upper = np.zeros((width, width))
+    rows = np.arange(min(step, n), dtype=np.int32)
+    columns = np.arange(width, dtype=np.int32)
+    products = np.zeros((width - 1, width - 1))
+    by_level = None if codes is None else np.zeros((n_levels, width))
     signs = (1.0, -1.0) if weights.size and weights.min() < 0 else (1.0,)
     for sign in signs:
         for first in range(0, n, step):
             last = min(first + step, n)
-            r = root[:last - first]
+            chunk = buffer if last - first == buffer.shape[0] else np.empty(
+                (last - first, width), order="F")
+            root = chunk[:, -1]
             if len(signs) == 1:
-                np.sqrt(weights[first:last], out=r)
+                np.sqrt(weights[first:last], out=root)
             else:
-                np.sqrt(np.maximum(sign * weights[first:last], 0.0), out=r)
-            chunk = buffer[:last - first]
-            np.multiply(X[first:last], r[:, None], out=chunk[:, :k])
+                np.sqrt(np.maximum(sign * weights[first:last], 0.0), out=root)
+            np.multiply(X[first:last], root[:, None], out=chunk[:, :k])
             if z is not None:
-                np.multiply(z[first:last], r, out=chunk[:, k])
-            upper = blas.dsyrk(sign, chunk, beta=1.0, c=upper, trans=1, lower=0, overwrite_c=1)
-    upper = np.triu(upper)
-    products = upper + np.triu(upper, 1).T
-    return products[:k, :k], products[:k, k] if z is not None else np.zeros(k)
+                np.multiply(z[first:last], root, out=chunk[:, k])
+            scaled = chunk[:, :-1]
+            if sign > 0:
+                products += scaled.T @ scaled
+            else:
+                products -= scaled.T @ scaled
+            if by_level is not None and codes is not None:
+                by_level += sandwich_cat_dense(
+                    codes[first:last], n_levels, sign * root if sign < 0 else root, chunk,
+                    rows[:last - first], columns, False, has_missings=False, drop_first=False)
+    products = np.triu(products) + np.triu(products, 1).T
+    return WeightedSums(products[:k, :k], products[:k, k] if with_z else np.zeros(k), by_level)
 
 
 def build_structured_matrix(

@@ -376,14 +376,21 @@ def test_control_unknown_key(df: pd.DataFrame) -> None:
                      lambda: gf.glm("y ~ x", df, "poisson", control={"bogus": 1}))
 
 
-@pytest.mark.parametrize("maxit", [0, -3, 2.5, "10"])
+@pytest.mark.parametrize("maxit", [0, -3, 2.5, float("inf")])
 def test_control_bad_maxit(df: pd.DataFrame, maxit: object) -> None:
-    raises_unchanged(df, FitError, "control maxit must be an integer >= 1",
+    raises_unchanged(df, FitError, "control maxit must be a whole number >= 1",
                      lambda: gf.glm("y ~ x", df, "poisson", control={"maxit": maxit}))
 
 
+@pytest.mark.parametrize("control", [{"maxit": "10"}, {"maxit": True}, {"epsilon": "1e-8"},
+                                     {"trace": "yes"}, {"trace": 1}])
+def test_control_wrong_types(df: pd.DataFrame, control: dict[str, object]) -> None:
+    raises_unchanged(df, ArgumentTypeError, f"control {next(iter(control))} must be",
+                     lambda: gf.glm("y ~ x", df, "poisson", control=control))
+
+
 def test_control_bad_epsilon_and_type(df: pd.DataFrame) -> None:
-    raises_unchanged(df, FitError, "control epsilon must be a number > 0",
+    raises_unchanged(df, FitError, "control epsilon must be a finite number > 0",
                      lambda: gf.glm("y ~ x", df, "poisson", control={"epsilon": 0}))
     raises_unchanged(df, ArgumentTypeError, "control must be a dict",
                      lambda: gf.glm("y ~ x", df, "poisson", control=[25]))  # type: ignore

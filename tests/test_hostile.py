@@ -218,7 +218,11 @@ CASES = [
     E("start-str", args(start="ab"), ArgumentTypeError, "start must be a sequence"),
     E("start-dict", args(start={"a": 1.0}), ArgumentTypeError, "start must be a sequence"),
     E("control-list", args(control=[1]), ArgumentTypeError, "control must be a dict"),
-    E("control-epsilon-str", args(control={"epsilon": "small"}), FitError, "epsilon"),
+    E("control-epsilon-str", args(control={"epsilon": "small"}), ArgumentTypeError, "epsilon"),
+    E("control-epsilon-inf", args(control={"epsilon": float("inf")}), FitError, "epsilon"),
+    E("control-maxit-bool", args(control={"maxit": True}), ArgumentTypeError, "maxit"),
+    E("control-maxit-fraction", args(control={"maxit": 2.5}), FitError, "whole number"),
+    E("control-trace-str", args(control={"trace": "yes"}), ArgumentTypeError, "trace"),
     E("control-epsilon-nan", args(control={"epsilon": float("nan")}), FitError, "epsilon"),
     E("variance-int", args(family="quasi", variance=3), FamilyError, "quasi variance 3"),
     E("variance-unknown", args(family="quasi", variance="mu^7"), FamilyError, "mu\\^7"),
@@ -285,6 +289,9 @@ CASES = [
       r"x \(\+Inf\)", lambda m: _contains(str(m.summary()), "x (+Inf)")),
     # -- correct fits ---------------------------------------------------------------------
     F("family-class", args(family=gf.families.Poisson), same_fit(ref("y ~ x", family="poisson"))),
+    F("control-numpy-numbers", args(control={"maxit": np.int64(25), "epsilon": np.float32(1e-8),
+                                             "trace": np.bool_(False)}), same_fit(ref("y ~ x"))),
+    F("control-maxit-float", args(control={"maxit": 25.0}), same_fit(ref("y ~ x"))),
     F("data-name-int", args(data_name=5), all_of(
         same_fit(ref("y ~ x")), lambda m: _contains(str(m.summary()), "data = 5"))),
     F("single-row-intercept", lazy(formula=lambda: "y ~ 1", data=lambda: df().head(1)),
