@@ -156,9 +156,7 @@ class StructuredModelMatrix:
         dense = next((b for b, block in enumerate(self.blocks) if block[0] == "dense"), None)
         codes = next((b for b, block in enumerate(self.blocks) if block[0] == "codes"), None)
         X = self.blocks[dense][1] if dense is not None else np.empty((self.n_rows, 0))
-        if codes is not None and self._codes32 is None:
-            self._codes32 = {codes: np.ascontiguousarray(self.blocks[codes][1], dtype=np.int32)}
-        codes32 = None if codes is None or self._codes32 is None else self._codes32[codes]
+        codes32 = None if codes is None else self._codes(codes)
         n_levels = 0 if codes is None else self.blocks[codes][2]
         sums = _single_threaded(weighted_sums, X, weights, z, codes32, n_levels)
         k = X.shape[1]
@@ -177,6 +175,14 @@ class StructuredModelMatrix:
                 inner[span, other] = sums.by_level[:, :k]
                 inner[other, span] = sums.by_level[:, :k].T
         return inner, inner_rhs
+
+    def _codes(self, b: int) -> Array:
+        """The codes of block b as int32 (made once)."""
+        if self._codes32 is None:
+            self._codes32 = {}
+        if b not in self._codes32:
+            self._codes32[b] = np.ascontiguousarray(self.blocks[b][1], dtype=np.int32)
+        return self._codes32[b]
 
     def dense(self) -> Array:
         columns = []
