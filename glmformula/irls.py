@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -82,6 +82,9 @@ class IRLSFit:
     converged: bool
     boundary: bool
     messages: list[str] = field(default_factory=list)
+    #: the deviance of fitted means, for these y and weights (reused for the null deviance)
+    deviance_function: Callable[[Array], float] | None = field(
+        default=None, repr=False, compare=False)
 
 
 def _deviance(family: Any, y: Array, mu: Array, weights: Array) -> float:
@@ -222,8 +225,9 @@ def fit(
     _warn_messages(messages, converged, boundary)
     assert ls is not None and good is not None
     working_weights = w2 if good is positive and all_positive else np.where(good, w2, 0.0)
-    return _finish(y, coef, eta, mu, mu_eta, dev, ls, working_weights, iteration,
-                   converged, boundary, messages)
+    result = _finish(y, coef, eta, mu, mu_eta, dev, ls, working_weights, iteration,
+                     converged, boundary, messages)
+    return replace(result, deviance_function=deviance)
 
 
 def _halve_step(
@@ -304,12 +308,14 @@ def _empty_fit(y: Array, weights: Array, offset: Array, family: Any) -> IRLSFit:
 def null_deviance(
     y: Array, weights: Array, offset: Array, family: Any, *, intercept: bool,
     has_offset: bool, fitted: Array, control: Control | None = None,
+    deviance_function: Callable[[Array], float] | None = None,
 ) -> float:
     """The deviance of the null model, as R's ``glm`` computes it.
 
     With an intercept and an offset it is the deviance of the intercept-only
     fit with that offset (started from the full model's fitted values);
     with an intercept alone, of the weighted mean; without, of linkinv(offset).
+    ``deviance_function`` is the family's for these y and weights, when at hand.
     """
     if intercept and has_offset:
         with warnings.catch_warnings(record=True) as caught:
@@ -325,4 +331,6 @@ def null_deviance(
         mean = np.full_like(y, np.sum(weights * y) / np.sum(weights), dtype=float)
     else:
         mean = family.linkinv(offset)
-    return family.deviance_function(y, weights)(mean)
+    if deviance_function is None:
+        deviance_function = family.deviance_function(y, weights)
+    return deviance_function(mean)

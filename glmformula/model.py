@@ -160,6 +160,7 @@ def glm(
     null_dev = null_deviance(
         response.y, response.weights, offset_values, fam, intercept=design.has_intercept,
         has_offset=design.offset is not None, fitted=irls_fit.mu, control=settings,
+        deviance_function=irls_fit.deviance_function,
     )
     if irls_fit.rank < p:
         aliased = [name for name, a in zip(design.column_names, irls_fit.aliased, strict=True)
