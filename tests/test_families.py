@@ -335,6 +335,17 @@ def test_binomial_initialize_cbind() -> None:
     np.testing.assert_allclose(r.mustart, [3.5 / 5, 0.5 / 5, 2.5 / 5, 0.5, 5.5 / 6], rtol=1e-15)
 
 
+@pytest.mark.parametrize("y, warns", [(0.0005, False), (0.9995, False), (0.002, True),
+                                      (0.998, True), (0.5, True), (1.0, False)])
+def test_binomial_unit_weight_rule_is_r_rule(y: float, warns: bool) -> None:
+    # R warns when any(abs(m - round(m)) > 1e-3) with m = weights * y; unit weights here
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        r = _init(Binomial(), [0.0, y], np.ones(2))
+    assert any("non-integer" in str(w.message) for w in caught) == warns
+    np.testing.assert_array_equal(r.mustart, [0.25, (y + 0.5) / 2])
+
+
 def test_binomial_non_integer_warnings() -> None:
     with pytest.warns(UserWarning, match="non-integer #successes in a binomial glm!"):
         _init(Binomial(), [0.3], np.array([1.0]))
