@@ -100,9 +100,10 @@ def chunk_pass(frame: Any, plan: ChunkPlan, family: Any, request: PassRequest,
         eta = _linear_predictor(chunk, request.coef)
     mu, mu_eta = family.linkinv_and_mu_eta(eta)
     out["invalid"] = int(not (family.valid_eta(eta) and family.valid_mu(mu)))
-    out["deviance"] = float(np.sum(family.dev_resids(y, mu, wt)))
+    deviance = family.deviance_function(y, wt)
+    out["deviance"] = float(deviance(mu))
     if request.totals:
-        out.update(_totals_share(chunk, family, response, mu, request))
+        out.update(_totals_share(chunk, family, response, mu, request, deviance))
     if request.gram:
         w2, z, good = _working(family, y, wt, eta, mu, mu_eta, chunk.offset)
         gram, rhs = as_model_matrix(chunk.X).gram_and_rhs(w2, z)
@@ -119,9 +120,18 @@ def _working(family: Any, y: Array, wt: Array, eta: Array, mu: Array, mu_eta: Ar
     _check_working_values(varmu, mu_eta, positive)
     good = positive & (mu_eta != 0)
     with np.errstate(divide="ignore", invalid="ignore"):
-        z = (eta - offset) + (y - mu) / mu_eta
-        w2 = wt * mu_eta**2 / varmu
-    return np.where(good, w2, 0.0), np.where(good, z, 0.0), good
+        z = np.subtract(y, mu)
+        z /= mu_eta
+        z += eta
+        if offset.size and np.any(offset != 0):
+            z -= offset
+        w2 = np.multiply(mu_eta, mu_eta)
+        w2 *= wt
+        w2 /= varmu
+    if not np.all(good):
+        np.putmask(z, ~good, 0.0)
+        np.putmask(w2, ~good, 0.0)
+    return w2, z, good
 
 
 def _final_share(chunk: Chunk, family: Any, response: Any, request: PassRequest
@@ -145,17 +155,20 @@ def _final_share(chunk: Chunk, family: Any, response: Any, request: PassRequest
     return out
 
 
-def _totals_share(chunk: Chunk, family: Any, response: Any, mu: Array, request: PassRequest
-                  ) -> dict[str, Any]:
-    """The null deviance, AIC and boundary shares at fitted means mu."""
+def _totals_share(chunk: Chunk, family: Any, response: Any, mu: Array, request: PassRequest,
+                  deviance: Callable[[Array], float] | None = None) -> dict[str, Any]:
+    """The null deviance, AIC and boundary shares at fitted means mu.
+
+    ``deviance`` is the family's deviance function for this chunk's y and weights.
+    """
     y, wt = response.y, response.weights
+    if deviance is None:
+        deviance = family.deviance_function(y, wt)
     out: dict[str, Any] = {}
     if request.null_mean is not None:
-        out["null_deviance"] = float(np.sum(family.dev_resids(
-            y, np.full_like(y, request.null_mean), wt)))
+        out["null_deviance"] = float(deviance(np.full_like(y, request.null_mean)))
     elif request.null_offset:
-        out["null_deviance"] = float(np.sum(family.dev_resids(
-            y, family.linkinv(chunk.offset), wt)))
+        out["null_deviance"] = float(deviance(family.linkinv(chunk.offset)))
     if request.weight_totals is not None:
         deviance = math.nan if request.deviance is None else request.deviance
         out["aic"] = chunk_aic(family, y, response.n, mu, wt, deviance, request.weight_totals)
@@ -250,14 +263,19 @@ def add_shares(shares: Sequence[dict[str, Any]]) -> dict[str, Any]:
     total: dict[str, Any] = {}
     for share in shares:
         for key, value in share.items():
-            if key == "boundary":
-                if value and not total.get(key):
-                    total[key] = value
+            if key == "boundary":  # the first message, "" when there is none
+                total[key] = total.get(key) or value
             elif key in total:
                 total[key] = total[key] + value
             else:
                 total[key] = value
     return total
+
+
+#: A pass also adds the AIC and null deviance (for families whose AIC needs no
+#: dispersion) once the last relative change of the deviance is below this: IRLS
+#: converges about quadratically, so the next pass or the one after is the last.
+LIKELY_LAST_CHANGE = 1e-2
 
 
 def fit_chunked(run: Runner, p: int, columns: Sequence[int], control: Control, *,
@@ -270,7 +288,8 @@ def fit_chunked(run: Runner, p: int, columns: Sequence[int], control: Control, *
     coefficients for them, or ``start_full`` full-width coefficients whose
     fitted values start the fit (R's ``mustart = fitted``), else the family's
     starting values. ``extra`` maps the first pass's totals to more fields of
-    every later :class:`PassRequest` (to collect the AIC on the way).
+    the later pass requests (to collect the AIC on the way), from the
+    pass after a change below :data:`LIKELY_LAST_CHANGE`.
     """
     cols = np.asarray(columns, dtype=int)
 
@@ -302,8 +321,7 @@ def fit_chunked(run: Runner, p: int, columns: Sequence[int], control: Control, *
     if state.get("invalid"):
         raise FitError("cannot find valid starting values: please specify some with start=")
     devold = state["deviance"]
-    if extra is not None:
-        fields.update(extra(state))
+    totals_fields = {} if extra is None else extra(state)
     weights_coef = used_weights = first_full
     at_final = False
     coef = np.zeros(cols.size) if coefold is None else coefold.copy()
@@ -312,6 +330,7 @@ def fit_chunked(run: Runner, p: int, columns: Sequence[int], control: Control, *
     ls: LeastSquares | None = None
     dev = devold
     iteration = 0
+    change = math.inf
     started = time.perf_counter()
     for iteration in range(1, control.maxit + 1):
         if not state.get("good"):
@@ -325,6 +344,8 @@ def fit_chunked(run: Runner, p: int, columns: Sequence[int], control: Control, *
             break
         used_weights = weights_coef
         coef = ls.coef
+        if change < LIKELY_LAST_CHANGE:  # the extra sums, near the end only
+            fields.update(totals_fields)
         state = evaluate(widen(coef))
         at_final = True
         dev = state["deviance"]
@@ -360,4 +381,4 @@ def fit_chunked(run: Runner, p: int, columns: Sequence[int], control: Control, *
     return ChunkedFit(fit=fit, rows=int(state["rows"]), nobs=int(state["nobs"]),
                       dropped=int(state.get("dropped", 0)), sum_w=float(state["sum_w"]),
                       sum_wy=float(state["sum_wy"]), coef_weights=used_weights, passes=passes,
-                      last=state if at_final and fields else None)
+                      last=state if at_final and fields and "boundary" in state else None)

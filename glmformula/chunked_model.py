@@ -97,6 +97,9 @@ def make_runner(ddf: Any, plan: Any, family: Family, user_start: bool) -> Any:
     """A function that runs one pass (a :class:`PassRequest`) over every partition."""
     import dask
 
+    columns = list(plan.columns)
+    if list(ddf.columns) != columns:  # read only the columns the fit uses
+        ddf = ddf[columns]
     parts = ddf.to_delayed()
 
     def run(request: PassRequest) -> dict[str, Any]:

@@ -252,3 +252,14 @@ def test_call_names_the_callers_data_variable(frame):
     assert "data = quine_like" in m.call
     assert "data = given" in gf.glm("count ~ x", data=frame, family="poisson",
                                     data_name="given").call
+
+
+def test_fixed_dispersion_fits_need_no_extra_pass(frame):
+    # the AIC and null deviance are added in the passes near convergence: one pass for
+    # the starting values and one per iteration; an estimated dispersion needs one more
+    ddf = dd.from_pandas(frame, npartitions=3)
+    poisson = gf.glm("count ~ x + g", data=ddf, family="poisson")
+    assert poisson.passes == poisson.iterations + 1
+    _compare(gf.glm("count ~ x + g", data=frame, family="poisson"), poisson)
+    gamma = gf.glm("t ~ x + g", data=ddf, family="Gamma")
+    assert gamma.passes == gamma.iterations + 2
