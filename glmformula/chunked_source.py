@@ -104,6 +104,7 @@ class ChunkPlan:
     column_names: tuple[str, ...]  # model-matrix columns, as on the whole data
     model_spec: Any = None  # formulaic specs with the merged transform state, if any
     transform_state: Mapping[str, Any] | None = None  # that state: center(), scale()
+    prototype: Design | None = None  # the design on a few rows, whose coding chunks reuse
 
 
 @dataclass(frozen=True, eq=False)
@@ -220,7 +221,8 @@ def make_plan(formula: str, columns: Sequence[Any], levels: Mapping[str, list[An
         parts["rhs"] = parts["rhs"].update(transform_state=dict(transform_state))
         spec = type(specs)(**parts)
     return dataclasses.replace(plan, column_names=tuple(prototype.column_names), model_spec=spec,
-                               transform_state=dict(transform_state) if transform_state else None)
+                               transform_state=dict(transform_state) if transform_state else None,
+                               prototype=None if transform_state else prototype)
 
 
 def prepare_chunk(frame: pd.DataFrame, plan: ChunkPlan) -> Chunk | None:
@@ -234,7 +236,8 @@ def prepare_chunk(frame: pd.DataFrame, plan: ChunkPlan) -> Chunk | None:
         return empty
     try:
         design = build_design(plan.formula, data, weights=plan.weights, offset=plan.offset,
-                              context=plan.context, transform_state=plan.transform_state)
+                              context=plan.context, transform_state=plan.transform_state,
+                              prototype=plan.prototype)
     except DataError:
         if not data.notna().all(axis=1).any():  # no complete row in this partition
             return empty

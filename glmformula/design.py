@@ -161,6 +161,7 @@ def build_design(
     context: Mapping[str, Any] | None = None,
     structured: bool | None = None,
     transform_state: Mapping[str, Any] | None = None,
+    prototype: Design | None = None,
 ) -> Design:
     """Build response, model matrix, weights and offset from an R formula and a data frame.
 
@@ -171,7 +172,9 @@ def build_design(
     (numpy's log, exp, sqrt... are always there). Rows with a missing value in
     any variable used are dropped, as R's ``na.omit``. `transform_state`: the
     state of stateful transforms such as ``scale(x)`` to use instead of learning
-    it from `data` (for data that come in parts).
+    it from `data` (for data that come in parts). `prototype`: this formula's
+    design on a few rows of data coded alike (the same factor levels), whose
+    coding the structured path reuses instead of building it again.
 
     >>> import pandas as pd
     >>> df = pd.DataFrame({"n": [3, 5, 4], "t": [1.0, 2, 4], "w": ["A", "B", "A"]})
@@ -187,6 +190,7 @@ def build_design(
         fast = build_structured(
             formula, data, weights=weights, offset=offset, context=context,
             build_general=build_design, min_rows=0 if structured else STRUCTURED_MIN_ROWS,
+            prototype=prototype,
         )
         if fast is not None:
             check_width(len(fast.column_names), widest_term(fast.term_slices))

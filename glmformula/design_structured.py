@@ -146,8 +146,13 @@ def build_structured(
     context: Mapping[str, Any] | None,
     build_general: Callable[..., Any] | None,
     min_rows: int = STRUCTURED_MIN_ROWS,
+    prototype: Any = None,
 ) -> Any:
-    """A Design with a structured X, or None when the formula needs the general path."""
+    """A Design with a structured X, or None when the formula needs the general path.
+
+    ``prototype``: the formula's design on a few rows coded alike (else one is
+    built on the first complete rows).
+    """
     if build_general is None:
         from glmformula.design import build_design as build_general
     frame = as_frame(data, "data")
@@ -187,15 +192,9 @@ def build_structured(
     keep = np.flatnonzero(~missing) if missing.any() else np.arange(len(frame))
     if keep.size == 0:
         return None  # the general path explains
-    prototype_frame = frame.iloc[keep[:_PROTOTYPE_ROWS]].copy()
-    for c, f in factors.items():
-        prototype_frame[c] = f.iloc[keep[:_PROTOTYPE_ROWS]].array
-    proto = build_general(
-        formula, prototype_frame,
-        weights=None if w_values is None else w_values[keep[:_PROTOTYPE_ROWS]],
-        offset=None if o_values is None else o_values[keep[:_PROTOTYPE_ROWS]],
-        context=context, structured=False,
-    )
+    proto = prototype if prototype is not None else _prototype(
+        formula, frame, factors, keep[:_PROTOTYPE_ROWS], w_values, o_values, context,
+        build_general)
     found = _blocks(proto.model_spec["rhs"], numerics, codes, factors)
     if found is None or "offset" in proto.model_spec:
         return None
@@ -215,6 +214,23 @@ def build_structured(
         row_index=frame.index if subset is None else frame.index[keep],
         n_dropped=len(frame) - keep.size,
         offset_column=offset if isinstance(offset, str) else None,
+    )
+
+
+def _prototype(
+    formula: str, frame: pd.DataFrame, factors: dict[str, pd.Series], rows: np.ndarray,
+    w_values: np.ndarray | None, o_values: np.ndarray | None,
+    context: Mapping[str, Any] | None, build_general: Callable[..., Any],
+) -> Any:
+    """The general path's design on a few complete rows, factors with all their levels."""
+    prototype_frame = frame.iloc[rows].copy()
+    for c, f in factors.items():
+        prototype_frame[c] = f.iloc[rows].array
+    return build_general(
+        formula, prototype_frame,
+        weights=None if w_values is None else w_values[rows],
+        offset=None if o_values is None else o_values[rows],
+        context=context, structured=False,
     )
 
 
