@@ -101,9 +101,12 @@ def make_runner(ddf: Any, plan: Any, family: Family, user_start: bool) -> Any:
     if list(ddf.columns) != columns:  # read only the columns the fit uses
         ddf = ddf[columns]
     parts = ddf.to_delayed()
+    # whole objects, not containers for Dask to search for collections (and rebuild per task)
+    static = [dask.delayed(value, traverse=False) for value in (plan, family)]
 
     def run(request: PassRequest) -> dict[str, Any]:
-        tasks = [dask.delayed(chunk_pass, pure=False)(part, plan, family, request, user_start)
+        settings = dask.delayed(request, traverse=False)
+        tasks = [dask.delayed(chunk_pass, pure=False)(part, *static, settings, user_start)
                  for part in parts]
         return add_shares(_compute(tasks))
 

@@ -35,6 +35,19 @@ def _weighted_sum(values: Array, wt: Array, unit: bool) -> float:
     return float(np.sum(values))
 
 
+def _exact_when_needed(evaluate: Callable[[Array, bool], float]) -> DevianceFunction:
+    """The fast evaluation, and the exact one where the fast one is not finite.
+
+    (A closure that called itself would be a reference cycle, which keeps its
+    scratch arrays alive until Python's cycle collector runs.)
+    """
+    def total(mu: Array, exact: bool = False) -> float:
+        value = evaluate(mu, exact)
+        return value if exact or np.isfinite(value) else evaluate(mu, True)
+
+    return total
+
+
 def poisson_deviance(y: Array, wt: Array) -> DevianceFunction:
     """2 sum wt (y log(y/mu) - (y - mu)), with y log(y/mu) = 0 where y == 0."""
     zero = y == 0
@@ -42,7 +55,7 @@ def poisson_deviance(y: Array, wt: Array) -> DevianceFunction:
     unit = bool(np.all(wt == 1))
     scratch, diff = np.empty_like(y, dtype=float), np.empty_like(y, dtype=float)
 
-    def total(mu: Array, exact: bool = False) -> float:
+    def evaluate(mu: Array, exact: bool) -> float:
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             np.divide(y, mu, out=scratch)
             if exact:
@@ -54,9 +67,9 @@ def poisson_deviance(y: Array, wt: Array) -> DevianceFunction:
             np.subtract(y, mu, out=diff)
             np.subtract(scratch, diff, out=scratch)
         value = 2.0 * _weighted_sum(scratch, wt, unit)
-        return value if exact or np.isfinite(value) else total(mu, exact=True)
+        return value
 
-    return total
+    return _exact_when_needed(evaluate)
 
 
 def binomial_deviance(y: Array, wt: Array) -> DevianceFunction:
@@ -72,7 +85,7 @@ def binomial_deviance(y: Array, wt: Array) -> DevianceFunction:
     unit = bool(np.all(wt == 1))
     scratch, other = np.empty_like(y, dtype=float), np.empty_like(y, dtype=float)
 
-    def total(mu: Array, exact: bool = False) -> float:
+    def evaluate(mu: Array, exact: bool) -> float:
         with np.errstate(divide="ignore", invalid="ignore"):
             np.divide(y, mu, out=scratch)
             if exact:
@@ -91,9 +104,9 @@ def binomial_deviance(y: Array, wt: Array) -> DevianceFunction:
             np.multiply(other, one_minus_y, out=other)
             np.add(scratch, other, out=scratch)
         value = 2.0 * _weighted_sum(scratch, wt, unit)
-        return value if exact or np.isfinite(value) else total(mu, exact=True)
+        return value
 
-    return total
+    return _exact_when_needed(evaluate)
 
 
 def _binary_deviance(success: Array, wt: Array) -> DevianceFunction:
@@ -102,7 +115,7 @@ def _binary_deviance(success: Array, wt: Array) -> DevianceFunction:
     picks_rest = 1.0 - picks_mu
     scratch, other = np.empty(success.shape, dtype=float), np.empty(success.shape, dtype=float)
 
-    def total(mu: Array, exact: bool = False) -> float:
+    def evaluate(mu: Array, exact: bool) -> float:
         np.subtract(1.0, mu, out=scratch)
         if exact:
             np.copyto(scratch, mu, where=success)
@@ -114,9 +127,9 @@ def _binary_deviance(success: Array, wt: Array) -> DevianceFunction:
             np.divide(1.0, scratch, out=scratch)
             np.log(scratch, out=scratch)
         value = 2.0 * _weighted_sum(scratch, wt, unit)
-        return value if exact or np.isfinite(value) else total(mu, exact=True)
+        return value
 
-    return total
+    return _exact_when_needed(evaluate)
 
 
 def gamma_deviance(y: Array, wt: Array) -> DevianceFunction:
