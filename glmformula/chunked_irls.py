@@ -117,8 +117,12 @@ def _working(family: Any, y: Array, wt: Array, eta: Array, mu: Array, mu_eta: Ar
     """R's working weights w^2 and working response z (0 where a row is not informative)."""
     varmu = family.variance(mu)
     positive = wt > 0
-    _check_working_values(varmu, mu_eta, positive)
-    good = positive & (mu_eta != 0)
+    all_positive = bool(np.all(positive))
+    _check_working_values(varmu, mu_eta, None if all_positive else positive)
+    if all_positive and np.count_nonzero(mu_eta) == mu_eta.size:
+        good = positive
+    else:
+        good = positive & (mu_eta != 0)
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.subtract(y, mu)
         z /= mu_eta

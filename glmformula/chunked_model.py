@@ -74,7 +74,12 @@ def _first_pass(ddf: Any, formula: str, weights: str | None, offset: str | None,
         levels = {}
     plan = make_plan(formula, ddf.columns, levels, weights=weights, offset=offset,
                      context=context, prototype=None)
-    sample = ddf.head(_PROTOTYPE_ROWS, npartitions=-1, compute=True)
+    columns = ddf[used] if list(ddf.columns) != used else ddf
+    with warnings.catch_warnings():  # a short first partition: Dask warns, we read on
+        warnings.filterwarnings("ignore", message="Insufficient elements for `head`")
+        sample = columns.head(_PROTOTYPE_ROWS, npartitions=1, compute=True)
+        if len(sample) < _PROTOTYPE_ROWS and ddf.npartitions > 1:  # as many as it takes
+            sample = columns.head(_PROTOTYPE_ROWS, npartitions=-1, compute=True)
     sample = with_levels(sample, plan)
     sample = sample[sample.notna().all(axis=1)]
     if sample.empty:
