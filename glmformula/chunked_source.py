@@ -256,7 +256,9 @@ def prepare_chunk(frame: pd.DataFrame, plan: ChunkPlan) -> Chunk | None:
     return Chunk(
         X=X, response=design.response.values, response_levels=design.response.levels,
         prior_weights=prior, offset=np.zeros(n) if offset is None else np.asarray(offset, float),
-        row_index=frame.index[np.asarray(design.row_index)], n_rows=n_rows, column_names=names,
+        row_index=frame.index if design.n_dropped == 0 else frame.index[
+            np.asarray(design.row_index)],
+        n_rows=n_rows, column_names=names,
     )
 
 
