@@ -31,7 +31,6 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from glmformula.anova_negbin import WARNING as NEGBIN_WARNING
 from glmformula.anova_negbin import compare_negbin, is_negbin
@@ -196,6 +195,8 @@ def _f_warning(model: GLMResult) -> None:
 def _add_test(table: pd.DataFrame, test: str, scale: float, df_scale: float,
               n: int) -> pd.DataFrame:
     """R's ``stat.anova``."""
+    from scipy import stats  # imported when needed: it takes most of a second
+
     table = table.copy()
     dfs = table["Df"].to_numpy(dtype=float)
     if test in ("Chisq", "LRT", "Rao"):

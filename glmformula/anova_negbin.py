@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from glmformula.errors import ArgumentTypeError
 
@@ -60,6 +59,8 @@ def compare_negbin(models: Sequence[GLMResult], test: str | None) -> AnovaTable:
     order = np.argsort([-m.df_residual for m in models], kind="stable")
     ordered = [models[i] for i in order]
     responses = list(dict.fromkeys(_sides(m)[0] for m in ordered))
+    from scipy import stats  # imported when needed: it takes most of a second
+
     dfs = np.array([m.df_residual for m in ordered], dtype=float)
     loglik = np.array([m.twologlik for m in ordered], dtype=float)  # type: ignore[attr-defined]
     df = np.concatenate([[np.nan], -np.diff(dfs)])

@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from glmformula.anova import AnovaTable, response_text
 from glmformula.errors import ArgumentTypeError
@@ -71,6 +70,8 @@ def anova_types(
     tension        75.3531   2         0.0
     wool:tension   28.0868   2         0.0
     """
+    from scipy import stats  # imported when needed: it takes most of a second
+
     if not hasattr(model, "design") or not hasattr(model, "fit"):
         raise ArgumentTypeError(
             f"anova() takes fitted models from glmformula.glm(); got {type(model).__name__}"

@@ -12,8 +12,8 @@ import math
 from collections.abc import Sequence
 
 import pandas as pd
-from scipy.stats import norm
 
+from glmformula.distributions import normal_quantile
 from glmformula.errors import ArgumentTypeError
 
 
@@ -43,7 +43,7 @@ def wald_confint(coef: pd.Series, std_errors: pd.Series, level: float) -> pd.Dat
         raise ArgumentTypeError(f"level must be a number between 0 and 1, got {level!r}")
     alpha = (1 - level) / 2
     probs = [alpha, 1 - alpha]
-    fac = norm.ppf(probs)
+    fac = normal_quantile(probs)
     est = coef.to_numpy(dtype=float)
     se = std_errors.to_numpy(dtype=float)
     values = est[:, None] + se[:, None] * fac[None, :]

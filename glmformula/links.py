@@ -18,14 +18,15 @@ import re
 from collections.abc import Callable
 
 import numpy as np
-from scipy import special, stats
+from scipy import special
 
+from glmformula.distributions import cauchy_cdf, cauchy_pdf, cauchy_quantile, normal_pdf
 from glmformula.errors import FamilyError
 
 EPS = float(np.finfo(float).eps)
 _LOGIT_THRESHOLD = 30.0
-_PROBIT_THRESHOLD = -float(stats.norm.ppf(EPS))
-_CAUCHIT_THRESHOLD = -float(stats.cauchy.ppf(EPS))
+_PROBIT_THRESHOLD = -float(special.ndtri(EPS))
+_CAUCHIT_THRESHOLD = -float(cauchy_quantile(EPS))
 
 Array = np.ndarray
 
@@ -170,7 +171,7 @@ class Probit(Link):
 
     def mu_eta(self, eta: Array) -> Array:
         with np.errstate(over="ignore"):  # eta^2 overflows for |eta| > 1e154; dnorm is 0
-            return np.maximum(stats.norm.pdf(eta), EPS)
+            return np.maximum(normal_pdf(eta), EPS)
 
 
 class Cauchit(Link):
@@ -179,14 +180,14 @@ class Cauchit(Link):
     name = "cauchit"
 
     def link(self, mu: Array) -> Array:
-        return stats.cauchy.ppf(mu)
+        return cauchy_quantile(mu)
 
     def inverse(self, eta: Array) -> Array:
         clipped = np.clip(eta, -_CAUCHIT_THRESHOLD, _CAUCHIT_THRESHOLD)
-        return stats.cauchy.cdf(clipped)
+        return cauchy_cdf(clipped)
 
     def mu_eta(self, eta: Array) -> Array:
-        return np.maximum(stats.cauchy.pdf(eta), EPS)
+        return np.maximum(cauchy_pdf(eta), EPS)
 
 
 class CLogLog(Link):

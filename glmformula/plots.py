@@ -24,8 +24,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from glmformula.distributions import normal_quantile
 from glmformula.errors import ArgumentTypeError, DataError
 
 if TYPE_CHECKING:
@@ -150,13 +150,13 @@ def diagnostic_plot(result: GLMResult, id_n: int = 3, figsize: tuple[float, floa
     # (2) normal Q-Q of the standardized deviance residuals, with R's qqline
     order = np.argsort(std_dev, kind="stable")
     theo = np.empty(n)
-    theo[order] = stats.norm.ppf((np.arange(1, n + 1) - (3 / 8 if n <= 10 else 0.5))
+    theo[order] = normal_quantile((np.arange(1, n + 1) - (3 / 8 if n <= 10 else 0.5))
                                  / (n + (1 - 2 * (3 / 8) if n <= 10 else 0)))
     ax2.scatter(theo, std_dev, **point)
     finite = np.isfinite(std_dev)
     if finite.sum() >= 2:
         yq = np.quantile(std_dev[finite], [0.25, 0.75])
-        xq = stats.norm.ppf([0.25, 0.75])
+        xq = normal_quantile(np.array([0.25, 0.75]))
         slope = (yq[1] - yq[0]) / (xq[1] - xq[0])
         ax2.axline((xq[0], yq[0]), slope=slope, color="grey", linestyle=":", linewidth=1)
     _label_extremes(ax2, theo, std_dev, np.abs(std_dev), labels, id_n)

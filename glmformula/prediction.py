@@ -21,8 +21,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from glmformula.distributions import normal_quantile
 from glmformula.errors import AliasingWarning, ArgumentTypeError
 
 if TYPE_CHECKING:
@@ -82,7 +82,7 @@ def predict(
     se = se_link * np.abs(result.family.mu_eta(eta)) if type == "response" else se_link
     if interval is None:
         return pd.DataFrame({"fit": fit, "se_fit": se}, index=index)
-    z = float(stats.norm.ppf((1 + level) / 2))
+    z = float(normal_quantile((1 + level) / 2))
     lo, hi = eta - z * se_link, eta + z * se_link
     if type == "response":
         lo, hi = result.family.linkinv(lo), result.family.linkinv(hi)

@@ -31,8 +31,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from scipy.stats import chi2, f, norm
 
+from glmformula.distributions import normal_quantile
 from glmformula.errors import ArgumentTypeError, FitError
 from glmformula.irls import fit
 
@@ -154,6 +154,8 @@ def profile_glm(
     Aliased coefficients are left out. ``z`` is the signed root of the
     deviance increase over the dispersion ("z" or "tau" in R).
     """
+    from scipy.stats import chi2, f  # imported when needed: it takes most of a second
+
     names = list(model.column_names)
     b0 = model.fit.coef
     non_aliased = ~model.fit.aliased
@@ -220,7 +222,7 @@ def profile_confint(model: GLMResult, level: float = 0.95) -> pd.DataFrame:
         raise ArgumentTypeError(f"level must be a number between 0 and 1, got {level!r}")
     a = (1 - level) / 2
     probs = [a, 1 - a]
-    cutoff = norm.ppf(probs)
+    cutoff = normal_quantile(np.array(probs))
     profiles = profile_glm(model, alpha=(1 - level) / 4)
     names = list(model.column_names)
     values = np.full((len(names), 2), np.nan)

@@ -29,7 +29,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import linprog
 
 from glmformula.errors import SeparationWarning
 
@@ -73,6 +72,8 @@ def _signed_rows(X: Array, y: Array, weights: Array) -> Array:
 
 def separation_lp(X: Array, y: Array, weights: Array) -> Separation:
     """Konis's linear program on a full-rank X; y the proportions, weights the trials."""
+    from scipy.optimize import linprog  # imported when needed: it takes a while
+
     p = X.shape[1]
     rows = _signed_rows(np.asarray(X, dtype=float), y, weights)
     if p == 0 or rows.shape[0] == 0:

@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from glmformula.anova import AnovaTable, response_text, score_statistic
 from glmformula.errors import ArgumentTypeError, DataError, FormulaError, GLMWarning
@@ -104,6 +103,8 @@ def _f_warning(model: GLMResult) -> None:
 def _table(model: GLMResult, names: list[str], dev: np.ndarray, dfs: np.ndarray,
            aic: np.ndarray, loglik: np.ndarray, score: np.ndarray, dispersion: float,
            test: str, drop: bool) -> pd.DataFrame:
+    from scipy import stats  # imported when needed: it takes most of a second
+
     table = pd.DataFrame({"Df": dfs, "Deviance": dev, "AIC": aic}, index=names)
     if np.all(np.isnan(aic)):
         table = table.drop(columns="AIC")

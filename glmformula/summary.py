@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+
+from glmformula.distributions import normal_sf, t_sf
 
 if TYPE_CHECKING:
     from glmformula.result import GLMResult
@@ -118,10 +119,10 @@ def make_summary(result: GLMResult, explain: bool = False) -> Summary:
     robust = result.cov_type != "nonrobust"  # as lmtest::coeftest(m, vcov. = ...) on a glm
     if not result.dispersion_estimated or robust:
         names = ["z value", "Pr(>|z|)"]
-        pvalues = 2 * stats.norm.sf(np.abs(statistic))
+        pvalues = 2 * normal_sf(np.abs(statistic))
     elif df_r > 0:
         names = ["t value", "Pr(>|t|)"]
-        pvalues = 2 * stats.t.sf(np.abs(statistic), df_r)
+        pvalues = 2 * t_sf(np.abs(statistic), df_r)
     else:
         names = ["t value", "Pr(>|t|)"]
         se = np.full_like(se, np.nan)
