@@ -36,10 +36,11 @@ from glmformula.errors import FitError
 from glmformula.irls import (
     Control,
     IRLSFit,
-    _check_working_values,
     _finish,
     _halve_step,
     _warn_messages,
+    informative_rows,
+    working_values,
 )
 from glmformula.matrices import as_model_matrix
 from glmformula.solvers import LeastSquares, solve_normal_equations
@@ -117,24 +118,10 @@ def _working(family: Any, y: Array, wt: Array, eta: Array, mu: Array, mu_eta: Ar
     """R's working weights w^2 and working response z (0 where a row is not informative)."""
     varmu = family.variance(mu)
     positive = wt > 0
-    all_positive = bool(np.all(positive))
-    _check_working_values(varmu, mu_eta, None if all_positive else positive)
-    if all_positive and np.count_nonzero(mu_eta) == mu_eta.size:
-        good = positive
-    else:
-        good = positive & (mu_eta != 0)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        z = np.subtract(y, mu)
-        z /= mu_eta
-        z += eta
-        if offset.size and np.any(offset != 0):
-            z -= offset
-        w2 = np.multiply(mu_eta, mu_eta)
-        w2 *= wt
-        w2 /= varmu
-    if not np.all(good):
-        np.putmask(z, ~good, 0.0)
-        np.putmask(w2, ~good, 0.0)
+    good, all_good = informative_rows(varmu, mu_eta, positive, bool(np.all(positive)))
+    z, w2 = np.empty(y.size), np.empty(y.size)
+    working_values(y, mu, eta, mu_eta, varmu, wt,
+                   offset if offset.size and np.any(offset != 0) else None, good, all_good, z, w2)
     return w2, z, good
 
 

@@ -105,6 +105,42 @@ def _check_working_values(varmu: Array, mu_eta: Array, positive: Array | None) -
         raise FitError("NAs in d(mu)/d(eta)")
 
 
+def informative_rows(varmu: Array, mu_eta: Array, positive: Array,
+                     all_positive: bool) -> tuple[Array, bool]:
+    """R's checks of V(mu) and dmu/deta, then the rows IRLS uses, and whether that is all.
+
+    A row is used where its prior weight is positive and dmu/deta is not 0.
+    """
+    _check_working_values(varmu, mu_eta, None if all_positive else positive)
+    if all_positive and np.count_nonzero(mu_eta) == mu_eta.size:
+        return positive, True
+    good = positive & (mu_eta != 0)
+    return good, bool(np.all(good))
+
+
+def working_values(
+    y: Array, mu: Array, eta: Array, mu_eta: Array, varmu: Array, weights: Array | None,
+    offset: Array | None, good: Array, all_good: bool, z: Array, w2: Array,
+) -> None:
+    """R's working response and weights, written into ``z`` and ``w2``.
+
+    z = eta - offset + (y - mu) / mu_eta and w2 = weights mu_eta^2 / V(mu),
+    both 0 outside the rows in ``good`` (``weights`` None: all 1; ``offset``
+    None: 0).
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        np.subtract(y, mu, out=z)
+        z /= mu_eta
+        z += eta if offset is None else (eta - offset)
+        np.multiply(mu_eta, mu_eta, out=w2)
+        if weights is not None:
+            w2 *= weights
+        w2 /= varmu
+    if not all_good:
+        np.putmask(z, ~good, 0.0)
+        np.putmask(w2, ~good, 0.0)
+
+
 def fit(
     X: Array | ModelMatrix,
     y: Array,
@@ -166,28 +202,13 @@ def fit(
     iteration = 0
     for iteration in range(1, control.maxit + 1):
         varmu = family.variance(mu)
-        _check_working_values(varmu, mu_eta, None if all_positive else positive)
-        if all_positive and np.count_nonzero(mu_eta) == n:
-            good = positive
-            all_good = True
-        else:
-            good = positive & (mu_eta != 0)
-            all_good = bool(np.all(good))
-            if not np.any(good):
-                converged = False
-                messages.append(f"no observations informative at iteration {iteration}")
-                break
-        with np.errstate(divide="ignore", invalid="ignore"):
-            np.subtract(y, mu, out=z)
-            z /= mu_eta
-            z += (eta - offset) if has_offset else eta
-            np.multiply(mu_eta, mu_eta, out=w2)
-            if not unit_weights:
-                w2 *= weights
-            w2 /= varmu
-        if not all_good:
-            np.putmask(z, ~good, 0.0)
-            np.putmask(w2, ~good, 0.0)
+        good, all_good = informative_rows(varmu, mu_eta, positive, all_positive)
+        if not all_good and not np.any(good):
+            converged = False
+            messages.append(f"no observations informative at iteration {iteration}")
+            break
+        working_values(y, mu, eta, mu_eta, varmu, None if unit_weights else weights,
+                       offset if has_offset else None, good, all_good, z, w2)
         ls, _ = weighted_least_squares(X, w2, z, good, control.qr_tolerance, dense_cache)
         if not np.all(np.isfinite(ls.coef)):
             converged = False
