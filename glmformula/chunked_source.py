@@ -225,22 +225,26 @@ def make_plan(formula: str, columns: Sequence[Any], levels: Mapping[str, list[An
                                prototype=None if transform_state else prototype)
 
 
+def _empty_chunk(plan: ChunkPlan, n_rows: int) -> Chunk:
+    """A partition with no complete row: nothing to fit, its rows still counted."""
+    return Chunk(np.zeros((0, len(plan.column_names))), np.zeros(0), None, np.zeros(0),
+                 np.zeros(0), pd.RangeIndex(0), n_rows, list(plan.column_names))
+
+
 def prepare_chunk(frame: pd.DataFrame, plan: ChunkPlan) -> Chunk | None:
     """One partition as a :class:`Chunk`; None when it has no complete row."""
     n_rows = len(frame)
     data = with_levels(frame, plan)
     data = data.set_axis(pd.RangeIndex(n_rows), axis=0)
-    empty = Chunk(np.zeros((0, len(plan.column_names))), np.zeros(0), None, np.zeros(0),
-                  np.zeros(0), pd.RangeIndex(0), n_rows, list(plan.column_names))
     if n_rows == 0:
-        return empty
+        return _empty_chunk(plan, n_rows)
     try:
         design = build_design(plan.formula, data, weights=plan.weights, offset=plan.offset,
                               context=plan.context, transform_state=plan.transform_state,
                               prototype=plan.prototype)
     except DataError:
         if not data.notna().all(axis=1).any():  # no complete row in this partition
-            return empty
+            return _empty_chunk(plan, n_rows)
         raise
     names = list(design.column_names)
     if plan.column_names and names != list(plan.column_names):

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -41,27 +41,29 @@ class Control:
     trace: bool = False
 
     def __post_init__(self) -> None:
-        epsilon, maxit, trace = self.epsilon, self.maxit, self.trace
-        if isinstance(epsilon, bool) or not isinstance(epsilon, int | float | np.number):
-            raise ArgumentTypeError(
-                f"control epsilon must be a number such as 1e-8, got {epsilon!r}")
+        epsilon = _number(self.epsilon, "epsilon", "a number such as 1e-8")
+        maxit = _number(self.maxit, "maxit", "a whole number such as 25")
         if not (np.isfinite(epsilon) and epsilon > 0):
             raise FitError(f"control epsilon must be a finite number > 0, got {epsilon!r}")
-        if isinstance(maxit, bool) or not isinstance(maxit, int | float | np.number):
-            raise ArgumentTypeError(
-                f"control maxit must be a whole number such as 25, got {maxit!r}")
         if not (np.isfinite(maxit) and maxit >= 1 and float(maxit).is_integer()):
             raise FitError(f"control maxit must be a whole number >= 1, got {maxit!r}")
-        if not isinstance(trace, bool | np.bool_):
-            raise ArgumentTypeError(f"control trace must be True or False, got {trace!r}")
+        if not isinstance(self.trace, bool | np.bool_):
+            raise ArgumentTypeError(f"control trace must be True or False, got {self.trace!r}")
         object.__setattr__(self, "epsilon", float(epsilon))
         object.__setattr__(self, "maxit", int(maxit))
-        object.__setattr__(self, "trace", bool(trace))
+        object.__setattr__(self, "trace", bool(self.trace))
 
     @property
     def qr_tolerance(self) -> float:
         """The tolerance R gives its QR: min(1e-7, epsilon / 1000)."""
         return min(1e-7, self.epsilon / 1000)
+
+
+def _number(value: object, name: str, example: str) -> Any:
+    """A control setting that must be a number (not a bool or a string)."""
+    if isinstance(value, bool) or not isinstance(value, int | float | np.number):
+        raise ArgumentTypeError(f"control {name} must be {example}, got {value!r}")
+    return value
 
 
 @dataclass(frozen=True)
@@ -246,9 +248,8 @@ def fit(
     _warn_messages(messages, converged, boundary)
     assert ls is not None and good is not None
     working_weights = w2 if good is positive and all_positive else np.where(good, w2, 0.0)
-    result = _finish(y, coef, eta, mu, mu_eta, dev, ls, working_weights, iteration,
-                     converged, boundary, messages)
-    return replace(result, deviance_function=deviance)
+    return _finish(y, coef, eta, mu, mu_eta, dev, ls, working_weights, iteration,
+                   converged, boundary, messages, deviance_function=deviance)
 
 
 def _halve_step(
@@ -284,6 +285,7 @@ def _finish(
     y: Array, coef: Array, eta: Array, mu: Array, mu_eta: Array, dev: float,
     ls: LeastSquares, working_weights: Array, iteration: int, converged: bool,
     boundary: bool, messages: list[str],
+    deviance_function: Callable[[Array], float] | None = None,
 ) -> IRLSFit:
     p = coef.size
     aliased = np.zeros(p, dtype=bool)
@@ -304,7 +306,7 @@ def _finish(
         coef=coef, eta=eta, mu=mu, deviance=dev, working_weights=working_weights,
         working_residuals=working_residuals, rank=ls.rank, pivot=ls.pivot,
         aliased=aliased, cov_unscaled=cov, iterations=iteration, converged=converged,
-        boundary=boundary, messages=messages,
+        boundary=boundary, messages=messages, deviance_function=deviance_function,
     )
 
 

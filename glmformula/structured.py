@@ -59,11 +59,11 @@ class StructuredModelMatrix:
         kinds = [kind for kind, _, _ in blocks]
         self._direct = "sparse" not in kinds and kinds.count("codes") <= 1
         self._split: Any = None
-        self._codes32: dict[int, Array] | None = None
+        self._codes32: dict[int, Array] = {}  # int32 codes by block, made when first needed
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickle without the caches."""
-        return {**self.__dict__, "_split": None, "_codes32": None}
+        return {**self.__dict__, "_split": None, "_codes32": {}}
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -178,8 +178,6 @@ class StructuredModelMatrix:
 
     def _codes(self, b: int) -> Array:
         """The codes of block b as int32 (made once)."""
-        if self._codes32 is None:
-            self._codes32 = {}
         if b not in self._codes32:
             self._codes32[b] = np.ascontiguousarray(self.blocks[b][1], dtype=np.int32)
         return self._codes32[b]
