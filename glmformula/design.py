@@ -101,12 +101,15 @@ class Design:
     offset_column: str | None = field(repr=False)
     data_columns: tuple[str, ...] = field(repr=False)  # columns of data the formula uses
     numeric_columns: tuple[str, ...] = field(default=(), repr=False)  # ... that were numbers
+    #: offset= was an array: it cannot be evaluated on newdata (predict(newdata, offset=))
+    offset_array: bool = field(default=False, repr=False)
 
     def transform(self, newdata: Any) -> tuple[np.ndarray, np.ndarray | None, pd.Index]:
         """Model matrix, offset and row index for `newdata`, with the fitted levels and transforms.
 
         Formula offsets are evaluated on `newdata`; an ``offset=`` given as a column
-        name is read from it, one given as an array is not replayed (as R's predict).
+        name is read from it, one given as an array is not (``predict(newdata, offset=)``
+        passes its values for newdata).
         Missing values or unseen factor levels raise DataError.
         """
         frame = as_frame(newdata, "newdata")
@@ -253,6 +256,7 @@ def build_design(
         model_spec=ModelSpecs(**rhs_specs),
         context=dict(context or {}),
         offset_column=offset if isinstance(offset, str) else None,
+        offset_array=offset is not None and not isinstance(offset, str),
         data_columns=tuple(_data_columns(mm, frame, ("rhs", "offset"))),
         numeric_columns=tuple(
             c for c in _data_columns(mm, frame, ("rhs", "offset"))

@@ -214,6 +214,7 @@ def build_structured(
         row_index=frame.index if subset is None else frame.index[keep],
         n_dropped=len(frame) - keep.size,
         offset_column=offset if isinstance(offset, str) else None,
+        offset_array=offset is not None and not isinstance(offset, str),
     )
 
 

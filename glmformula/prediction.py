@@ -16,22 +16,29 @@ link (so they respect the range of the mean, e.g. (0, 1) for binomial):
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
+from glmformula.design_checks import argument, row_labels
 from glmformula.distributions import normal_quantile
-from glmformula.errors import AliasingWarning, ArgumentTypeError
+from glmformula.errors import AliasingWarning, ArgumentTypeError, DataError
 
 if TYPE_CHECKING:
     from glmformula.result import GLMResult
 
 
-def _model_rows(result: GLMResult, newdata: pd.DataFrame | None) -> tuple[np.ndarray, np.ndarray,
-                                                                          pd.Index]:
+def _model_rows(result: GLMResult, newdata: pd.DataFrame | None,
+                offset: Any = None) -> tuple[np.ndarray, np.ndarray, pd.Index]:
     if newdata is None:
+        if offset is not None:
+            raise ArgumentTypeError(
+                "offset= gives the offset for the rows of newdata; without newdata the "
+                "predictions are those of the fitted rows, with the fit's offset"
+            )
         design = result.design
         X = result.model_matrix()
         return X, result.offset, design.row_index
@@ -39,15 +46,53 @@ def _model_rows(result: GLMResult, newdata: pd.DataFrame | None) -> tuple[np.nda
         raise ArgumentTypeError(
             f"newdata must be a pandas DataFrame, not {type(newdata).__name__}"
         )
-    X, offset, index = result.design.transform(newdata)
+    design = result.design
+    extra = _newdata_offset(result, newdata, offset)
+    if extra is not None:  # offset= stands for the fit's offset= (its column is not read)
+        design = dataclasses.replace(design, offset_column=None)
+    X, formula_offset, index = design.transform(newdata)
+    total = np.zeros(X.shape[0]) if formula_offset is None else formula_offset
+    return X, total if extra is None else total + extra, index
+
+
+def _newdata_offset(result: GLMResult, newdata: pd.DataFrame, offset: Any) -> np.ndarray | None:
+    """The fit's ``offset=`` evaluated on newdata: the values given to predict, if any.
+
+    As R's ``predict.glm``, the offset of newdata is the formula's ``offset()`` terms
+    (evaluated on newdata by the design) plus the call's ``offset=``: a column of
+    newdata when it was a column name, else the values given here.
+    """
+    design = result.design
     if offset is None:
-        offset = np.zeros(X.shape[0])
-    return X, offset, index
+        if design.offset_array:
+            raise ArgumentTypeError(
+                "the model was fitted with offset= given as an array, which cannot be "
+                "evaluated on newdata: pass the offset for the rows of newdata, computed as "
+                "for the fit, e.g. m.predict(newdata, offset=np.log(newdata[\"exposure\"])) "
+                "(or fit with offset= a column name, or offset(log(exposure)) in the formula)"
+            )
+        return None
+    if not (design.offset_array or design.offset_column is not None):
+        raise ArgumentTypeError(
+            "offset= replaces the offset= argument of the fit, but the model was fitted "
+            "without one"
+            + (" (its formula's offset() terms are evaluated on newdata)"
+               if "offset" in design.model_spec else "")
+            + "; refit with offset= (a column name or an array) to predict with one"
+        )
+    values, missing = argument(offset, "offset", newdata)
+    if values is not None and missing.any():
+        rows = row_labels(newdata.index, np.flatnonzero(missing).tolist())
+        raise DataError(
+            f"offset has missing values (rows {rows} of newdata); drop or fill those rows "
+            "before predicting"
+        )
+    return values
 
 
 def predict(
     result: GLMResult, newdata: pd.DataFrame | None, type: str, se_fit: bool,  # noqa: A002
-    interval: str | None = None, level: float = 0.95,
+    interval: str | None = None, level: float = 0.95, offset: Any = None,
 ) -> pd.Series | pd.DataFrame:
     """See :meth:`GLMResult.predict`."""
     if type not in ("link", "response"):
@@ -61,7 +106,7 @@ def predict(
         interval = None
     if interval is not None and not (isinstance(level, (int, float)) and 0 < level < 1):
         raise ArgumentTypeError(f"level must be a number between 0 and 1, not {level!r}")
-    X, offset, index = _model_rows(result, newdata)
+    X, offset_values, index = _model_rows(result, newdata, offset)
     keep = ~result.fit.aliased
     if newdata is not None and not keep.all():
         warnings.warn(
@@ -73,7 +118,7 @@ def predict(
         )
     beta = result.fit.coef[keep]
     Xk = X[:, keep]
-    eta = Xk @ beta + offset
+    eta = Xk @ beta + offset_values
     fit = result.family.linkinv(eta) if type == "response" else eta
     if not se_fit and interval is None:
         return pd.Series(fit, index=index, name="fit")

@@ -12,7 +12,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from typing import TYPE_CHECKING, Literal
@@ -363,6 +363,7 @@ class GLMResult:
         se_fit: bool = False,
         interval: Literal["confidence"] | None = None,
         level: float = 0.95,
+        offset: str | Sequence[float] | np.ndarray | pd.Series | None = None,
     ) -> pd.Series | pd.DataFrame:
         """Predictions on the link or response scale, optionally with standard errors.
 
@@ -377,7 +378,23 @@ class GLMResult:
         ``predict(..., se.fit = TRUE)``), mapped by the inverse link when
         ``type="response"``.
 
+        The offset of ``newdata`` is, as in R, the formula's ``offset()`` terms
+        evaluated on it plus the fit's ``offset=``: read from ``newdata`` when
+        that was a column name. When it was an array, give the values for the
+        rows of ``newdata`` as ``offset=`` (an array aligned with ``newdata``
+        or the name of one of its columns); they also replace a column-name
+        offset. Without ``newdata``, the predictions of the fitted rows use the
+        fit's offset.
+
+        >>> import numpy as np
         >>> import glmformula as gf
+        >>> ins = gf.datasets.load("Insurance")
+        >>> m = gf.glm("Claims ~ District", data=ins, family="poisson",
+        ...            offset=np.log(ins["Holders"]))
+        >>> new = ins.head(2)
+        >>> m.predict(new, type="response", offset=np.log(new["Holders"])).round(2).tolist()
+        [25.8, 34.57]
+
         >>> bw = gf.datasets.load("warpbreaks")
         >>> m = gf.glm("breaks ~ wool", data=bw, family="poisson")
         >>> ci = m.predict(bw.head(1), type="link", interval="confidence", level=0.9)
@@ -386,7 +403,7 @@ class GLMResult:
         """
         from glmformula.prediction import predict
 
-        return predict(self, newdata, type, se_fit, interval, level)
+        return predict(self, newdata, type, se_fit, interval, level, offset)
 
     # --- broom-style tables ------------------------------------------------
     def tidy(self, conf_int: bool = False, conf_level: float = 0.95,

@@ -1,0 +1,160 @@
+"""predict(newdata) with offsets, against R's predict.glm (predict_offset_golden.json).
+
+R evaluates the formula's offset() terms and the glm() call's offset= in newdata and
+adds them. glmformula reads a column-name offset from newdata; an offset given as an
+array must be passed to predict as offset= (an array or a column name of newdata).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import warnings
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import glmformula as gf
+from glmformula.design import build_design
+
+sys.path.insert(0, str(Path(__file__).parent / "golden"))
+
+from compare import case_frame  # noqa: E402
+
+GOLDEN = Path(__file__).parent / "golden" / "predict_offset_golden.json"
+CASES = {c["offset_kind"]: c for c in json.loads(GOLDEN.read_text(encoding="utf-8"))["cases"]}
+RTOL = 1e-8
+
+
+def _frames(kind: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    case = CASES[kind]
+    return case_frame(case), case_frame({"data": case["newdata"]})
+
+
+def _fit(kind: str, offset_as_array: bool = True) -> gf.GLMResult:
+    data, _ = _frames(kind)
+    if kind == "call":
+        return gf.glm("Claims ~ District", data=data, family="poisson",
+                      offset=np.log(data["Holders"]))
+    if kind == "column":
+        return gf.glm("Claims ~ District", data=data, family="poisson", offset="logH")
+    if kind == "formula":
+        return gf.glm("Claims ~ District + offset(log(Holders))", data=data, family="poisson")
+    offset = data["ageoff"].to_numpy() if offset_as_array else "ageoff"
+    return gf.glm("Claims ~ District + offset(log(Holders))", data=data, family="poisson",
+                  offset=offset)
+
+
+def _check(pred: pd.DataFrame, expected: dict[str, list[float]]) -> None:
+    np.testing.assert_allclose(pred["fit"], expected["fit"], rtol=RTOL)
+    np.testing.assert_allclose(pred["se_fit"], expected["se_fit"], rtol=RTOL)
+
+
+def _offset_for(kind: str, new: pd.DataFrame) -> np.ndarray | None:
+    return {"call": np.log(new["Holders"]).to_numpy(), "column": new["logH"].to_numpy(),
+            "formula": None, "both": new["ageoff"].to_numpy()}[kind]
+
+
+@pytest.mark.parametrize("kind", ["call", "column", "formula", "both"])
+@pytest.mark.parametrize("type_", ["link", "response"])
+def test_newdata_predictions_equal_r(kind: str, type_: str) -> None:
+    _, new = _frames(kind)
+    expected = CASES[kind]["expected"][type_]["newdata"]
+    m = _fit(kind)
+    _check(m.predict(new, type=type_, se_fit=True, offset=_offset_for(kind, new)), expected)
+    if kind in ("column", "both"):  # a column-name offset is read from newdata
+        named = _fit(kind, offset_as_array=False)
+        _check(named.predict(new, type=type_, se_fit=True), expected)
+    if kind == "call":  # offset= may name a column of newdata
+        extended = new.assign(logH_new=np.log(new["Holders"]))
+        _check(m.predict(extended, type=type_, se_fit=True, offset="logH_new"), expected)
+
+
+@pytest.mark.parametrize("kind", ["call", "column", "formula", "both"])
+@pytest.mark.parametrize("type_", ["link", "response"])
+def test_fitted_rows_keep_the_fits_offset(kind: str, type_: str) -> None:
+    expected = CASES[kind]["expected"][type_]["fitted"]
+    _check(_fit(kind).predict(type=type_, se_fit=True), expected)
+
+
+def test_array_offset_without_offset_argument_is_refused() -> None:
+    """Before: the array offset was dropped (0.131 instead of R's 25.80)."""
+    ins = gf.datasets.load("Insurance")
+    m = gf.glm("Claims ~ District", data=ins, family="poisson", offset=np.log(ins["Holders"]))
+    with pytest.raises(gf.ArgumentTypeError, match=r"m\.predict\(newdata, offset="):
+        m.predict(newdata=ins.head(), type="response")
+    got = m.predict(newdata=ins.head(), type="response", offset=np.log(ins.head()["Holders"]))
+    assert abs(got.iloc[0] - 25.79962) < 1e-4
+
+
+def test_formula_and_array_offsets_are_both_needed() -> None:
+    _, new = _frames("both")
+    with pytest.raises(gf.ArgumentTypeError, match="offset="):
+        _fit("both").predict(new)
+
+
+def test_offset_argument_replaces_a_column_offset() -> None:
+    _, new = _frames("column")
+    m = _fit("column")
+    zero = m.predict(new, offset=np.zeros(len(new)))
+    np.testing.assert_allclose(zero + new["logH"].to_numpy(), m.predict(new), rtol=1e-12)
+
+
+def test_offset_argument_needs_an_offset_in_the_fit() -> None:
+    _, new = _frames("formula")
+    with pytest.raises(gf.ArgumentTypeError, match="without one"):
+        _fit("formula").predict(new, offset=np.zeros(len(new)))
+
+
+def test_offset_argument_needs_newdata() -> None:
+    with pytest.raises(gf.ArgumentTypeError, match="without newdata"):
+        _fit("call").predict(offset=np.zeros(64))
+
+
+def test_offset_argument_checked_against_newdata() -> None:
+    _, new = _frames("call")
+    m = _fit("call")
+    with pytest.raises(gf.DataError, match="rows"):
+        m.predict(new, offset=np.zeros(len(new) + 1))
+    with pytest.raises(gf.DataError, match="missing"):
+        m.predict(new, offset=np.r_[np.nan, np.zeros(len(new) - 1)])
+    with pytest.raises(gf.DataError, match="no_such"):
+        m.predict(new, offset="no_such")
+
+
+def test_interval_uses_the_offset() -> None:
+    _, new = _frames("call")
+    m = _fit("call")
+    got = m.predict(new, type="response", interval="confidence", se_fit=True,
+                    offset=np.log(new["Holders"]))
+    expected = CASES["call"]["expected"]
+    eta = np.asarray(expected["link"]["newdata"]["fit"])
+    se = np.asarray(expected["link"]["newdata"]["se_fit"])
+    np.testing.assert_allclose(got["fit"], expected["response"]["newdata"]["fit"], rtol=RTOL)
+    np.testing.assert_allclose(got["lwr"], np.exp(eta - 1.959963984540054 * se), rtol=RTOL)
+    np.testing.assert_allclose(got["upr"], np.exp(eta + 1.959963984540054 * se), rtol=RTOL)
+
+
+@pytest.mark.parametrize("structured", [False, True])
+def test_designs_record_an_array_offset(structured: bool) -> None:
+    data, _ = _frames("call")
+    by_array = build_design("Claims ~ District", data, offset=np.log(data["Holders"]),
+                            structured=structured)
+    by_name = build_design("Claims ~ District", data, offset="logH", structured=structured)
+    assert by_array.offset_array and not by_name.offset_array
+    assert by_name.offset_column == "logH"
+
+
+def test_large_fit_with_array_offset_refuses_newdata() -> None:
+    data, new = _frames("call")
+    big = pd.concat([data] * 320, ignore_index=True)  # the structured path (20,480 rows)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m = gf.glm("Claims ~ District", data=big, family="poisson",
+                   offset=np.log(big["Holders"]))
+    with pytest.raises(gf.ArgumentTypeError, match="offset="):
+        m.predict(new)
+    np.testing.assert_allclose(m.predict(new, offset=np.log(new["Holders"])),
+                               CASES["call"]["expected"]["link"]["newdata"]["fit"], rtol=1e-8)
