@@ -101,8 +101,13 @@ class Design:
     offset_column: str | None = field(repr=False)
     data_columns: tuple[str, ...] = field(repr=False)  # columns of data the formula uses
     numeric_columns: tuple[str, ...] = field(default=(), repr=False)  # ... that were numbers
-    #: offset= was an array: it cannot be evaluated on newdata (predict(newdata, offset=))
-    offset_array: bool = field(default=False, repr=False)
+    #: the values of the offset= argument (a column's or an array's) on the rows used
+    offset_argument: np.ndarray | None = field(default=None, repr=False)
+
+    @property
+    def offset_array(self) -> bool:
+        """offset= was an array: it cannot be evaluated on newdata (``predict(offset=)``)."""
+        return self.offset_argument is not None and self.offset_column is None
 
     def transform(self, newdata: Any) -> tuple[np.ndarray, np.ndarray | None, pd.Index]:
         """Model matrix, offset and row index for `newdata`, with the fitted levels and transforms.
@@ -233,7 +238,8 @@ def build_design(
     response = _response(lhs, mm["lhs"], cbind=call_arguments(lhs, "cbind") is not None)
     X = _dense(mm["rhs"])
     names, terms, slices = _names_and_terms(mm["rhs"].model_spec)
-    total_offset = _offset_total(mm, None if o_values is None else o_values[keep])
+    argument_offset = None if o_values is None else o_values[keep]
+    total_offset = _offset_total(mm, argument_offset)
     used = _data_columns(mm, frame, ("lhs", "rhs", "offset"))
     check_finite(response.values, [response.name], frame, keep, used, "response")
     check_finite(X, names, frame, keep, used, "model matrix")
@@ -256,7 +262,7 @@ def build_design(
         model_spec=ModelSpecs(**rhs_specs),
         context=dict(context or {}),
         offset_column=offset if isinstance(offset, str) else None,
-        offset_array=offset is not None and not isinstance(offset, str),
+        offset_argument=argument_offset,
         data_columns=tuple(_data_columns(mm, frame, ("rhs", "offset"))),
         numeric_columns=tuple(
             c for c in _data_columns(mm, frame, ("rhs", "offset"))

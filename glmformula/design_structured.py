@@ -205,16 +205,17 @@ def build_structured(
         dense_values = frame[dense_names].to_numpy(dtype=np.float64)
     matrix = build_structured_matrix(blocks, len(proto.column_names), len(frame), subset,
                                      dense_values)
+    kept_offset = None if o_values is None else o_values[keep]
     return replace(
         proto,
         response=replace(proto.response, values=y if subset is None else y[keep]),
         X=matrix,
         prior_weights=None if w_values is None else w_values[keep],
-        offset=None if o_values is None else o_values[keep],
+        offset=kept_offset,
         row_index=frame.index if subset is None else frame.index[keep],
         n_dropped=len(frame) - keep.size,
         offset_column=offset if isinstance(offset, str) else None,
-        offset_array=offset is not None and not isinstance(offset, str),
+        offset_argument=kept_offset,
     )
 
 
