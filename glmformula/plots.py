@@ -210,15 +210,23 @@ def _reference_row(result: GLMResult, data: pd.DataFrame) -> dict[str, Any]:
     return row
 
 
+def _held_offset(result: GLMResult, n: int) -> np.ndarray | None:
+    """The fit's offset= argument held at its mean over the rows used (None: no offset=)."""
+    values = result.design.offset_argument
+    return None if values is None else np.full(n, float(np.mean(values)))
+
+
 def plot_predictions(result: GLMResult, x: str, by: str | None = None,
                      data: pd.DataFrame | None = None, level: float = 0.95,
                      points: int = 100, ax: Any = None) -> Any:
     """Predicted mean (response scale) over a grid of ``x``, with confidence bands.
 
     Other numeric columns are held at their means in ``data``, factors at
-    their reference (first) level; ``by`` draws one line and band per level
-    of a column. A numeric ``x`` gets ``points`` evenly spaced values over its
-    range in ``data``; a factor ``x`` its levels (points with error bars).
+    their reference (first) level, the ``offset=`` of the fit at its mean
+    (formula ``offset()`` terms are evaluated on those values); ``by`` draws one
+    line and band per level of a column. A numeric ``x`` gets ``points`` evenly
+    spaced values over its range in ``data``; a factor ``x`` its levels (points
+    with error bars).
     Bands come from ``result.predict(..., type="response",
     interval="confidence", level=level)``. Returns the Figure.
 
@@ -268,7 +276,8 @@ def plot_predictions(result: GLMResult, x: str, by: str | None = None,
             if isinstance(data[column].dtype, pd.CategoricalDtype):
                 frame[column] = pd.Categorical(frame[column],
                                                categories=data[column].cat.categories)
-        pred = result.predict(frame, type="response", interval="confidence", level=level)
+        pred = result.predict(frame, type="response", interval="confidence", level=level,
+                              offset=_held_offset(result, len(frame)))
         fit, lo, hi = (pred[c].to_numpy() for c in ("fit", "lwr", "upr"))
         label = None if by is None else f"{by} = {group}"
         color = f"C{k % 10}"

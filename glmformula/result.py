@@ -15,7 +15,7 @@ import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -424,14 +424,14 @@ class GLMResult:
 
     def augment(self, newdata: pd.DataFrame | None = None, type_predict: str = "link",
                 type_residuals: str = "deviance", data: pd.DataFrame | None = None,
-                se_fit: bool = False) -> pd.DataFrame:
+                se_fit: bool = False, offset: Any = None) -> pd.DataFrame:
         """broom's ``augment``: per-row fitted values and diagnostics.
 
         See :func:`glmformula.tidy.augment`.
         """
         from glmformula.tidy import augment
 
-        return augment(self, data, newdata, type_predict, type_residuals, se_fit)
+        return augment(self, data, newdata, type_predict, type_residuals, se_fit, offset)
 
     # --- output --------------------------------------------------------------
     def summary(self, explain: bool = False) -> Summary:

@@ -35,7 +35,7 @@ Column names and meanings are broom's (``broom::tidy.glm``, ``glance.glm``,
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -97,7 +97,8 @@ def glance(result: GLMResult) -> pd.DataFrame:
 
 def augment(result: GLMResult, data: pd.DataFrame | None = None,
             newdata: pd.DataFrame | None = None, type_predict: str = "link",
-            type_residuals: str = "deviance", se_fit: bool = False) -> pd.DataFrame:
+            type_residuals: str = "deviance", se_fit: bool = False,
+            offset: Any = None) -> pd.DataFrame:
     """broom's ``augment(m, data, newdata, type.predict, type.residuals, se_fit)``.
 
     Without ``newdata``: one row per row used in the fit, the columns of
@@ -109,7 +110,8 @@ def augment(result: GLMResult, data: pd.DataFrame | None = None,
     ``.sigma`` (the leave-one-out residual scale of R's ``influence(m)$sigma``)
     and ``.cooksd``. Rows with zero prior weight get NaN diagnostics.
     With ``newdata``: its columns then ``.fitted`` (and ``.se.fit`` if
-    ``se_fit``).
+    ``se_fit``); ``offset`` is the offset for newdata's rows, as in
+    :meth:`~glmformula.result.GLMResult.predict`.
 
     >>> import glmformula as gf
     >>> wb = gf.datasets.load("warpbreaks")
@@ -126,7 +128,7 @@ def augment(result: GLMResult, data: pd.DataFrame | None = None,
         raise ArgumentTypeError(
             f"type_residuals must be 'deviance' or 'pearson', not {type_residuals!r}")
     if newdata is not None:
-        pred = result.predict(newdata, type=type_predict, se_fit=True)
+        pred = result.predict(newdata, type=type_predict, se_fit=True, offset=offset)
         frame = pd.DataFrame(newdata).loc[pred.index].copy()
         frame[".fitted"] = pred["fit"].to_numpy()
         if se_fit:
@@ -143,7 +145,7 @@ def augment(result: GLMResult, data: pd.DataFrame | None = None,
         frame = pd.DataFrame(index=index)
         if result.response.y.ndim == 1:
             frame[result.design.response.name] = result.response.y
-    pred = result.predict(type=type_predict, se_fit=se_fit)
+    pred = result.predict(type=type_predict, se_fit=se_fit, offset=offset)
     if se_fit:
         frame[".fitted"] = pred["fit"].to_numpy()
         frame[".se.fit"] = pred["se_fit"].to_numpy()

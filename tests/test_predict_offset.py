@@ -158,3 +158,32 @@ def test_large_fit_with_array_offset_refuses_newdata() -> None:
         m.predict(new)
     np.testing.assert_allclose(m.predict(new, offset=np.log(new["Holders"])),
                                CASES["call"]["expected"]["link"]["newdata"]["fit"], rtol=1e-8)
+
+
+def test_augment_passes_the_offset() -> None:
+    _, new = _frames("call")
+    m = _fit("call")
+    with pytest.raises(gf.ArgumentTypeError, match="offset="):
+        m.augment(newdata=new)
+    got = m.augment(newdata=new, type_predict="response", se_fit=True,
+                    offset=np.log(new["Holders"]))
+    expected = CASES["call"]["expected"]["response"]["newdata"]
+    np.testing.assert_allclose(got[".fitted"], expected["fit"], rtol=RTOL)
+    np.testing.assert_allclose(got[".se.fit"], expected["se_fit"], rtol=RTOL)
+
+
+@pytest.mark.parametrize("kind", ["call", "column"])
+def test_plot_predictions_holds_the_offset_at_its_mean(kind: str) -> None:
+    matplotlib = pytest.importorskip("matplotlib")
+    matplotlib.use("Agg")
+    data, _ = _frames(kind)
+    data = data.assign(x=np.arange(len(data)) / 10)
+    offset = np.log(data["Holders"]) if kind == "call" else "logH"
+    m = gf.glm("Claims ~ District + x", data=data, family="poisson", offset=offset)
+    fig = gf.plot_predictions(m, "x", data=data, points=5)
+    grid = np.linspace(data["x"].min(), data["x"].max(), 5)
+    expected = np.exp(m.coef["(Intercept)"] + m.coef["x"] * grid + data["logH"].mean())
+    np.testing.assert_allclose(fig.axes[0].lines[0].get_ydata(), expected, rtol=1e-10)
+    import matplotlib.pyplot as plt
+
+    plt.close(fig)
