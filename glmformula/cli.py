@@ -24,6 +24,7 @@ import pandas as pd
 
 from glmformula import datasets
 from glmformula.errors import DataError, GLMError
+from glmformula.optional import optional_dependency_message
 
 
 def read_data(source: str) -> tuple[pd.DataFrame, str]:
@@ -36,9 +37,9 @@ def read_data(source: str) -> tuple[pd.DataFrame, str]:
             if path.suffix.lower() in (".parquet", ".pq"):
                 return pd.read_parquet(path), path.stem
             return pd.read_csv(path), path.stem
-        except ImportError:
+        except ImportError as error:  # pyarrow missing, or installed but not importable
             raise DataError(
-                "reading Parquet needs pyarrow: pip install 'glmformula[parquet]'"
+                optional_dependency_message("pyarrow", "reading Parquet", "parquet", error)
             ) from None
         except (ValueError, OSError) as error:  # empty or malformed file, unreadable path
             raise DataError(f"cannot read {source}: {error}") from None
