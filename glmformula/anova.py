@@ -35,6 +35,7 @@ import pandas as pd
 from glmformula.anova_negbin import WARNING as NEGBIN_WARNING
 from glmformula.anova_negbin import compare_negbin, is_negbin
 from glmformula.errors import ArgumentTypeError, DataError, GLMWarning
+from glmformula.result import require_model
 
 if TYPE_CHECKING:
     from glmformula.result import GLMResult
@@ -126,6 +127,7 @@ def anova(
     >>> list(gf.anova(m, test=False).data.columns)
     ['Df', 'Deviance', 'Resid. Df', 'Resid. Dev']
     """
+    models = tuple(require_model(m, "anova()") for m in (model, *more_models))
     if type in (2, 3, "II", "III"):
         if more_models:
             raise ArgumentTypeError("type=2 and type=3 tests take a single model")
@@ -134,12 +136,6 @@ def anova(
         return anova_types(model, type=type, test="F" if test == "F" else "LR")
     if type != 1:
         raise ArgumentTypeError(f"type must be 1, 2 or 3, not {type!r}")
-    models = (model, *more_models)
-    for m in models:
-        if not hasattr(m, "design") or not hasattr(m, "fit"):
-            raise ArgumentTypeError(
-                f"anova() takes fitted models from glmformula.glm(); got {type(m).__name__}"
-            )
     if test is not False and test is not None and test not in _TESTS:
         raise ArgumentTypeError(
             f"unknown test {test!r}; use 'Chisq', 'LRT', 'F', 'Rao', 'Cp', None or False"
@@ -183,6 +179,23 @@ def score_statistic(X: np.ndarray, r: np.ndarray, w: np.ndarray, intercept: bool
     return null - float(np.sum(w * resid**2))
 
 
+def f_sf(f: np.ndarray, df1: np.ndarray, df2: float) -> np.ndarray:
+    """P(F > f) for the F(df1, df2) distribution, df2 = inf included (R's ``pf``).
+
+    scipy gives NaN for an infinite denominator; the limit is chi-squared:
+    P(F(df1, inf) > f) = P(chi2(df1) > df1 f).
+
+    >>> [round(float(p), 6) for p in f_sf(np.array([3.0]), np.array([2.0]), math.inf)]
+    [0.049787]
+    """
+    from scipy import stats  # imported when needed: it takes most of a second
+
+    with np.errstate(invalid="ignore"):
+        if math.isinf(df2):
+            return np.asarray(stats.chi2.sf(f * df1, df1), dtype=float)
+        return np.asarray(stats.f.sf(f, df1, df2), dtype=float)
+
+
 def _f_warning(model: GLMResult) -> None:
     fam = model.family.name
     if fam in ("binomial", "poisson"):
@@ -212,7 +225,7 @@ def _add_test(table: pd.DataFrame, test: str, scale: float, df_scale: float,
         fvalue[dfs == 0] = np.nan
         fvalue[~np.isnan(fvalue) & (fvalue < 0)] = np.nan
         table["F"] = fvalue
-        table["Pr(>F)"] = stats.f.sf(fvalue, np.abs(dfs), df_scale)
+        table["Pr(>F)"] = f_sf(fvalue, np.abs(dfs), df_scale)
     else:  # Cp
         table["Cp"] = (table["Resid. Dev"].to_numpy(dtype=float)
                        + 2 * scale * (n - table["Resid. Df"].to_numpy(dtype=float)))

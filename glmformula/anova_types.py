@@ -12,6 +12,7 @@ import pandas as pd
 
 from glmformula.anova import AnovaTable, response_text
 from glmformula.errors import ArgumentTypeError
+from glmformula.result import require_model
 
 if TYPE_CHECKING:
     from glmformula.result import GLMResult
@@ -72,10 +73,7 @@ def anova_types(
     """
     from scipy import stats  # imported when needed: it takes most of a second
 
-    if not hasattr(model, "design") or not hasattr(model, "fit"):
-        raise ArgumentTypeError(
-            f"anova() takes fitted models from glmformula.glm(); got {type(model).__name__}"
-        )
+    model = require_model(model, "anova()")
     kind = {2: 2, "II": 2, "2": 2, 3: 3, "III": 3, "3": 3}.get(type)  # type: ignore[call-overload]
     if kind is None:
         raise ArgumentTypeError(f"type must be 2 or 3, not {type!r}")

@@ -239,6 +239,9 @@ def plot_predictions(result: GLMResult, x: str, by: str | None = None,
     >>> len(fig.axes), len(fig.axes[0].lines), len(fig.axes[0].collections)
     (1, 1, 1)
     """
+    from glmformula.result import require_model
+
+    result = require_model(result, "plot_predictions()")
     plt = _pyplot()
     if data is None or not isinstance(data, pd.DataFrame):
         raise ArgumentTypeError("plot_predictions needs the data frame the model was fitted on "

@@ -51,6 +51,26 @@ def residual_values(family: Family, type: str, y: np.ndarray, mu: np.ndarray,  #
     )
 
 
+def require_model(value: object, function: str) -> GLMResult:
+    """``value`` when it is a fitted model, else an ArgumentTypeError naming ``function``.
+
+    >>> try:
+    ...     require_model("x", "anova()")
+    ... except ArgumentTypeError as e:
+    ...     print(e)
+    anova() takes fitted models from glmformula.glm() or glm_nb(); got str
+    """
+    if isinstance(value, GLMResult):
+        return value
+    hint = ""
+    if isinstance(value, str) and value in ("Chisq", "LRT", "F", "Rao", "Cp"):
+        hint = f" (to choose the test, pass test={value!r})"
+    raise ArgumentTypeError(
+        f"{function} takes fitted models from glmformula.glm() or glm_nb(); "
+        f"got {type(value).__name__}{hint}"
+    )
+
+
 @dataclass(frozen=True, eq=False)
 class GLMResult:
     """A fitted generalized linear model. Build it with :func:`glmformula.glm`."""

@@ -77,6 +77,12 @@ record("seq_poisson_warpbreaks_notest", "sequential", "breaks ~ wool + tension",
        "poisson", wb, test = NULL)
 record("seq_Gamma_clotting_rao", "sequential", "lot1 ~ log(u)",
        "Gamma", cl, test = "Rao")
+# F tests with a fixed dispersion: R warns that they are inappropriate, and
+# gives Pr(>F) from the F distribution with infinite denominator df
+record("seq_poisson_warpbreaks_F", "sequential", "breaks ~ wool * tension",
+       "poisson", wb, test = "F")
+record("seq_binomial_budworm_F", "sequential", "cbind(numdead, numalive) ~ sex * ldose",
+       "binomial", bw, test = "F")
 
 # --- model comparisons (anova.glmlist) -------------------------------------
 record("cmp_poisson_warpbreaks_chisq", "comparison",
@@ -94,6 +100,12 @@ record("cmp_gaussian_mtcars_F", "comparison",
        c("mpg ~ wt", "mpg ~ wt + hp + cyl"), "gaussian", mtd, test = "F")
 record("cmp_gaussian_mtcars_Cp", "comparison",
        c("mpg ~ wt", "mpg ~ wt + hp", "mpg ~ wt + hp + cyl"), "gaussian", mtd, test = "Cp")
+record("cmp_poisson_warpbreaks_F", "comparison",
+       c("breaks ~ wool", "breaks ~ wool + tension", "breaks ~ wool * tension"),
+       "poisson", wb, test = "F")
+record("cmp_binomial_budworm_F", "comparison",
+       c("cbind(numdead, numalive) ~ ldose", "cbind(numdead, numalive) ~ sex + ldose"),
+       "binomial", bw, test = "F")
 record("cmp_quasipoisson_warpbreaks_F", "comparison",
        c("breaks ~ wool + tension", "breaks ~ wool * tension"), "quasipoisson", wb,
        test = "F")
