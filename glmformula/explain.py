@@ -26,7 +26,12 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from glmformula.result import GLMResult
 
-__all__ = ["ColumnPart", "column_parts", "explain", "factor_levels"]
+__all__ = ["COUNT_FAMILIES", "PROBABILITY_FAMILIES", "ColumnPart", "column_parts", "explain",
+           "factor_levels"]
+
+#: families (by their ``name``, as in the registry) whose mean is a probability, or a count
+PROBABILITY_FAMILIES = ("binomial", "quasibinomial")
+COUNT_FAMILIES = ("poisson", "quasipoisson", "negative.binomial")
 
 
 @dataclass(frozen=True)
@@ -108,14 +113,14 @@ def _response_words(result: GLMResult) -> tuple[str, str]:
     name = result.design.response.name
     match = re.fullmatch(r"\s*cbind\(\s*([^,]+?)\s*,.*\)\s*", name)
     family = result.family.name
-    if family in ("binomial", "quasibinomial"):
+    if family in PROBABILITY_FAMILIES:
         if match:
             return "probability", match.group(1)
         levels = result.design.response.levels
         if levels:
             return "probability", f"{name} = {levels[-1]}" if len(levels) == 2 else name
         return "probability", name
-    if family in ("poisson", "quasipoisson") or family.startswith("Negative Binomial"):
+    if family in COUNT_FAMILIES:
         return "expected count", name
     return "expected value", name
 
@@ -167,6 +172,23 @@ def _coefficient_sentence(name: str, b: float, parts: list[ColumnPart] | None,
     direction = "increases" if b >= 0 else "decreases"
     return (f"{name}: {what} {direction} the linear predictor ({link} link) by {fmt(abs(b))}; "
             f"this link has no simple ratio or difference reading on the response scale{hold}")
+
+
+def _theta_sentences(result: GLMResult) -> list[str]:
+    """What the negative binomial's theta says (estimated by glm_nb, or fixed)."""
+    theta = getattr(result.family, "theta", None)
+    if theta is None:
+        return []
+    se = getattr(result, "theta_se", math.nan)
+    how = (f"estimated as {fmt(theta)} (standard error {fmt(se)})" if math.isfinite(se)
+           else f"fixed at {fmt(theta)}")
+    mean = float(result.fit.mu.mean())
+    return [
+        f"Theta: the negative binomial variance is mu + mu^2 / theta, with theta {how}. "
+        "The smaller theta, the more the counts vary beyond a Poisson model (variance mu); "
+        f"at the average fitted count ({fmt(mean)}) the variance is {fmt(1 + mean / theta)} "
+        "times the Poisson variance."
+    ]
 
 
 def _deviance_sentences(result: GLMResult) -> list[str]:
@@ -238,6 +260,7 @@ def explain(result: GLMResult) -> list[str]:
             name, [ColumnPart(str(name), None, None)])
         out.append(_coefficient_sentence(str(name), float(b), column, link, mean_word,
                                          response))
+    out += _theta_sentences(result)
     out += _deviance_sentences(result)
     out.append(P_VALUE_NOTE)
     return out
