@@ -189,9 +189,12 @@ def fit(
         eta = linear_predictor(coefold)
     else:
         eta = family.linkfun(mustart)
+    invalid = FitError("cannot find valid starting values: please specify some with start=")
+    if not family.valid_eta(eta):  # before the inverse link, which may divide by 0
+        raise invalid
     mu, mu_eta = family.linkinv_and_mu_eta(eta)
-    if not (family.valid_mu(mu) and family.valid_eta(eta)):
-        raise FitError("cannot find valid starting values: please specify some with start=")
+    if not family.valid_mu(mu):
+        raise invalid
     deviance = family.deviance_function(y, weights)
     devold = deviance(mu)
     boundary = converged = False
@@ -206,6 +209,10 @@ def fit(
         varmu = family.variance(mu)
         good, all_good = informative_rows(varmu, mu_eta, positive, all_positive)
         if not all_good and not np.any(good):
+            if iteration == 1:
+                raise FitError(_no_fit_message(
+                    "no observations informative at iteration 1 (d(mu)/d(eta) is 0 at every "
+                    "row with a positive weight)"))
             converged = False
             messages.append(f"no observations informative at iteration {iteration}")
             break
@@ -213,6 +220,10 @@ def fit(
                        offset if has_offset else None, good, all_good, z, w2)
         ls, _ = weighted_least_squares(X, w2, z, good, control.qr_tolerance, dense_cache)
         if not np.all(np.isfinite(ls.coef)):
+            if iteration == 1:
+                raise FitError(_no_fit_message(
+                    "non-finite coefficients at iteration 1 (the working weights or responses "
+                    "are not finite at the starting values)"))
             converged = False
             messages.append(f"non-finite coefficients at iteration {iteration}")
             break
@@ -246,10 +257,16 @@ def fit(
         devold = dev
         coefold = coef
     _warn_messages(messages, converged, boundary)
-    assert ls is not None and good is not None
+    if ls is None or good is None:  # maxit >= 1, and the first iteration either fits or raises
+        raise FitError(_no_fit_message("IRLS made no iteration"))
     working_weights = w2 if good is positive and all_positive else np.where(good, w2, 0.0)
     return _finish(y, coef, eta, mu, mu_eta, dev, ls, working_weights, iteration,
                    converged, boundary, messages, deviance_function=deviance)
+
+
+def _no_fit_message(reason: str) -> str:
+    """R's error for a fit that cannot start, with the reason."""
+    return f"{reason}: cannot find valid starting values: please specify some with start="
 
 
 def _halve_step(
