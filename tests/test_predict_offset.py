@@ -187,3 +187,26 @@ def test_plot_predictions_holds_the_offset_at_its_mean(kind: str) -> None:
     import matplotlib.pyplot as plt
 
     plt.close(fig)
+
+
+def test_refits_on_the_same_rows_keep_an_array_offset() -> None:
+    """anova, drop1, add1, confint (profile) and influence refit or reuse the fit's rows:
+    an array offset must give what the same offset as a formula term gives."""
+    data, _ = _frames("call")
+    data = data.assign(x=np.linspace(-1, 1, len(data)))
+    by_array = gf.glm("Claims ~ District + x", data=data, family="poisson",
+                      offset=np.log(data["Holders"]))
+    by_term = gf.glm("Claims ~ District + x + offset(log(Holders))", data=data,
+                     family="poisson")
+    pd.testing.assert_frame_equal(gf.anova(by_array).data, gf.anova(by_term).data)
+    pd.testing.assert_frame_equal(gf.anova(by_array, type=2).data,
+                                  gf.anova(by_term, type=2).data)
+    pd.testing.assert_frame_equal(gf.drop1(by_array).data, gf.drop1(by_term).data)
+    pd.testing.assert_frame_equal(gf.add1(gf.glm("Claims ~ x", data=data, family="poisson",
+                                                 offset=np.log(data["Holders"])),
+                                          "~ x + District", data=data).data,
+                                  gf.add1(gf.glm("Claims ~ x + offset(log(Holders))",
+                                                 data=data, family="poisson"),
+                                          "~ x + District", data=data).data)
+    pd.testing.assert_frame_equal(by_array.confint(), by_term.confint())
+    pd.testing.assert_frame_equal(by_array.influence(), by_term.influence())
