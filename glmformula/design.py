@@ -24,7 +24,7 @@ for pandas categoricals. Ordered categoricals get R's polynomial contrasts
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -33,19 +33,19 @@ from formulaic import Formula
 from formulaic.formula import SimpleFormula
 from formulaic.model_spec import ModelSpec, ModelSpecs
 from formulaic.parser import DefaultFormulaParser
-from formulaic.parser.types import Term
+from formulaic.parser.types import Factor, Term
 
 from glmformula.design_checks import (
     argument,
     as_frame,
     check_finite,
-    check_names,
     check_width,
     names_list,
     numeric,
     row_labels,
     widest_term,
 )
+from glmformula.design_dtypes import numpy_backed
 from glmformula.design_formulaic import (
     DEFAULT_CONTEXT,
     GLMMaterializer,
@@ -53,16 +53,10 @@ from glmformula.design_formulaic import (
     level_label,
     r_column_name,
 )
-from glmformula.design_parse import (
-    call_arguments,
-    clean_message,
-    extract_offsets,
-    python_code,
-    r_expr,
-    split_formula,
-)
+from glmformula.design_parse import call_arguments, clean_message, r_expr, r_name, split_formula
 from glmformula.design_structured import STRUCTURED_MIN_ROWS, build_structured
-from glmformula.errors import ArgumentTypeError, DataError, FormulaError, GLMError
+from glmformula.errors import ArgumentTypeError, DataError, FormulaError, GLMError, shorten
+from glmformula.formula_safety import FormulaCode, check_factors, formula_code
 from glmformula.matrices import ModelMatrix
 
 __all__ = ["Design", "Response", "build_design"]
@@ -101,6 +95,7 @@ class Design:
     offset_column: str | None = field(repr=False)
     data_columns: tuple[str, ...] = field(repr=False)  # columns of data the formula uses
     numeric_columns: tuple[str, ...] = field(default=(), repr=False)  # ... that were numbers
+    safe: bool = field(default=False, repr=False)  # built in safe mode (refits keep it)
     #: the values of the offset= argument (a column's or an array's) on the rows used
     offset_argument: np.ndarray | None = field(default=None, repr=False)
 
@@ -126,6 +121,13 @@ class Design:
             raise DataError(
                 f"newdata lacks column(s) {names_list(absent)} that the model uses; "
                 f"it has: {names_list(frame.columns, quote=False)}"
+            )
+        frame = numpy_backed(frame, needed)
+        if self.safe:  # the code formulaic replays, checked again (see formula_safety)
+            check_factors(
+                (f for spec in self.model_spec for term in spec.formula for f in term.factors),
+                list(frame.columns), {**DEFAULT_CONTEXT, **self.context}, safe=True,
+                trusted=set(self.context),
             )
         for column in self.numeric_columns:
             if not _is_number_dtype(frame[column].dtype):
@@ -170,6 +172,7 @@ def build_design(
     structured: bool | None = None,
     transform_state: Mapping[str, Any] | None = None,
     prototype: Design | None = None,
+    safe: bool = False,
 ) -> Design:
     """Build response, model matrix, weights and offset from an R formula and a data frame.
 
@@ -182,7 +185,9 @@ def build_design(
     state of stateful transforms such as ``scale(x)`` to use instead of learning
     it from `data` (for data that come in parts). `prototype`: this formula's
     design on a few rows of data coded alike (the same factor levels), whose
-    coding the structured path reuses instead of building it again.
+    coding the structured path reuses instead of building it again. `safe`:
+    evaluate only column names, numbers, arithmetic and a fixed list of
+    functions (see :mod:`glmformula.formula_safety`); a prototype's setting is kept.
 
     >>> import pandas as pd
     >>> df = pd.DataFrame({"n": [3, 5, 4], "t": [1.0, 2, 4], "w": ["A", "B", "A"]})
@@ -194,31 +199,40 @@ def build_design(
         raise ArgumentTypeError(
             f"formula must be a str such as 'y ~ x1 + x2'; got {type(formula).__name__}"
         )
-    if structured is not False and not transform_state:
-        fast = build_structured(
-            formula, data, weights=weights, offset=offset, context=context,
-            build_general=build_design, min_rows=0 if structured else STRUCTURED_MIN_ROWS,
-            prototype=prototype,
-        )
-        if fast is not None:
-            check_width(len(fast.column_names), widest_term(fast.term_slices))
-            return fast
-    frame = as_frame(data, "data")
     if context is not None and not isinstance(context, Mapping):
         raise ArgumentTypeError(
             f"context must be a dict of names to values; got {type(context).__name__}"
         )
+    safe = bool(safe) or (prototype is not None and prototype.safe)
+    frame = as_frame(data, "data")
+    code = formula_code(formula, list(frame.columns), context, safe=safe)
+    named = [n for n in (weights, offset) if isinstance(n, str)]
+    frame = numpy_backed(frame, [*code.response_columns, *code.model_columns, *named])
+    if structured is not False and not transform_state:
+        fast = build_structured(
+            code.r_formula, frame, weights=weights, offset=offset, context=context,
+            build_general=build_design, min_rows=0 if structured else STRUCTURED_MIN_ROWS,
+            prototype=prototype, safe=safe,
+        )
+        if fast is not None:
+            check_width(len(fast.column_names), widest_term(fast.term_slices))
+            return replace(fast, formula=formula, safe=safe)
+    return _general(formula, code, frame, weights, offset, context, transform_state, safe)
+
+
+def _general(
+    formula: str, code: FormulaCode, frame: pd.DataFrame, weights: Any, offset: Any,
+    context: Mapping[str, Any] | None, transform_state: Mapping[str, Any] | None, safe: bool,
+) -> Design:
+    """build_design's general path: formulaic materializes the checked formula code."""
     env = {**DEFAULT_CONTEXT, **(context or {})}
     columns = list(frame.columns)
-    lhs, rhs = split_formula(formula)
-    rhs, offsets = extract_offsets(rhs)
     w_values, w_missing = argument(weights, "weights", frame)
     o_values, o_missing = argument(offset, "offset", frame)
     if w_values is not None and (w_values[~w_missing] < 0).any():
         raise DataError("weights must be non-negative; fix or drop the rows with negative weights")
 
-    parts = _parse(_lhs_code(lhs, columns), python_code(rhs, columns), offsets, formula, columns)
-    check_names(parts, frame, env)
+    parts = _parse(code, formula, columns)
     plain = frame.set_axis(pd.RangeIndex(len(frame)), axis=0)
     drop = set(np.flatnonzero(w_missing | o_missing).tolist())
     specs = ModelSpec.from_spec(
@@ -235,12 +249,14 @@ def build_design(
             f"no rows left: all {len(frame)} rows of the data have a missing value in a variable "
             "that the formula, weights or offset uses"
         )
+    lhs = split_formula(code.r_formula)[0]
     response = _response(lhs, mm["lhs"], cbind=call_arguments(lhs, "cbind") is not None)
     X = _dense(mm["rhs"])
     names, terms, slices = _names_and_terms(mm["rhs"].model_spec)
     argument_offset = None if o_values is None else o_values[keep]
     total_offset = _offset_total(mm, argument_offset)
-    used = _data_columns(mm, frame, ("lhs", "rhs", "offset"))
+    model_columns = _data_columns(mm, frame, ("rhs", "offset"), code.model_columns)
+    used = _data_columns(mm, frame, ("lhs",), code.response_columns) + model_columns
     check_finite(response.values, [response.name], frame, keep, used, "response")
     check_finite(X, names, frame, keep, used, "model matrix")
     if total_offset is not None:
@@ -263,11 +279,9 @@ def build_design(
         context=dict(context or {}),
         offset_column=offset if isinstance(offset, str) else None,
         offset_argument=argument_offset,
-        data_columns=tuple(_data_columns(mm, frame, ("rhs", "offset"))),
-        numeric_columns=tuple(
-            c for c in _data_columns(mm, frame, ("rhs", "offset"))
-            if _is_number_dtype(frame[c].dtype)
-        ),
+        data_columns=tuple(model_columns),
+        numeric_columns=tuple(c for c in model_columns if _is_number_dtype(frame[c].dtype)),
+        safe=safe,
     )
 
 
@@ -284,38 +298,27 @@ def _is_number_dtype(dtype: Any) -> bool:
 # -- formula parsing -----------------------------------------------------------------------
 
 
-def _lhs_code(lhs: str, columns: list[str]) -> str:
-    args = call_arguments(lhs, "cbind")
-    if args is not None:
-        if len(args) != 2 or not all(args):
-            raise FormulaError(
-                f"cbind() on the left of '~' takes two columns, successes and failures, "
-                f"e.g. cbind(dead, alive); got {lhs!r}"
-            )
-        return python_code(lhs, columns)
-    if lhs in columns and lhs.isidentifier():
-        return lhs
-    return python_code(f"I({lhs})", columns)
-
-
-def _parse(lhs: str, rhs: str, offsets: list[str], formula: str, columns: list[str]) -> Formula:
+def _parse(code: FormulaCode, formula: str, columns: list[str]) -> Formula:
     """formulaic formula with parts lhs, rhs (terms in R's order) and offset (if any)."""
     parser = DefaultFormulaParser(feature_flags={"twosided"})
     try:
         parsed = Formula(
-            f"{lhs} ~ {rhs}",
+            f"{code.lhs} ~ {code.rhs}",
             _parser=parser,
             _ordering="none",
             _context={"__formulaic_variables_available__": columns},
         )
         offset = None
-        if offsets:
-            code = python_code("I(" + " + ".join(f"({o})" for o in offsets) + ")", columns)
-            offset = Formula(code, _parser=DefaultFormulaParser(include_intercept=False))
+        if code.offset is not None:
+            offset = Formula(code.offset, _parser=DefaultFormulaParser(include_intercept=False))
     except GLMError:
         raise
+    except RecursionError:
+        raise FormulaError(f"formula {shorten(formula)} is too deeply nested to read") from None
     except Exception as e:
-        raise FormulaError(f"cannot parse formula {formula!r}: {clean_message(e)}") from None
+        raise FormulaError(
+            f"cannot parse formula {shorten(formula)}: {shorten(clean_message(e), 300, False)}"
+        ) from None
     # R orders the factors of an interaction by first appearance, the terms by degree.
     first: dict[str, int] = {}
     for term in parsed.rhs:
@@ -339,9 +342,12 @@ def _materialize(
         return {k: getattr(mm, k) for k in ("lhs", "rhs", "offset") if hasattr(mm, k)}
     except GLMError as e:
         raise type(e)(str(e)) from None
+    except RecursionError:
+        raise FormulaError(f"formula {shorten(formula)} is too deeply nested to evaluate") from None
     except Exception as e:
         raise FormulaError(
-            f"cannot evaluate formula {formula!r} on the data: {clean_message(e)}"
+            f"cannot evaluate formula {shorten(formula)} on the data: "
+            f"{shorten(clean_message(e), 300, False)}"
         ) from None
 
 
@@ -380,12 +386,19 @@ def _names_and_terms(spec: ModelSpec) -> tuple[list[str], list[str], dict[str, s
     terms: list[str] = []
     slices: dict[str, slice] = {}
     for term, _, cols in spec.structure:
-        info = [(f.expr, r_expr(f.expr), factor_labels(spec, f.expr)) for f in term.factors]
+        info = [(f.expr, _r_factor(f), factor_labels(spec, f.expr)) for f in term.factors]
         label = "(Intercept)" if term.degree == 0 else ":".join(r for _, r, _ in info)
         terms.append(label)
         slices[label] = slice(len(names), len(names) + len(cols))
         names.extend(r_column_name(c, info) for c in cols)
     return names, terms, slices
+
+
+def _r_factor(factor: Factor) -> str:
+    """A factor as R labels it: a column backticked unless syntactic, code in R's spelling."""
+    if factor.eval_method is Factor.EvalMethod.LOOKUP:
+        return r_name(factor.expr)
+    return r_expr(factor.expr)
 
 
 def _offset_total(mm: dict[str, Any], extra: np.ndarray | None) -> np.ndarray | None:
@@ -398,12 +411,12 @@ def _offset_total(mm: dict[str, Any], extra: np.ndarray | None) -> np.ndarray | 
     return values[:, 0] if extra is None else values[:, 0] + extra
 
 
-def _data_columns(mm: dict[str, Any], frame: pd.DataFrame, parts: tuple[str, ...]) -> list[str]:
-    names = {
-        str(v)
-        for k in parts
-        if k in mm
-        for v in mm[k].model_spec.required_variables
-        if getattr(v, "source", None) == "data"
+def _data_columns(
+    mm: dict[str, Any], frame: pd.DataFrame, parts: tuple[str, ...], named: tuple[str, ...]
+) -> list[str]:
+    """The data columns the parts use, in data order: those the formula code names (read by
+    :mod:`glmformula.formula_safety`) and any other that formulaic's transforms required."""
+    names = set(named) | {
+        str(v) for k in parts if k in mm for v in mm[k].model_spec.required_variables
     }
     return [c for c in frame.columns if str(c) in names]

@@ -8,8 +8,6 @@ Every message names the problem and the fix.
 
 from __future__ import annotations
 
-import ast
-import builtins
 import difflib
 import os
 from collections.abc import Mapping
@@ -17,12 +15,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from formulaic import Formula
-from formulaic.parser.types import Factor
-from formulaic.transforms import TRANSFORMS
 
-from glmformula.design_parse import r_expr
-from glmformula.errors import ArgumentTypeError, DataError, FormulaError
+from glmformula.errors import ArgumentTypeError, DataError
 
 
 def names_list(items: Any, quote: bool = True, limit: int = 30) -> str:
@@ -100,44 +94,6 @@ def argument(value: Any, what: str, frame: pd.DataFrame) -> tuple[np.ndarray | N
             f"give one value per row of data (before dropping missing values)"
         )
     return numeric(value.reset_index(drop=True) if isinstance(value, pd.Series) else value, what)
-
-
-def check_names(parts: Formula, frame: pd.DataFrame, env: Mapping[str, Any]) -> None:
-    """Unknown columns (DataError) and functions (FormulaError), before formulaic sees them."""
-    columns = list(frame.columns)
-    known = set(map(str, columns)) | set(env) | set(TRANSFORMS) | set(dir(builtins))
-    for part in (parts.lhs, parts.rhs, *([parts.offset] if hasattr(parts, "offset") else [])):
-        for term in part:
-            for f in term.factors:
-                if f.eval_method is Factor.EvalMethod.LOOKUP and f.expr not in known:
-                    raise unknown_column(f.expr, columns)
-                if f.eval_method is Factor.EvalMethod.PYTHON:
-                    _check_code(f.expr, known, columns)
-
-
-def _check_code(expr: str, known: set[str], columns: list[str]) -> None:
-    pieces = expr.split("`")
-    for name in pieces[1::2]:
-        if name not in known:
-            raise unknown_column(name, columns)
-    code = "".join(p if i % 2 == 0 else f"_q{i}" for i, p in enumerate(pieces))
-    try:
-        tree = ast.parse(code, mode="eval")
-    except SyntaxError:
-        raise FormulaError(f"cannot read the term {r_expr(expr)!r} as an expression") from None
-    nodes = list(ast.walk(tree))
-    called = {n.func.id for n in nodes if isinstance(n, ast.Call) and isinstance(n.func, ast.Name)}
-    stored = {n.id for n in nodes if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store)}
-    for node in nodes:
-        if not isinstance(node, ast.Name) or node.id in known | stored or node.id.startswith("_q"):
-            continue
-        if node.id in called:
-            raise FormulaError(
-                f"unknown function {node.id!r} in {r_expr(expr)!r}: pass it to glm with "
-                f"context={{{node.id!r}: {node.id}}}, or use a numpy function such as "
-                "log, exp, sqrt"
-            )
-        raise unknown_column(node.id, columns)
 
 
 def check_finite(

@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
 
-from glmformula.errors import FormulaError
+from glmformula.errors import FormulaError, shorten
 
 _OPEN = {"(": ")", "[": "]", "{": "}"}
 _CLOSE = {")", "]", "}"}
@@ -29,45 +30,57 @@ _NAME_CHAR = re.compile(r"[A-Za-z0-9_.]")
 _DOTTED_NAME = re.compile(
     r"(?<![A-Za-z0-9_.`])([A-Za-z.][A-Za-z0-9_.]*\.[A-Za-z0-9_.]*)(?![\w.(`])"
 )
-_R_SYNTACTIC = re.compile(r"^[A-Za-z.][A-Za-z0-9._]*$")
+_R_SYNTACTIC = re.compile(r"^(?:[A-Za-z]|\.(?![0-9]))[A-Za-z0-9._]*$")
+_R_NAME = re.compile(r"(?<![A-Za-z0-9_.])(?:[A-Za-z]|\.(?![0-9]))[A-Za-z0-9._]*")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def _scan(text: str) -> tuple[list[int], list[bool], list[bool]]:
-    """Per character: bracket depth, inside a quote, inside a function call's parentheses."""
+    """Per character: bracket depth, inside a quote, inside a function call's parentheses.
+
+    One pass, constant work per character (deeply nested text stays linear).
+    """
     depth, quoted, in_call = [], [], []
     stack: list[tuple[str, bool]] = []
+    open_calls = 0  # entries of `stack` that are calls
+    previous = ""  # the last non-blank character before the current one
     quote = ""
     for i, ch in enumerate(text):
-        calls = any(is_call for _, is_call in stack)
+        calls = open_calls > 0
         if quote:
             depth.append(len(stack))
             quoted.append(True)
             in_call.append(calls)
             if ch == quote and text[i - 1] != "\\":
                 quote = ""
+            if not ch.isspace():
+                previous = ch
             continue
         if ch in "'\"`":
             quote = ch
         elif ch in _OPEN:
-            before = text[:i].rstrip()
-            is_call = (
-                ch != "("
-                or bool(before)
-                and bool(_NAME_CHAR.match(before[-1]) or before[-1] == "`")
+            is_call = ch != "(" or bool(
+                previous and (_NAME_CHAR.match(previous) or previous == "`")
             )
             stack.append((ch, is_call))
+            open_calls += is_call
         elif ch in _CLOSE:
             if not stack or _OPEN[stack[-1][0]] != ch:
-                raise FormulaError(f"formula {text!r} has an unmatched {ch!r}; check its brackets")
-            stack.pop()
+                raise FormulaError(
+                    f"formula {shorten(text)} has an unmatched {ch!r}; check its brackets"
+                )
+            open_calls -= stack.pop()[1]
         depth.append(len(stack) if ch not in _CLOSE else len(stack) + 1)
         quoted.append(ch in "'\"`")
-        in_call.append(calls or any(is_call for _, is_call in stack))
+        in_call.append(calls or open_calls > 0)
+        if not ch.isspace():
+            previous = ch
     if quote:
-        raise FormulaError(f"formula {text!r} has an unclosed quote {quote}")
+        raise FormulaError(f"formula {shorten(text)} has an unclosed quote {quote}")
     if stack:
-        raise FormulaError(f"formula {text!r} has an unclosed {stack[-1][0]!r}; check its brackets")
+        raise FormulaError(
+            f"formula {shorten(text)} has an unclosed {stack[-1][0]!r}; check its brackets"
+        )
     return depth, quoted, in_call
 
 
@@ -77,26 +90,91 @@ def _top_level(text: str, char: str) -> list[int]:
     return [i for i, ch in enumerate(text) if ch == char and depth[i] == 0 and not quoted[i]]
 
 
+#: The deepest nesting of brackets a formula may have (Python's parser stops at 200).
+MAX_NESTING = 100
+
+
 def split_formula(formula: str) -> tuple[str, str]:
     """Split ``"lhs ~ rhs"`` at its one top-level tilde; raise FormulaError otherwise."""
-    tildes = _top_level(formula, "~")
+    depth, quoted, _ = _scan(formula)
+    deepest = max(depth, default=0)
+    if deepest > MAX_NESTING:
+        raise FormulaError(
+            f"formula {shorten(formula)} nests brackets {deepest:,} levels deep; "
+            f"at most {MAX_NESTING} are supported: write the expression more simply"
+        )
+    tildes = [i for i, ch in enumerate(formula) if ch == "~" and depth[i] == 0 and not quoted[i]]
     if not tildes:
         raise FormulaError(
-            f"formula {formula!r} has no '~'; write it as 'response ~ predictors', e.g. 'y ~ x'"
+            f"formula {shorten(formula)} has no '~'; write it as 'response ~ predictors', "
+            "e.g. 'y ~ x'"
         )
     if len(tildes) > 1:
-        raise FormulaError(f"formula {formula!r} has more than one '~'; use one: 'y ~ x1 + x2'")
+        raise FormulaError(
+            f"formula {shorten(formula)} has more than one '~'; use one: 'y ~ x1 + x2'"
+        )
     lhs, rhs = formula[: tildes[0]].strip(), formula[tildes[0] + 1 :].strip()
     if not lhs:
         raise FormulaError(
-            f"formula {formula!r} has no response; put the response left of '~', e.g. 'y {formula}'"
+            f"formula {shorten(formula)} has no response; put the response left of '~', "
+            f"e.g. {shorten('y ' + formula)}"
         )
     if not rhs:
         raise FormulaError(
-            f"formula {formula!r} has nothing right of '~'; "
-            f"write '{lhs} ~ 1' for an intercept-only model"
+            f"formula {shorten(formula)} has nothing right of '~'; "
+            f"write {shorten(lhs + ' ~ 1')} for an intercept-only model"
         )
     return lhs, rhs
+
+
+def r_name(column: str) -> str:
+    """A column name as R writes it in a formula: backticked unless syntactic.
+
+    >>> r_name("Solar.R"), r_name("my col")
+    ('Solar.R', '`my col`')
+    """
+    return column if _R_SYNTACTIC.match(column) else f"`{column}`"
+
+
+def lhs_variables(lhs: str) -> set[str]:
+    """Every name on a formula's left-hand side (also inside calls, as R's ``.`` excludes).
+
+    >>> sorted(lhs_variables("cbind(a.b, `c d`)"))
+    ['a.b', 'c d', 'cbind']
+    """
+    _, quoted, _ = _scan(lhs)
+    names = set(re.findall(r"`([^`]*)`", lhs))
+    for m in _R_NAME.finditer(lhs):
+        if not quoted[m.start()]:
+            names.add(m.group(0))
+    return names
+
+
+def expand_dot(formula: str, columns: Iterable[Any]) -> str:
+    """R's ``.`` on the right of ``~``: every column not named on the left-hand side.
+
+    Only a ``.`` standing alone outside function calls is expanded (as R), into
+    the columns in data order, in parentheses (``y ~ .^2``, ``y ~ g:.``).
+
+    >>> expand_dot("Solar.R ~ . - Day", ["Ozone", "Solar.R", "Wind", "Day"])
+    'Solar.R ~ (Ozone + Wind + Day) - Day'
+    """
+    lhs, rhs = split_formula(formula)
+    _, quoted, in_call = _scan(rhs)
+    dots = [
+        i for i, ch in enumerate(rhs)
+        if ch == "." and not quoted[i] and not in_call[i]
+        and (i == 0 or not _NAME_CHAR.match(rhs[i - 1]))
+        and (i + 1 == len(rhs) or not _NAME_CHAR.match(rhs[i + 1]))
+    ]
+    if not dots:
+        return formula
+    excluded = lhs_variables(lhs) | {"."}
+    names = [r_name(c) for c in columns if isinstance(c, str) and c not in excluded]
+    text = "(" + " + ".join(names) + ")" if names else "1"
+    for i in reversed(dots):
+        rhs = rhs[:i] + text + rhs[i + 1 :]
+    return f"{lhs} ~ {rhs}"
 
 
 def split_arguments(text: str) -> list[str]:
@@ -145,7 +223,7 @@ def extract_offsets(rhs: str) -> tuple[str, list[str]]:
         ):
             raise FormulaError(
                 f"offset() must be a term of its own, added at the top level of the formula, "
-                f"e.g. 'y ~ x + offset(log(exposure))'; got '... {rhs.strip()}'"
+                f"e.g. 'y ~ x + offset(log(exposure))'; got {shorten(rhs.strip())}"
             )
         offsets.append(rhs[open_at + 1 : close_at].strip())
         if before.endswith("+"):
@@ -184,6 +262,21 @@ def python_code(text: str, columns: Iterable[str]) -> str:
         out.append(ch)
         i += 1
     return "".join(out)
+
+
+def lhs_code(lhs: str, columns: list[str]) -> str:
+    """The response's formulaic code: a column, ``cbind(successes, failures)`` or ``I(expr)``."""
+    args = call_arguments(lhs, "cbind")
+    if args is not None:
+        if len(args) != 2 or not all(args):
+            raise FormulaError(
+                f"cbind() on the left of '~' takes two columns, successes and failures, "
+                f"e.g. cbind(dead, alive); got {shorten(lhs)}"
+            )
+        return python_code(lhs, columns)
+    if lhs in columns and lhs.isidentifier():
+        return lhs
+    return python_code(f"I({lhs})", columns)
 
 
 def r_expr(expr: str) -> str:

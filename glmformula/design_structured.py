@@ -122,6 +122,7 @@ def _plain_columns(formula: str, frame: pd.DataFrame) -> tuple[str, list[str]] |
     """(response, right-hand-side columns) when every term is a product of column names."""
     lhs, rhs = split_formula(formula)
     rhs, offsets = extract_offsets(rhs)
+    rhs = rhs.replace("(", " ").replace(")", " ")  # names only: the prototype gives the terms
     columns = {str(c) for c in frame.columns}
     if offsets or lhs not in columns:
         return None
@@ -129,6 +130,8 @@ def _plain_columns(formula: str, frame: pd.DataFrame) -> tuple[str, list[str]] |
     for term in rhs.replace("*", "+").replace("-", "+").split("+"):
         for piece in term.split(":"):
             piece = piece.strip()
+            if len(piece) > 2 and piece[0] == piece[-1] == "`":
+                piece = piece[1:-1]
             if piece in ("", "0", "1"):
                 continue
             if piece not in columns:
@@ -147,6 +150,7 @@ def build_structured(
     build_general: Callable[..., Any] | None,
     min_rows: int = STRUCTURED_MIN_ROWS,
     prototype: Any = None,
+    safe: bool = False,
 ) -> Any:
     """A Design with a structured X, or None when the formula needs the general path.
 
@@ -194,7 +198,7 @@ def build_structured(
         return None  # the general path explains
     proto = prototype if prototype is not None else _prototype(
         formula, frame, factors, keep[:_PROTOTYPE_ROWS], w_values, o_values, context,
-        build_general)
+        build_general, safe)
     found = _blocks(proto.model_spec["rhs"], numerics, codes, factors)
     if found is None or "offset" in proto.model_spec:
         return None
@@ -222,7 +226,7 @@ def build_structured(
 def _prototype(
     formula: str, frame: pd.DataFrame, factors: dict[str, pd.Series], rows: np.ndarray,
     w_values: np.ndarray | None, o_values: np.ndarray | None,
-    context: Mapping[str, Any] | None, build_general: Callable[..., Any],
+    context: Mapping[str, Any] | None, build_general: Callable[..., Any], safe: bool,
 ) -> Any:
     """The general path's design on a few complete rows, factors with all their levels."""
     prototype_frame = frame.iloc[rows].copy()
@@ -232,7 +236,7 @@ def _prototype(
         formula, prototype_frame,
         weights=None if w_values is None else w_values[rows],
         offset=None if o_values is None else o_values[rows],
-        context=context, structured=False,
+        context=context, structured=False, safe=safe,
     )
 
 

@@ -5,9 +5,31 @@ catch ``glmformula.GLMError`` (or the built-in base it also derives from).
 
 >>> issubclass(DataError, ValueError)
 True
+>>> shorten("x" * 100)
+"'xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx...' (100 characters)"
 """
 
 from __future__ import annotations
+
+#: The most characters of a value that an error message quotes.
+MAX_QUOTED = 80
+
+
+def shorten(value: object, limit: int = MAX_QUOTED, quote: bool = True) -> str:
+    """`value` as an error message quotes it (its repr; str with ``quote=False``), cut to
+    about `limit` characters with its full length said: data cells, column names and
+    formulas can be megabytes long."""
+    text = value if isinstance(value, str) else (repr(value) if quote else str(value))
+    quoted = quote and isinstance(value, str)
+    if len(text) <= limit:
+        shown = repr(text) if quoted else text
+        if len(shown) <= limit + 2:
+            return shown
+    cut = max(limit - 12, 1)
+    if quoted:
+        head = repr(text[:cut])
+        return f"{head[:-1]}...{head[-1]} ({len(text):,} characters)"
+    return f"{text[:cut]}... ({len(text):,} characters)"
 
 
 class GLMError(Exception):
