@@ -9,6 +9,7 @@
 
 from glmformula import datasets, families, links
 from glmformula.anova import AnovaTable, anova
+from glmformula.dropterm import addterm, dropterm
 from glmformula.errors import (
     AliasingWarning,
     ArgumentTypeError,
@@ -39,4 +40,5 @@ __all__ = [
     "DataError", "FamilyError", "FitError", "FormulaError", "GLMError", "GLMResult",
     "GLMWarning", "ResponseError", "Summary", "datasets", "families", "get_family",
     "get_link", "glm", "glm_nb", "links", "AnovaTable", "anova", "add1", "drop1", "step",
+    "addterm", "dropterm",
 ]

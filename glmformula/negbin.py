@@ -29,8 +29,8 @@ from scipy import special
 
 from glmformula.errors import ConvergenceWarning
 from glmformula.families_extra import NegativeBinomial
-from glmformula.irls import Control, fit, null_deviance
-from glmformula.model import _caller_namespace, _control, glm
+from glmformula.irls import Control, IRLSFit, fit, null_deviance
+from glmformula.model import _control, formula_namespace, glm
 from glmformula.result import GLMResult
 from glmformula.summary import Summary, make_summary
 
@@ -168,13 +168,14 @@ def glm_nb(
     control: Control | Mapping[str, Any] | None = None,
     context: Mapping[str, Any] | None = None,
     data_name: str | None = None,
+    safe: bool = False,
 ) -> NegBinResult:
     """Negative binomial GLM with theta estimated by ML, as ``MASS::glm.nb``.
 
     The first fit is Poisson (or ``negative.binomial(init_theta)``); then
     theta (``theta_ml``) and the coefficients (IRLS) alternate until
     ``|Lm0 - Lm| / d1 + |dtheta| / d2 <= epsilon``. ``link`` is "log",
-    "sqrt" or "identity".
+    "sqrt" or "identity". ``safe``: as :func:`glmformula.glm`'s.
 
     >>> import glmformula as gf
     >>> nb = gf.glm_nb("breaks ~ wool + tension", data=gf.datasets.load("warpbreaks"))
@@ -182,19 +183,56 @@ def glm_nb(
     (9.944, 'z value')
     """
     settings = _control(control)
-    namespace = dict(context) if context is not None else _caller_namespace(2, formula)
+    namespace = formula_namespace(context, formula, safe)
     family0: Any = "poisson" if init_theta is None else NegativeBinomial(init_theta, link)
     first = glm(formula, data, family0, link if init_theta is None else None, weights=weights,
                 offset=offset, start=start, control=settings, context=namespace,
-                data_name=data_name)
+                data_name=data_name, safe=safe)
     X, y, w = first.design.X, first.response.y, first.response.weights
     offset_values = first.offset
+    nb = alternate(X, y, w, offset_values, first.fit, first.df_residual, link, settings)
+    result_fit, used, fam, th = nb.fit, nb.used, NegativeBinomialML(nb.theta, link), nb.theta
+    se, warn, lm = nb.theta_se, nb.warning, nb.loglik
+    if nb.warning == "alternation limit reached":
+        warnings.warn(nb.warning, ConvergenceWarning, stacklevel=2)
+    has_offset = first.design.offset is not None
+    null_dev = null_deviance(y, w, offset_values, fam if has_offset else used,
+                             intercept=first.design.has_intercept, has_offset=has_offset,
+                             fitted=result_fit.mu, control=settings)
+    call = (f"glm.nb(formula = {' '.join(formula.split())}, data = {data_name or 'data'}, "
+            f"{_named_arguments(weights, offset)}"
+            f"init.theta = {float(f'{th:.10g}'):.15g}, link = {link})")
+    return NegBinResult(
+        design=first.design, family=used, response=first.response,
+        fit=result_fit, null_deviance=null_dev, offset=offset_values, control=settings,
+        call=call, theta=th, theta_se=se, twologlik=2 * lm, theta_warning=warn,
+    )
+
+
+@dataclass(frozen=True)
+class Alternation:
+    """The outcome of glm.nb's alternation: the last IRLS fit, its family and theta."""
+
+    fit: IRLSFit
+    used: NegativeBinomialML  # the family of the last IRLS fit (R's fit$family)
+    theta: float
+    theta_se: float
+    warning: str | None
+    loglik: float  # at theta and the last fitted means
+
+
+def alternate(X: Any, y: Array, w: Array, offset: Array, first: IRLSFit, df_residual: int,
+              link: str, settings: Control) -> Alternation:
+    """glm.nb's loop from a first fit: theta by ``theta_ml``, then IRLS at that theta.
+
+    Stops when ``|Lm0 - Lm| / d1 + |dtheta| / d2 <= epsilon`` (MASS's test).
+    """
     maxit, epsilon = settings.maxit, settings.epsilon
-    mu = first.fit.mu
+    mu = first.mu
     th, se, warn = theta_ml(y, mu, float(np.sum(w)), w, limit=maxit)
     fam = NegativeBinomialML(th, link)
-    result_fit, used = first.fit, fam
-    d1 = math.sqrt(2 * max(1, first.df_residual))
+    result_fit, used = first, fam
+    d1 = math.sqrt(2 * max(1, df_residual))
     d2 = delta = 1.0
     lm = _loglik(th, mu, y, w)
     lm0 = lm + 2 * d1
@@ -204,7 +242,7 @@ def glm_nb(
         if not (it <= maxit and abs(lm0 - lm) / d1 + abs(delta) / d2 > epsilon):
             break
         prepared = fam.initialize(y, w, None, user_start=False)
-        result_fit = fit(X, y, w, offset_values, fam, mustart=prepared.mustart,
+        result_fit = fit(X, y, w, offset, fam, mustart=prepared.mustart,
                          etastart=fam.linkfun(mu), control=settings)
         used = fam
         t0 = th
@@ -216,18 +254,31 @@ def glm_nb(
         lm = _loglik(th, mu, y, w)
     if it > maxit:
         warn = "alternation limit reached"
-        warnings.warn(warn, ConvergenceWarning, stacklevel=2)
-    has_offset = first.design.offset is not None
-    null_dev = null_deviance(y, w, offset_values, fam if has_offset else used,
-                             intercept=first.design.has_intercept, has_offset=has_offset,
-                             fitted=result_fit.mu, control=settings)
-    call = (f"glm.nb(formula = {' '.join(formula.split())}, data = {data_name or 'data'}, "
-            f"init.theta = {float(f'{th:.10g}'):.15g}, link = {link})")
-    return NegBinResult(
-        design=first.design, family=used, response=first.response,
-        fit=result_fit, null_deviance=null_dev, offset=offset_values, control=settings,
-        call=call, theta=th, theta_se=se, twologlik=2 * lm, theta_warning=warn,
-    )
+    return Alternation(fit=result_fit, used=used, theta=th, theta_se=se, warning=warn,
+                       loglik=lm)
 
 
-__all__ = ["NegBinResult", "NegBinSummary", "NegativeBinomialML", "glm_nb", "theta_ml"]
+def refit_columns(model: NegBinResult, X: Any) -> Alternation:
+    """glm.nb on other columns X of the same rows, started as R's ``update()`` starts it.
+
+    The first fit is ``negative.binomial(theta)`` at the model's theta (to 10
+    significant digits, as the fit's call records it), then the alternation.
+    """
+    link = model.family.link.name
+    fam0 = NegativeBinomial(float(f"{model.theta:.10g}"), link)
+    y, w = model.response.y, model.response.weights
+    prepared = fam0.initialize(y, w, None, user_start=False)
+    first = fit(X, y, w, model.offset, fam0, mustart=prepared.mustart, control=model.control)
+    df_residual = int(np.sum(w != 0)) - first.rank
+    return alternate(X, y, w, model.offset, first, df_residual, link, model.control)
+
+
+def _named_arguments(weights: object, offset: object) -> str:
+    """``weights = w, offset = o, `` as glm.nb's call records them (R's match.call)."""
+    parts = [f"{name} = {value if isinstance(value, str) else name}, "
+             for name, value in (("weights", weights), ("offset", offset)) if value is not None]
+    return "".join(parts)
+
+
+__all__ = ["Alternation", "NegBinResult", "NegBinSummary", "NegativeBinomialML", "alternate",
+           "glm_nb", "refit_columns", "theta_ml"]

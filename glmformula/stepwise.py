@@ -15,56 +15,24 @@ while an interaction containing it stays in the model.
 
 from __future__ import annotations
 
-import dataclasses
-import re
 import warnings
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from scipy import special
 
-from glmformula.anova import AnovaTable, response_text, score_statistic
-from glmformula.errors import ArgumentTypeError, DataError, FormulaError, GLMWarning
-from glmformula.matrices import as_dense
+from glmformula.anova import AnovaTable, score_statistic
+from glmformula.errors import ArgumentTypeError, FormulaError, GLMWarning
+from glmformula.formula_text import formula_lines
+from glmformula.refit import added_columns, extract_aic
+from glmformula.scope import add_scope, drop_scope, key, scope_terms
 
 if TYPE_CHECKING:
     from glmformula.result import GLMResult
 
 _TESTS = (None, "none", "Chisq", "LRT", "F", "Rao")
-
-
-def _key(term: str) -> frozenset[str]:
-    return frozenset(term.split(":"))
-
-
-def drop_scope(terms: list[str]) -> list[str]:
-    """R's ``drop.scope``: the terms not contained in another term of the model.
-
-    >>> drop_scope(["wool", "tension", "wool:tension"])
-    ['wool:tension']
-    """
-    keys = [_key(t) for t in terms]
-    return [t for i, t in enumerate(terms)
-            if not any(keys[i] <= keys[j] for j in range(len(terms)) if j != i)]
-
-
-def add_scope(terms: list[str], upper: list[str]) -> list[str]:
-    """R's ``add.scope``: terms of ``upper`` not in the model whose margins are all present.
-
-    >>> add_scope(["wool"], ["wool", "tension", "wool:tension"])
-    ['tension']
-    """
-    have = {_key(t) for t in terms}
-    missing = [t for t in terms if _key(t) not in {_key(u) for u in upper}]
-    if missing:
-        raise FormulaError(
-            f"the scope does not contain the model's term(s) {', '.join(missing)}; "
-            "give a scope that includes every term of the model"
-        )
-    cand = [u for u in upper if _key(u) not in have]
-    keys = [_key(c) for c in cand]
-    return [c for j, c in enumerate(cand)
-            if not any(keys[i] < keys[j] for i in range(len(cand)) if i != j)]
 
 
 def _check_test(test: str | None) -> str:
@@ -73,12 +41,6 @@ def _check_test(test: str | None) -> str:
     if test is None or test == "none":
         return "none"
     return "LRT" if test == "Chisq" else test
-
-
-def _extract_aic(model: GLMResult, k: float) -> float:
-    """R's ``extractAIC.glm``: aic + (k - 2) * edf."""
-    edf = model.response.y.size - model.df_residual
-    return float(model.aic + (k - 2) * edf)
 
 
 def _criteria(model: GLMResult, dev: np.ndarray, ranks: np.ndarray,
@@ -90,8 +52,15 @@ def _criteria(model: GLMResult, dev: np.ndarray, ranks: np.ndarray,
     else:
         loglik = dev / dispersion
     aic = loglik + k * ranks
-    aic = aic + (_extract_aic(model, k) - aic[0])
+    aic = aic + (extract_aic(model, k)[1] - aic[0])
     return loglik, aic, dispersion
+
+
+def chi2_sf(stat: np.ndarray, dfs: np.ndarray) -> np.ndarray:
+    """Upper chi-squared tail, NaN where df is not positive (MASS's ``safe_pchisq``)."""
+    with np.errstate(invalid="ignore"):
+        positive = dfs > 0
+        return np.where(positive, special.chdtrc(np.where(positive, dfs, 1), stat), np.nan)
 
 
 def _f_warning(model: GLMResult) -> None:
@@ -103,8 +72,6 @@ def _f_warning(model: GLMResult) -> None:
 def _table(model: GLMResult, names: list[str], dev: np.ndarray, dfs: np.ndarray,
            aic: np.ndarray, loglik: np.ndarray, score: np.ndarray, dispersion: float,
            test: str, drop: bool) -> pd.DataFrame:
-    from scipy import stats  # imported when needed: it takes most of a second
-
     table = pd.DataFrame({"Df": dfs, "Deviance": dev, "AIC": aic}, index=names)
     if np.all(np.isnan(aic)):
         table = table.drop(columns="AIC")
@@ -113,11 +80,11 @@ def _table(model: GLMResult, names: list[str], dev: np.ndarray, dfs: np.ndarray,
             stat = np.maximum(0.0, loglik - loglik[0] if drop else loglik[0] - loglik)
             stat[0] = np.nan
             table["LRT" if dispersion == 1 else "scaled dev."] = stat
-            table["Pr(>Chi)"] = stats.chi2.sf(stat, dfs)
+            table["Pr(>Chi)"] = chi2_sf(stat, dfs)
         elif test == "Rao":
             stat = np.maximum(0.0, score) / dispersion
             table["Rao score" if dispersion == 1 else "scaled Rao sc."] = stat
-            table["Pr(>Chi)"] = stats.chi2.sf(stat, dfs)
+            table["Pr(>Chi)"] = chi2_sf(stat, dfs)
         elif test == "F":
             _f_warning(model)
             rdf = model.df_residual
@@ -125,28 +92,50 @@ def _table(model: GLMResult, names: list[str], dev: np.ndarray, dfs: np.ndarray,
                 rms = dev[0] / rdf
                 fs = np.maximum(0.0, dev - dev[0]) / dfs / rms
                 fs[~(dfs >= 1e-4)] = np.nan
-                p = stats.f.sf(fs, dfs, rdf)
+                p = special.fdtrc(dfs, rdf, fs)
             else:
                 diff = np.maximum(0.0, (dev[0] - dev) / dfs)
                 fs = diff / (dev / (rdf - dfs))
                 fs[~(dfs >= np.finfo(float).eps)] = np.nan
-                p = stats.f.sf(fs, dfs, rdf - dfs)
+                p = special.fdtrc(dfs, rdf - dfs, fs)
             table["F value"] = fs
             table["Pr(>F)"] = p
     return table
 
 
-def _heading(kind: str, model: GLMResult) -> str:
-    return f"{kind}\n\nModel:\n{' '.join(model.design.formula.split())}"
+def _heading(kind: str, model: GLMResult, data: Any = None) -> str:
+    return f"{kind}\n\nModel:\n{formula_lines(model, data)}"
 
 
-def drop1(model: GLMResult, test: str | None = None, k: float = 2) -> AnovaTable:
-    """Refit without each droppable term in turn, as R's ``drop1.glm(model, test=, k=)``.
+def drop_terms(model: GLMResult, scope: str | Sequence[str] | None, data: Any,
+               context: Any, what: str) -> list[str]:
+    """The terms to drop in turn: R's ``drop.scope``, or a scope's terms (all in the model)."""
+    terms = list(model.design.term_names)
+    if scope is None:
+        return drop_scope(terms)
+    wanted = scope_terms(model, scope, data, context, what)
+    by_key = {key(t): t for t in terms}
+    outside = [t for t in wanted if key(t) not in by_key]
+    if outside:
+        raise FormulaError(
+            f"the scope's term(s) {', '.join(outside)} are not in the model; the scope of a "
+            f"deletion names terms of the model (its terms are {', '.join(terms) or 'none'})"
+        )
+    return [by_key[key(t)] for t in wanted]
 
-    The candidates are R's ``drop.scope`` (marginality). ``test`` is None
+
+def drop1(model: GLMResult, test: str | None = None, k: float = 2,
+          scope: str | Sequence[str] | None = None, data: Any = None,
+          context: Any = None) -> AnovaTable:
+    """Refit without each droppable term in turn, as R's ``drop1.glm(model, scope, test=, k=)``.
+
+    The candidates are R's ``drop.scope`` (marginality), or the terms of
+    ``scope``: a formula (``.`` is the model's terms; needs ``data``) or a
+    list of term labels, each dropped whatever contains it. ``test`` is None
     (R's "none"), "Chisq"/"LRT", "F" or "Rao". Columns ``Df``, ``Deviance``,
-    ``AIC`` (absent for quasi families) and the test's columns; first row
-    ``<none>``. ``print()`` the table for R's layout.
+    ``AIC`` (absent for quasi families; for a :func:`glmformula.glm_nb` fit
+    theta is held and not counted, as R's ``extractAIC.negbin``) and the
+    test's columns; first row ``<none>``. ``print()`` the table for R's layout.
 
     >>> import glmformula as gf
     >>> m = gf.glm("breaks ~ wool + tension", data=gf.datasets.load("warpbreaks"),
@@ -160,7 +149,7 @@ def drop1(model: GLMResult, test: str | None = None, k: float = 2) -> AnovaTable
     test = _check_test(test)
     design = model.design
     X = model.model_matrix()
-    scope = drop_scope(list(design.term_names))
+    scope = drop_terms(model, scope, data, context, "drop1() with a scope formula")
     dev, ranks, score = [model.deviance], [model.rank], [np.nan]
     for term in scope:
         sl = design.term_slices[term]
@@ -176,64 +165,54 @@ def drop1(model: GLMResult, test: str | None = None, k: float = 2) -> AnovaTable
     dfs[0] = np.nan
     table = _table(model, ["<none>", *scope], dev_a, dfs, aic, loglik, np.asarray(score),
                    dispersion, test, drop=True)
-    return AnovaTable(data=table, heading=_heading("Single term deletions", model),
+    return AnovaTable(data=table, heading=_heading("Single term deletions", model, data),
                       test=None if test == "none" else test, kind="drop1")  # type: ignore[arg-type]
 
 
-def _upper_formula(model: GLMResult, scope: str) -> str:
-    if not isinstance(scope, str) or "~" not in scope:
-        raise ArgumentTypeError("scope must be a formula string such as '~ wool * tension'")
-    rhs = scope.split("~", 1)[1]
-    return f"{response_text(model)} ~ {rhs}"
+def add_terms(model: GLMResult, scope: str | Sequence[str], data: Any, context: Any,
+              what: str) -> list[str]:
+    """The terms to add in turn: R's ``add.scope`` of a formula, or a list as given."""
+    if scope is None:
+        raise FormulaError(f"no terms in scope: {what} needs a scope such as '~ . + x'")
+    if isinstance(scope, str):
+        cand = add_scope(list(model.design.term_names),
+                         scope_terms(model, scope, data, context, what))
+    else:
+        cand = scope_terms(model, scope, data, context, what)
+    if not cand:
+        raise FormulaError("no terms in scope for adding to the model")
+    return cand
 
 
-def _upper_design(model: GLMResult, scope: str, data: Any, context: Any) -> Any:
-    from glmformula.design import build_design
-
-    if data is None:
-        raise ArgumentTypeError("add1() and step() with a scope need data= (the model's data)")
-    upper = build_design(_upper_formula(model, scope), data, context=context)
-    if upper.X.shape[0] != model.response.y.size:
-        raise DataError(
-            f"the scope's model uses {upper.X.shape[0]} rows but the model "
-            f"{model.response.y.size}: remove missing values in the scope's variables first"
-        )
-    return upper
-
-
-def add1(model: GLMResult, scope: str, data: Any, test: str | None = None, k: float = 2,
-         context: Any = None) -> AnovaTable:
+def add1(model: GLMResult, scope: str | Sequence[str], data: Any = None,
+         test: str | None = None, k: float = 2, context: Any = None) -> AnovaTable:
     """Refit adding each addable term of ``scope`` in turn, as R's ``add1.glm``.
 
-    ``scope`` is a formula string of the larger model (``"~ wool * tension"``;
-    its terms must include every term of ``model``, else FormulaError).
-    ``data`` is required: the model does not keep its data frame, and the
-    larger model matrix is built from it (the same rows must be used).
+    ``scope`` is a formula of the larger model, read as R's ``update.formula``
+    reads it: ``"~ . + x"`` is the model's terms plus ``x``, ``"~ .^2"`` its
+    terms squared (its terms must include every term of ``model``, else
+    FormulaError); or a list of term labels to add. ``data`` is the model's
+    data frame (the larger model matrix is built from it on the same rows).
     ``context`` gives functions used in the scope formula, as in ``glm``.
 
     >>> import glmformula as gf
     >>> wb = gf.datasets.load("warpbreaks")
     >>> m = gf.glm("breaks ~ wool", data=wb, family="poisson")
-    >>> add1(m, "~ wool * tension", data=wb).data.round(2)
+    >>> add1(m, "~ . * tension", data=wb).data.round(2)
               Df  Deviance     AIC
     <none>   NaN    281.33  560.00
     tension  2.0    210.39  493.06
     """
+    from glmformula.scope import model_data
+
     test = _check_test(test)
-    upper = _upper_design(model, scope, data, context)
-    cand = add_scope(list(model.design.term_names), list(upper.term_names))
-    if not cand:
-        raise FormulaError("no terms in scope for adding to the model")
-    X = as_dense(upper.X)
-    lookup = {_key(t): upper.term_slices[t] for t in upper.term_names}
-    base = [0] if model.design.has_intercept else []
-    for t in model.design.term_names:
-        base += list(range(lookup[_key(t)].start, lookup[_key(t)].stop))
-    z0 = model.refit(X[:, sorted(base)])
+    data = model_data(model, data, "add1()")
+    cand = add_terms(model, scope, data, context, "add1()")
+    X, base, columns = added_columns(model, cand, data, context)
+    z0 = model.refit(X[:, base])
     dev, ranks, score = [z0.deviance], [z0.rank], [np.nan]
     for term in cand:
-        sl = lookup[_key(term)]
-        Xi = X[:, sorted(base + list(range(sl.start, sl.stop)))]
+        Xi = X[:, sorted(base + columns[term])]
         z = model.refit(Xi)
         dev.append(z.deviance)
         ranks.append(z.rank)
@@ -246,149 +225,10 @@ def add1(model: GLMResult, scope: str, data: Any, test: str | None = None, k: fl
     dfs[0] = np.nan
     table = _table(model, ["<none>", *cand], dev_a, dfs, aic, loglik, np.asarray(score),
                    dispersion, test, drop=False)
-    return AnovaTable(data=table, heading=_heading("Single term additions", model),
+    return AnovaTable(data=table, heading=_heading("Single term additions", model, data),
                       test=None if test == "none" else test, kind="add1")  # type: ignore[arg-type]
 
 
-def _call_arg(model: GLMResult, name: str) -> str | None:
-    found = re.search(rf"\b{name} = ([A-Za-z_][A-Za-z0-9_.]*)", model.call)
-    return found.group(1) if found else None
+from glmformula.stepaic import step  # noqa: E402
 
-
-def _new_formula(model: GLMResult, terms: list[str]) -> str:
-    rhs = model.design.formula.split("~", 1)[1]
-    offsets = re.findall(r"offset\([^()]*(?:\([^()]*\)[^()]*)*\)", rhs)
-    parts = [*sorted(terms, key=lambda t: len(t.split(":"))), *offsets]
-    if not model.design.has_intercept:
-        parts.append("- 1")
-    text = " + ".join(parts) if parts else "1"
-    return f"{response_text(model)} ~ {text}".replace("+ - 1", "- 1")
-
-
-def _fmt_aic(value: float) -> str:
-    return f"{round(value, 2):.7g}"
-
-
-def step(model: GLMResult, scope: str | None = None,
-         direction: Literal["both", "backward", "forward"] = "both", k: float = 2,
-         data: Any = None, trace: bool = True, context: Any = None,
-         weights: Any = None, offset: Any = None, steps: int = 1000) -> GLMResult:
-    """Stepwise selection by AIC, as R's ``step(model, scope, direction, k)``.
-
-    Without ``scope`` only backward steps are taken (as R). ``scope`` is the
-    upper model as a formula string. ``data`` (the model's data frame) is
-    required: each chosen model is refitted with :func:`glmformula.glm`.
-    ``weights``/``offset`` are passed to ``glm``; by default the column names
-    recorded in the model's call are reused. With ``trace`` each step is
-    printed as R prints it. Returns the chosen fitted model, whose
-    ``step_path`` is R's ``$anova``: a DataFrame with columns Step, Df,
-    Deviance, Resid. Df, Resid. Dev and AIC, one row per model on the path,
-    and R's heading (initial and final model) in ``.attrs["heading"]``.
-
-    >>> import glmformula as gf
-    >>> wb = gf.datasets.load("warpbreaks")
-    >>> m = gf.glm("breaks ~ wool + tension", data=wb, family="poisson")
-    >>> best = step(m, scope="~ wool * tension", data=wb, trace=False)
-    >>> best.design.term_names
-    ['wool', 'tension', 'wool:tension']
-    """
-    from glmformula.model import glm
-
-    if data is None:
-        raise ArgumentTypeError("step() needs data= (the model's data): it refits models")
-    if direction not in ("both", "backward", "forward"):
-        raise ArgumentTypeError("direction must be 'both', 'backward' or 'forward'")
-    if not np.isfinite(model.aic):
-        raise DataError("AIC is not defined for this model, so 'step' cannot proceed")
-    backward = direction in ("both", "backward")
-    forward = direction in ("both", "forward") and scope is not None
-    upper_terms = (list(_upper_design(model, scope, data, context).term_names)
-                   if scope is not None else [])
-    if weights is None and model.design.prior_weights is not None:
-        weights = _call_arg(model, "weights")
-    if offset is None:
-        offset = _call_arg(model, "offset")
-
-    def refit(formula: str) -> GLMResult:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return glm(formula, data, family=model.family, weights=weights, offset=offset,
-                       control=model.control, context=context)
-
-    current = model
-    best = _extract_aic(current, k)
-    n = current.response.y.size
-    out = [f"Start:  AIC={_fmt_aic(best)}\n{' '.join(current.design.formula.split())}\n"]
-    path = [{"change": "", "AIC": best, "deviance": current.deviance,
-             "df_residual": current.df_residual}]
-    while steps > 0:
-        steps -= 1
-        terms = list(current.design.term_names)
-        tables = []
-        change = None
-        if backward and drop_scope(terms):
-            d = drop1(current, k=k).data
-            d.index = ["<none>", *("- " + t for t in d.index[1:])]
-            zero = [name for name, df in zip(d.index, d["Df"], strict=True) if df == 0]
-            if zero:
-                change = zero[-1]
-            tables.append(d)
-        if change is None:
-            if forward:
-                cand = add_scope(terms, upper_terms)
-                if cand:
-                    a = add1(current, scope, data, k=k, context=context).data
-                    a.index = ["<none>", *("+ " + t for t in a.index[1:])]
-                    tables.append(a.iloc[1:] if tables else a)
-            if not tables:
-                break
-            aod = pd.concat(tables)
-            aod = aod[aod["Df"].isna() | (aod["Df"] != 0)]
-            aod = aod.iloc[np.argsort(aod["AIC"].to_numpy(), kind="stable")]
-            if trace:
-                from glmformula.render.anova_text import render_anova_text
-
-                shown = AnovaTable(data=aod, heading="", test=None, kind="drop1")  # type: ignore[arg-type]
-                out.append(render_anova_text(shown).lstrip("\n"))
-            if aod.index[0] == "<none>":
-                break
-            change = str(aod.index[0])
-        sign, term = change[0], change[2:]
-        if sign == "-":
-            new_terms = [t for t in terms if _key(t) != _key(term)]
-        else:
-            new_terms = [*terms, term]
-        current = refit(_new_formula(current, new_terms))
-        if current.response.y.size != n:
-            raise DataError("number of rows in use has changed: remove missing values?")
-        aic = _extract_aic(current, k)
-        out.append(f"\nStep:  AIC={_fmt_aic(aic)}\n{' '.join(current.design.formula.split())}\n")
-        if aic >= best + 1e-7:
-            break
-        best = aic
-        path.append({"change": change, "AIC": aic, "deviance": current.deviance,
-                     "df_residual": current.df_residual})
-    if trace:
-        print("\n".join(out))
-    return dataclasses.replace(current, step_path=_path_frame(path, model, current))
-
-
-def _path_frame(path: list[dict[str, Any]], initial: GLMResult, final: GLMResult
-                ) -> pd.DataFrame:
-    """R's ``step.results``: the models on the path, their changes, deviances and AIC."""
-    deviance = np.array([p["deviance"] for p in path], dtype=float)
-    df_residual = np.array([p["df_residual"] for p in path], dtype=int)
-    frame = pd.DataFrame({
-        "Step": [p["change"] for p in path],
-        "Df": np.concatenate([[np.nan], np.diff(df_residual)]),
-        "Deviance": np.concatenate([[np.nan], np.abs(np.diff(deviance))]),
-        "Resid. Df": df_residual,
-        "Resid. Dev": deviance,
-        "AIC": [p["AIC"] for p in path],
-    }, index=[str(i + 1) for i in range(len(path))])
-    frame.attrs["heading"] = (
-        "Stepwise Model Path \nAnalysis of Deviance Table\n\nInitial Model:\n"
-        f"{' '.join(initial.design.formula.split())}\n\nFinal Model:\n"
-        f"{' '.join(final.design.formula.split())}\n\n"
-    )
-    return frame
+__all__ = ["add1", "add_scope", "drop1", "drop_scope", "step"]

@@ -1,0 +1,91 @@
+"""A model's formula as R prints it in selection tables: ``deparse(formula(fit))``.
+
+R expands the ``.`` of a model formula into the data's columns
+(``Days ~ .^4`` prints as ``Days ~ (Eth + Sex + Age + Lrn)^4``) and breaks a
+line longer than 60 characters after a binary operator, going on with four
+spaces (``deparse``'s ``width.cutoff = 60``).
+
+>>> deparse_lines("y ~ " + " + ".join(f"x{i}" for i in range(20)))[1]
+'    x12 + x13 + x14 + x15 + x16 + x17 + x18 + x19'
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from glmformula.scope import DOT, QUOTED
+
+if TYPE_CHECKING:
+    from glmformula.result import GLMResult
+
+_OPERATORS = ("+", "-", "*", "/", "~")
+_NAME = re.compile(r"[A-Za-z.][A-Za-z0-9._]*")
+
+
+def _pieces(text: str) -> list[str]:
+    """``text`` cut after each top-level binary operator written with spaces (``a + ``)."""
+    pieces, start, depth, quote = [], 0, 0, ""
+    for i, ch in enumerate(text):
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "`'\"":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+        elif (depth == 0 and ch in _OPERATORS and 0 < i < len(text) - 2
+              and text[i - 1] == " " and text[i + 1] == " "):
+            pieces.append(text[start:i + 2])
+            start = i + 2
+    pieces.append(text[start:])
+    return pieces
+
+
+def deparse_lines(text: str, cutoff: int = 60) -> list[str]:
+    """Lines of ``text`` broken as R's ``deparse`` breaks a formula (``width.cutoff``)."""
+    text = " ".join(text.split())
+    lines, line = [], ""
+    pieces = _pieces(text)
+    for i, piece in enumerate(pieces):
+        line += piece
+        if len(line) > cutoff and i < len(pieces) - 1:
+            lines.append(line)
+            line = "    "
+    lines.append(line)
+    return lines
+
+
+def _dot_columns(model: GLMResult, data: Any) -> list[str]:
+    lhs = model.design.formula.split("~", 1)[0]
+    if data is not None and hasattr(data, "columns"):
+        response = set(_NAME.findall(lhs))
+        return [str(c) for c in data.columns if str(c) not in response]
+    return list(model.design.data_columns)
+
+
+def display_formula(model: GLMResult, data: Any = None) -> str:
+    """The model's formula, single-spaced, its ``.`` expanded into the data's columns."""
+    text = " ".join(model.design.formula.split())
+    lhs, rhs = text.split("~", 1)
+    parts = QUOTED.split(rhs)
+    if not any(DOT.search(p) for p in parts[::2]):
+        return text
+    columns = _dot_columns(model, data)
+    plain = " + ".join(columns)
+
+    def replace(match: re.Match[str], part: str) -> str:
+        before = part[:match.start()].rstrip()
+        after = part[match.end():].lstrip()
+        alone = (before == "" or before.endswith("+")) and (after == "" or after[0] == "+")
+        return plain if alone or len(columns) == 1 else f"({plain})"
+
+    rhs = "".join(p if i % 2 else DOT.sub(lambda m, p=p: replace(m, p), p)  # type: ignore[misc]
+                  for i, p in enumerate(parts))
+    return f"{lhs}~{rhs}"
+
+
+def formula_lines(model: GLMResult, data: Any = None) -> str:
+    """:func:`display_formula` broken into R's deparse lines, joined by newlines."""
+    return "\n".join(deparse_lines(display_formula(model, data)))

@@ -1,0 +1,132 @@
+"""Refit a model on another formula, as R's ``update(fit, ~ . - term)`` does in selection.
+
+A :func:`glmformula.glm` fit is refitted with its family, weights, offset and
+control; a :func:`glmformula.glm_nb` fit with ``glm_nb`` started at its theta
+(``init.theta`` of the fit's call), so theta is estimated again.
+
+>>> import glmformula as gf
+>>> wb = gf.datasets.load("warpbreaks")
+>>> m = gf.glm("breaks ~ wool + tension", data=wb, family="poisson")
+>>> new_formula(m, ["tension"])
+'breaks ~ tension'
+>>> round(refit(m, "breaks ~ tension", wb).deviance, 4)
+226.4306
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from glmformula.anova_negbin import is_negbin
+from glmformula.errors import ArgumentTypeError, FormulaError
+from glmformula.matrices import as_dense
+from glmformula.scope import check_rows, key
+
+if TYPE_CHECKING:
+    from glmformula.result import GLMResult
+
+_OFFSET = re.compile(r"offset\([^()]*(?:\([^()]*\)[^()]*)*\)")
+
+
+def extract_aic(model: GLMResult, k: float = 2) -> tuple[float, float]:
+    """R's ``extractAIC``: (edf, AIC) with edf = rows - residual df.
+
+    A glm fit gives ``aic + (k - 2) * edf``; a :func:`glmformula.glm_nb` fit
+    ``-2 logLik + k * edf`` (MASS's ``extractAIC.negbin``: theta not counted).
+    """
+    edf = float(model.response.y.size - model.df_residual)
+    if is_negbin(model):
+        return edf, float(-model.twologlik + k * edf)  # type: ignore[attr-defined]
+    return edf, float(model.aic + (k - 2) * edf)
+
+
+def call_argument(model: GLMResult, name: str) -> str | None:
+    """The name given for ``name`` in the model's recorded call, if any."""
+    found = re.search(rf"\b{name} = ([A-Za-z_][A-Za-z0-9_.]*)", model.call)
+    return found.group(1) if found else None
+
+
+def new_formula(model: GLMResult, terms: list[str]) -> str:
+    """``response ~ terms`` in R's order (by degree), with the model's offsets and intercept."""
+    from glmformula.anova import response_text
+
+    rhs = model.design.formula.split("~", 1)[1]
+    parts = [*sorted(terms, key=lambda t: len(t.split(":"))), *_OFFSET.findall(rhs)]
+    if not model.design.has_intercept:
+        parts.append("- 1")
+    text = " + ".join(parts) if parts else "1"
+    return f"{response_text(model)} ~ {text}".replace("+ - 1", "- 1")
+
+
+def _argument(model: GLMResult, name: str, given: Any, data: Any) -> Any:
+    """The weights or offset to refit with: as given, else as the model's call named them."""
+    if given is not None:
+        return given
+    recorded = call_argument(model, name)
+    if recorded is None:
+        return None
+    columns = [str(c) for c in getattr(data, "columns", [])]
+    if recorded in columns:
+        return recorded
+    values = model.design.prior_weights if name == "weights" else None
+    if values is not None and model.design.n_dropped == 0 and len(values) == len(data):
+        return values
+    raise ArgumentTypeError(
+        f"the model was fitted with {name}= given as an array; pass the same {name}= (a column "
+        f"name or an array over the rows of data) to refit it"
+    )
+
+
+def refit(model: GLMResult, formula: str, data: Any, *, context: Any = None,
+          weights: Any = None, offset: Any = None, quiet: bool = False) -> GLMResult:
+    """The model refitted on ``formula`` over ``data`` (same rows), as R's ``update``."""
+    import warnings
+
+    from glmformula.model import glm
+    from glmformula.negbin import glm_nb
+
+    env = context if context is not None else model.design.context
+    options: dict[str, Any] = {
+        "weights": _argument(model, "weights", weights, data),
+        "offset": _argument(model, "offset", offset, data),
+        "control": model.control, "context": env,
+        "data_name": call_argument(model, "data"),
+    }
+    with warnings.catch_warnings():
+        if quiet:
+            warnings.simplefilter("ignore")
+        if is_negbin(model):
+            fitted: GLMResult = glm_nb(
+                formula, data, init_theta=float(f"{model.theta:.10g}"),  # type: ignore[attr-defined]
+                link=model.family.link.name, **options)
+        else:
+            fitted = glm(formula, data, family=model.family, **options)
+    check_rows(model, fitted.response.y.size)
+    return fitted
+
+
+def added_columns(model: GLMResult, candidates: list[str], data: Any, context: Any
+                  ) -> tuple[np.ndarray, list[int], dict[str, list[int]]]:
+    """R's ``add1`` model matrix: the model's terms plus every candidate, built once.
+
+    Returns the matrix, the positions of the model's columns (intercept
+    included) and those of each candidate.
+    """
+    from glmformula.design import build_design
+
+    formula = new_formula(model, [*model.design.term_names, *candidates])
+    env = context if context is not None else model.design.context
+    upper = build_design(formula, data, context=env)
+    check_rows(model, upper.X.shape[0])
+    lookup = {key(t): upper.term_slices[t] for t in upper.term_names}
+    unknown = [t for t in [*model.design.term_names, *candidates] if key(t) not in lookup]
+    if unknown:
+        raise FormulaError(f"cannot find the term(s) {', '.join(unknown)} in {formula!r}")
+    base = [0] if model.design.has_intercept else []
+    for t in model.design.term_names:
+        base += list(range(lookup[key(t)].start, lookup[key(t)].stop))
+    columns = {c: list(range(lookup[key(c)].start, lookup[key(c)].stop)) for c in candidates}
+    return as_dense(upper.X), sorted(base), columns

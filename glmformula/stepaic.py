@@ -1,0 +1,178 @@
+"""Stepwise selection by AIC: R's ``step`` for glm fits, MASS's ``stepAIC`` for glm.nb fits.
+
+Each step compares the current model with the models one term smaller
+(``drop1``) and one term larger (``add1``) within the scope and moves to the
+best by AIC, until no move lowers it. A :func:`glmformula.glm_nb` fit steps as
+MASS's ``stepAIC``: every candidate is a new glm.nb fit (theta estimated
+again), AIC is ``-2 logLik + k edf`` (theta not counted), and the chosen model
+is a glm_nb fit.
+
+>>> import glmformula as gf
+>>> wb = gf.datasets.load("warpbreaks")
+>>> m = gf.glm("breaks ~ wool", data=wb, family="poisson")
+>>> step(m, scope="~ .^2", data=wb, trace=False).design.term_names
+['wool']
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import warnings
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from glmformula.anova_negbin import is_negbin
+from glmformula.errors import ArgumentTypeError, DataError, GLMWarning
+from glmformula.formula_text import formula_lines
+from glmformula.refit import extract_aic, new_formula, refit
+from glmformula.scope import Scope, factor_scope, key, model_data, parse_scope
+
+if TYPE_CHECKING:
+    from glmformula.result import GLMResult
+
+
+def _fmt_aic(value: float) -> str:
+    return f"{round(value, 2):.7g}"
+
+
+def _candidates(current: GLMResult, names: list[str], sign: str, k: float, data: Any,
+                context: Any, negbin: bool) -> pd.DataFrame:
+    """The drop (``sign`` "-") or add ("+") table, rows named ``- term`` / ``+ term``."""
+    from glmformula.dropterm import addterm, dropterm
+    from glmformula.stepwise import add1, drop1
+
+    if sign == "-":
+        table = (dropterm(current, names, k=k, data=data, context=context) if negbin
+                 else drop1(current, k=k, scope=names))
+    else:
+        table = (addterm(current, names, k=k, data=data, context=context) if negbin
+                 else add1(current, names, data=data, k=k, context=context))
+    frame = table.data
+    frame.index = ["<none>", *(f"{sign} {t}" for t in frame.index[1:])]
+    return frame
+
+
+def _zero_df_change(table: pd.DataFrame, negbin: bool) -> str | None:
+    """A 0-df deletion to make first (the last listed), as step / stepAIC choose it."""
+    zero = [i for i, df in enumerate(table["Df"]) if df == 0]
+    if negbin and zero:  # MASS: a 0-df term that changes AIC is not dropped for free
+        changing = [i for i in zero if abs(table["AIC"].iloc[i] - table["AIC"].iloc[0]) > 0.01]
+        if changing:
+            warnings.warn("0 df terms are changing AIC", GLMWarning, stacklevel=4)
+            zero = [i for i in zero if i not in changing]
+    return str(table.index[zero[-1]]) if zero else None
+
+
+def _print_table(table: pd.DataFrame) -> str:
+    from glmformula.anova import AnovaTable
+    from glmformula.render.anova_text import render_anova_text
+
+    shown = AnovaTable(data=table, heading="", test=None, kind="drop1")
+    return render_anova_text(shown).lstrip("\n")
+
+
+def step(model: GLMResult, scope: Scope = None,
+         direction: Literal["both", "backward", "forward"] = "both", k: float = 2,
+         data: Any = None, trace: bool = True, context: Any = None,
+         weights: Any = None, offset: Any = None, steps: int = 1000) -> GLMResult:
+    """Stepwise selection by AIC, as R's ``step(model, scope, direction, k)``.
+
+    ``scope`` is the upper model as a formula string, read as R's
+    ``update.formula`` reads it (``"~ .^2"``: the model's terms squared;
+    ``"~ . + x"``), or a dict ``{"lower": ..., "upper": ...}`` (terms of
+    ``lower`` are never dropped); without it only backward steps are taken
+    (as R). ``data`` (the model's data frame) is required: each chosen model
+    is refitted. ``weights``/``offset`` are passed to the refits; by default
+    the column names recorded in the model's call are reused. With ``trace``
+    each step is printed as R prints it. Returns the chosen fitted model
+    (a glm_nb fit for a glm_nb model), whose ``step_path`` is R's ``$anova``:
+    a DataFrame with columns Step, Df, Deviance, Resid. Df, Resid. Dev and
+    AIC, one row per model on the path, and R's heading (initial and final
+    model) in ``.attrs["heading"]``.
+    """
+    if direction not in ("both", "backward", "forward"):
+        raise ArgumentTypeError("direction must be 'both', 'backward' or 'forward'")
+    data = model_data(model, data, "step()")
+    edf, best = extract_aic(model, k)
+    if not math.isfinite(best):
+        raise DataError("AIC is not defined for this model, so 'step' cannot proceed"
+                        if math.isnan(best) else
+                        "AIC is -infinity for this model, so 'step' cannot proceed")
+    lower, upper = parse_scope(model, scope, data, context, "step()")
+    backward = direction in ("both", "backward")
+    forward = direction in ("both", "forward") and upper is not None
+    negbin = is_negbin(model)
+    n = model.response.y.size
+    current = model
+    out = [f"Start:  AIC={_fmt_aic(best)}\n{formula_lines(current, data)}\n"]
+    path = [{"change": "", "AIC": best, "deviance": current.deviance, "df_residual": n - edf}]
+    while steps > 0:
+        steps -= 1
+        terms = list(current.design.term_names)
+        drop_c, add_c = factor_scope(terms, lower, upper)
+        tables = []
+        change = None
+        if backward and drop_c:
+            d = _candidates(current, drop_c, "-", k, data, context, negbin)
+            change = _zero_df_change(d, negbin)
+            tables.append(d)
+        if change is None:
+            if forward and add_c:
+                a = _candidates(current, add_c, "+", k, data, context, negbin)
+                tables.append(a.iloc[1:] if tables else a)
+            if not tables:
+                break
+            aod = pd.concat(tables)
+            aod = aod[aod["Df"].isna() | (aod["Df"] != 0)]
+            aod = aod.iloc[np.argsort(aod["AIC"].to_numpy(), kind="stable")]
+            if trace:
+                out.append(_print_table(aod))
+            if aod.index[0] == "<none>":
+                break
+            change = str(aod.index[0])
+        sign, term = change[0], change[2:]
+        new_terms = ([t for t in terms if key(t) != key(term)] if sign == "-"
+                     else [*terms, term])
+        current = refit(current, new_formula(current, new_terms), data, context=context,
+                        weights=weights, offset=offset, quiet=True)
+        edf, aic = extract_aic(current, k)
+        out.append(f"\nStep:  AIC={_fmt_aic(aic)}\n{formula_lines(current, data)}\n")
+        if aic >= best + 1e-7:
+            break
+        best = aic
+        path.append({"change": change, "AIC": aic, "deviance": current.deviance,
+                     "df_residual": n - edf})
+    if trace:
+        print("\n".join(out))
+    frame = _path_frame(path, model, current, data, absolute_df=negbin)
+    return dataclasses.replace(current, step_path=frame)
+
+
+def _path_frame(path: list[dict[str, Any]], initial: GLMResult, final: GLMResult,
+                data: Any, absolute_df: bool) -> pd.DataFrame:
+    """R's ``step.results``: the models on the path, their changes, deviances and AIC.
+
+    ``Df`` is the change in residual df (``step``), or its size (``stepAIC``).
+    """
+    deviance = np.array([p["deviance"] for p in path], dtype=float)
+    df_residual = np.array([p["df_residual"] for p in path], dtype=float)
+    ddf = np.abs(np.diff(df_residual)) if absolute_df else np.diff(df_residual)
+    frame = pd.DataFrame({
+        "Step": [p["change"] for p in path],
+        "Df": np.concatenate([[np.nan], ddf]),
+        "Deviance": np.concatenate([[np.nan], np.abs(np.diff(deviance))]),
+        "Resid. Df": df_residual.astype(int),
+        "Resid. Dev": deviance,
+        "AIC": [p["AIC"] for p in path],
+    }, index=[str(i + 1) for i in range(len(path))])
+    frame.attrs["heading"] = (
+        "Stepwise Model Path \nAnalysis of Deviance Table\n\nInitial Model:\n"
+        f"{formula_lines(initial, data)}\n\nFinal Model:\n{formula_lines(final, data)}\n\n"
+    )
+    return frame
+
+
+__all__ = ["step"]
