@@ -100,7 +100,7 @@ def anova_types(
     fit_columns = model.column_refitter()
 
     def refit(exclude: list[str]) -> tuple[float, int]:
-        drop = set()
+        drop: set[int] = set()
         for name in exclude:
             sl = design.term_slices[name]
             drop.update(range(sl.start, sl.stop))

@@ -252,14 +252,14 @@ def explain(result: GLMResult) -> list[str]:
     parts = column_parts(result)
     out = []
     aliased = result.aliased
-    for name, b in result.coef.items():
+    for label, b in result.coef.items():
+        name = str(label)
         if aliased[name]:
             out.append(f"{name}: not estimable (aliased with earlier columns).")
             continue
         column = None if name == "(Intercept)" else parts.get(
-            name, [ColumnPart(str(name), None, None)])
-        out.append(_coefficient_sentence(str(name), float(b), column, link, mean_word,
-                                         response))
+            name, [ColumnPart(name, None, None)])
+        out.append(_coefficient_sentence(name, float(b), column, link, mean_word, response))
     out += _theta_sentences(result)
     out += _deviance_sentences(result)
     out.append(P_VALUE_NOTE)

@@ -127,7 +127,7 @@ def predict(
     se = se_link * np.abs(result.family.mu_eta(eta)) if type == "response" else se_link
     if interval is None:
         return pd.DataFrame({"fit": fit, "se_fit": se}, index=index)
-    z = float(normal_quantile((1 + level) / 2))
+    z = float(normal_quantile(np.asarray((1 + level) / 2)))
     lo, hi = eta - z * se_link, eta + z * se_link
     if type == "response":
         lo, hi = result.family.linkinv(lo), result.family.linkinv(hi)
