@@ -160,7 +160,9 @@ def response_text(model: GLMResult) -> str:
 
 
 def _formula_text(model: GLMResult) -> str:
-    return " ".join(model.design.formula.split())
+    from glmformula.formula_text import display_formula  # a formula's "." expanded, as R
+
+    return display_formula(model)
 
 
 def score_statistic(X: np.ndarray, r: np.ndarray, w: np.ndarray, intercept: bool) -> float:

@@ -39,7 +39,10 @@ def is_negbin(model: object) -> bool:
 
 
 def _sides(model: GLMResult) -> tuple[str, str]:
-    lhs, rhs = model.design.formula.split("~", 1)
+    """Response and right-hand side as R prints them (a formula's ``.`` expanded)."""
+    from glmformula.formula_text import display_formula
+
+    lhs, rhs = display_formula(model).split("~", 1)
     return " ".join(lhs.split()), " ".join(rhs.split())
 
 

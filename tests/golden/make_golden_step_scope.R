@@ -6,7 +6,8 @@
 # repository root:
 #     Rscript tests/golden/make_golden_step_scope.R
 # Writes tests/golden/step_scope_golden.json. Each case has
-#   id, kind ("drop1" | "add1" | "dropterm" | "addterm" | "step" | "stepAIC"),
+#   id, kind ("drop1" | "add1" | "dropterm" | "addterm" | "step" | "stepAIC" |
+#   "anova": several models compared; formula is then a list of formulas),
 #   formula (Python = R text), family_call (R code, or "negbin" for glm.nb),
 #   test (null or R's test name), scope (null, a formula, or an object
 #   {lower, upper} with formulas or null), direction (steps), data
@@ -17,7 +18,8 @@
 #           df_residual (per model on the path), final_formula,
 #           final_terms (term labels of the chosen model),
 #           coefficients {name: value} (NA as null), theta (glm.nb or null),
-#           trace_text (the printed output)}.
+#           trace_text (the printed output)};
+#   anova: {print_text}.
 source(file.path("tests", "golden", "golden_helpers.R"))
 
 cases <- list()
@@ -91,6 +93,15 @@ record_step <- function(id, kind, formula, family_call, data, scope = NULL,
       trace_text = paste(trace, collapse = "\n")))
 }
 
+record_anova <- function(id, formulas, family_call, data) {
+  fits <- lapply(formulas, fit_model, family_call = family_call, data = data)
+  tab <- do.call(anova, fits)
+  cases[[length(cases) + 1]] <<- list(
+    id = id, kind = "anova", formula = arr(formulas), family_call = family_call,
+    test = NULL, scope = NULL, direction = NULL, data = encode_data(data),
+    expected = list(print_text = paste(capture.output(print(tab)), collapse = "\n")))
+}
+
 data(housing, package = "MASS", envir = environment())
 wb <- warpbreaks[, c("breaks", "wool", "tension")]
 mtd <- mt[, c("mpg", "wt", "hp", "cyl", "am", "qsec", "disp")]
@@ -151,6 +162,12 @@ record_step("stepAIC_quine_negbin_dot4", "stepAIC", "Days ~ .^4", "negbin", qn,
             direction = "backward")
 record_step("stepAIC_quine_negbin_both", "stepAIC", quine4, "negbin", qn,
             scope = list(lower = "~ 1", upper = "~ .^2"))
+
+# --- a model formula's `.` printed as R prints it (formula(fit)) ----------
+record_table("drop1_quine_poisson_dot_formula", "drop1", "Days ~ .", "poisson", qn,
+             test = "Chisq")
+record_anova("anova_negbin_dot_formula", c(quine4, "Days ~ .^2"), "negbin", qn)
+record_anova("anova_glm_dot_formula", c("Days ~ Eth", "Days ~ ."), "poisson", qn)
 
 write_golden(cases, file.path("tests", "golden", "step_scope_golden.json"),
              "tests/golden/make_golden_step_scope.R")
