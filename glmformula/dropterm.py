@@ -28,7 +28,7 @@ from glmformula.anova_negbin import is_negbin
 from glmformula.errors import ArgumentTypeError, GLMError
 from glmformula.refit import added_columns, extract_aic, new_formula, refit
 from glmformula.scope import key, model_data
-from glmformula.stepwise import _heading, add1, add_terms, chi2_sf, drop1, drop_terms
+from glmformula.stepwise import add1, add_terms, chi2_sf, drop1, drop_terms, table_heading
 
 if TYPE_CHECKING:
     from glmformula.result import GLMResult
@@ -116,7 +116,7 @@ def dropterm(model: GLMResult, scope: str | Sequence[str] | None = None,
         keep = [j for j in range(X.shape[1]) if not sl.start <= j < sl.stop]
         rows.append(_nb_aic(model, X[:, keep], k))
     return _negbin_table(model, names, rows, test, k, True, sorted,
-                         _heading("Single term deletions", model, data))
+                         table_heading("Single term deletions", model, data))
 
 
 def addterm(model: GLMResult, scope: str | Sequence[str], test: str | None = None,
@@ -142,17 +142,12 @@ def addterm(model: GLMResult, scope: str | Sequence[str], test: str | None = Non
         X, base, columns = added_columns(model, names, frame, context)
     for term in names:
         if by_columns:
-            rows.append(_nb_aic(model, X[:, sorted_columns(base, columns[term])], k))
+            rows.append(_nb_aic(model, X[:, np.sort(np.asarray(base + columns[term]))], k))
         else:
             rows.append(extract_aic(refit(model, new_formula(model, [*terms, term]), frame,
                                           context=context, quiet=True), k))
     return _negbin_table(model, names, rows, test, k, False, sorted,
-                         _heading("Single term additions", model, frame))
-
-
-def sorted_columns(base: list[int], extra: list[int]) -> list[int]:
-    """The model's columns and a candidate's, in the combined matrix's order."""
-    return [*np.sort(np.asarray(base + extra, dtype=int)).tolist()]
+                         table_heading("Single term additions", model, frame))
 
 
 __all__ = ["addterm", "dropterm"]

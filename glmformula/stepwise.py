@@ -103,7 +103,7 @@ def _table(model: GLMResult, names: list[str], dev: np.ndarray, dfs: np.ndarray,
     return table
 
 
-def _heading(kind: str, model: GLMResult, data: Any = None) -> str:
+def table_heading(kind: str, model: GLMResult, data: Any = None) -> str:
     return f"{kind}\n\nModel:\n{formula_lines(model, data)}"
 
 
@@ -165,7 +165,7 @@ def drop1(model: GLMResult, test: str | None = None, k: float = 2,
     dfs[0] = np.nan
     table = _table(model, ["<none>", *scope], dev_a, dfs, aic, loglik, np.asarray(score),
                    dispersion, test, drop=True)
-    return AnovaTable(data=table, heading=_heading("Single term deletions", model, data),
+    return AnovaTable(data=table, heading=table_heading("Single term deletions", model, data),
                       test=None if test == "none" else test, kind="drop1")  # type: ignore[arg-type]
 
 
@@ -225,7 +225,7 @@ def add1(model: GLMResult, scope: str | Sequence[str], data: Any = None,
     dfs[0] = np.nan
     table = _table(model, ["<none>", *cand], dev_a, dfs, aic, loglik, np.asarray(score),
                    dispersion, test, drop=False)
-    return AnovaTable(data=table, heading=_heading("Single term additions", model, data),
+    return AnovaTable(data=table, heading=table_heading("Single term additions", model, data),
                       test=None if test == "none" else test, kind="add1")  # type: ignore[arg-type]
 
 
