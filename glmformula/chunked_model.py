@@ -58,7 +58,7 @@ def _compute(tasks: list[Any]) -> list[Any]:
 
 
 def _first_pass(ddf: Any, formula: str, weights: str | None, offset: str | None,
-                context: Mapping[str, Any]) -> Any:
+                context: Mapping[str, Any], safe: bool = False) -> Any:
     """Factor levels over all partitions, the prototype design and the merged transform state."""
     import dask
 
@@ -85,8 +85,9 @@ def _first_pass(ddf: Any, formula: str, weights: str | None, offset: str | None,
     if sample.empty:
         raise DataError("no complete row in the data: every row has a missing value in a "
                         "variable the model uses")
+    # safe: the formula is checked before anything evaluates it; chunks keep the setting
     prototype = build_design(formula, sample.reset_index(drop=True), weights=weights,
-                             offset=offset, context=context, structured=False)
+                             offset=offset, context=context, structured=False, safe=safe)
     state = None
     if prototype.model_spec["rhs"].transform_state:
         rhs_spec = prototype.model_spec["rhs"]
@@ -121,13 +122,13 @@ def make_runner(ddf: Any, plan: Any, family: Family, user_start: bool) -> Any:
 def glm_chunked(
     formula: str, data: Any, family: Family, *, weights: object, offset: object,
     start: np.ndarray | None, control: Control, context: Mapping[str, Any], call: str,
-    verbose: bool | None,
+    verbose: bool | None, safe: bool = False,
 ) -> ChunkedGLMResult:
     """Fit on a Dask DataFrame or Parquet/CSV path; see :func:`glmformula.glm`."""
     weights_name = _column_argument(weights, "weights")
     offset_name = _column_argument(offset, "offset")
     ddf = as_dask_frame(data)
-    plan, prototype = _first_pass(ddf, formula, weights_name, offset_name, context)
+    plan, prototype = _first_pass(ddf, formula, weights_name, offset_name, context, safe)
     p = len(plan.column_names)
     user_start = start is not None
     run = make_runner(ddf, plan, family, user_start)

@@ -98,6 +98,11 @@ def _parser() -> argparse.ArgumentParser:
                      help="also print exponentiated estimates with confidence intervals")
     fit.add_argument("--explain", action="store_true",
                      help="print the summary with plain-language explanations")
+    fit.add_argument("--unsafe-formula", action="store_true",
+                     help="evaluate the formula without restriction: it may then call any "
+                          "Python function, so a formula can run arbitrary code (by default "
+                          "only column names, numbers, arithmetic and functions such as log, "
+                          "exp, sqrt, poly, scale are allowed)")
     fit.add_argument("--dask", action="store_true",
                      help="read the CSV/Parquet path (a glob too) lazily with Dask and fit "
                           "with one pass over the files per iteration: for data larger "
@@ -144,7 +149,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             warnings.simplefilter("always")
             warnings.showwarning = _show_warning
             model = glm(args.formula, data, family=args.family, link=args.link,
-                        weights=args.weights, offset=args.offset, context={}, data_name=name)
+                        weights=args.weights, offset=args.offset, context={}, data_name=name,
+                        safe=not args.unsafe_formula)
     except GLMError as error:
         print(f"glmformula: error: {error}", file=sys.stderr)
         return 2

@@ -361,7 +361,14 @@ def _dense(matrix: pd.DataFrame) -> np.ndarray:
                 f"model matrix column {str(matrix.columns[j])!r} has complex values; a GLM "
                 "needs real numbers (use the real part, the modulus or the angle)"
             )
-        X[:, j] = column
+        try:
+            X[:, j] = column
+        except (TypeError, ValueError):
+            raise DataError(
+                f"model matrix column {shorten(str(matrix.columns[j]))} does not hold numbers "
+                f"(its values are {column.dtype} that cannot be read as numbers); a term must "
+                "evaluate to numbers or a factor"
+            ) from None
     return X
 
 

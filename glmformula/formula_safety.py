@@ -19,7 +19,7 @@ it only checks that every name is a column or a known function.
 ...     check_formula_code("y ~ I(__import__('os').getcwd())", ["y"], {}, safe=True)
 ... except FormulaError as e:
 ...     print(str(e)[:60])
-the formula uses a call to __import__() in the term I(__impo
+the formula uses a call to __import__() (in the term I(__imp
 """
 
 from __future__ import annotations
@@ -72,6 +72,9 @@ _SAFE_NODES = (
     ast.FloorDiv, ast.Mod, ast.Pow, ast.BitAnd, ast.BitOr, ast.BitXor, ast.USub, ast.UAdd,
     ast.Invert, ast.Not, ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE,
 )
+#: Parts of constructs (the construct itself is named, not its part).
+_PARTS = (ast.arg, ast.arguments, ast.Store, ast.Del, ast.And, ast.Or, ast.comprehension,
+          ast.keyword, ast.expr_context)
 _DESCRIPTIONS: dict[type, str] = {
     ast.Subscript: "indexing ([...])",
     ast.Slice: "a slice",
@@ -93,15 +96,14 @@ _DESCRIPTIONS: dict[type, str] = {
 _PLACEHOLDER = "_glmformula_column_"
 
 
-def _refuse(construct: str, expr: str) -> FormulaError:
+def _refuse(construct: str, expr: str, why: str = "") -> FormulaError:
     functions = ", ".join(sorted(SAFE_FUNCTIONS, key=str.lower))
     return FormulaError(
-        f"the formula uses {construct} in the term {shorten(r_expr(expr), quote=False)}, "
-        "which safe mode does not evaluate. Safe mode allows column names, numbers, "
-        "arithmetic (+ - * / ^), comparisons and the functions "
-        f"{functions} (also as np.log, numpy.log, ...), and names given in context=. "
-        "Pass safe=False (on the command line: --unsafe-formula) only if you trust the "
-        "formula: it can then run any code"
+        f"the formula uses {construct} (in the term {shorten(r_expr(expr), quote=False)})"
+        f"{why}; safe mode evaluates only column names, numbers, arithmetic (+ - * / ^), "
+        f"comparisons, the functions {functions} (also as np.log, numpy.log, ...) and names "
+        "given in context=. Pass safe=False (on the command line: --unsafe-formula) only if "
+        "you trust the formula: it can then run any code"
     )
 
 
@@ -183,12 +185,13 @@ def check_expression(
             if chain and _chain_name(chain, quoted) in {f"contr.{c}" for c in CONTRASTS}:
                 contrasts.update(id(n) for n in chain)
     used: list[str] = []
-    for node in reversed(nodes):  # the innermost construct is named first
+    refused: list[tuple[int, str, str]] = []  # (rank, construct, why): the first is named
+    for node in nodes:
         if isinstance(node, ast.Call):
-            _check_call(node, expr, quoted, known, trusted, safe)
+            refused.extend(_check_call(node, expr, quoted, known, column_set, trusted, safe))
         elif isinstance(node, ast.Attribute):
             if safe and id(node) not in callee and id(node) not in contrasts:
-                raise _refuse(f"an attribute access (.{node.attr})", expr)
+                refused.append((2, f"an attribute access (.{node.attr})", ""))
         elif isinstance(node, ast.Name):
             original = quoted.get(node.id, node.id)
             if id(node) in callee or id(node) in contrasts or isinstance(node.ctx, ast.Store):
@@ -196,42 +199,57 @@ def check_expression(
             if original in column_set:
                 used.append(original)
             elif safe and original not in SAFE_CONSTANTS and original not in trusted:
-                raise _refuse(f"the name {shorten(original)}, which is not a column of the "
-                              "data", expr)
+                refused.append((3, f"the name {shorten(original)}",
+                                ", which is not a column of the data"))
             elif original not in known:
                 raise unknown_column(original, list(columns))
-        elif safe and not isinstance(node, _SAFE_NODES):
-            raise _refuse(_DESCRIPTIONS.get(type(node), f"a Python {type(node).__name__}"),
-                          expr)
-        elif safe and isinstance(node, ast.Constant) and not isinstance(
+        elif not safe or isinstance(node, _PARTS):
+            continue
+        elif not isinstance(node, _SAFE_NODES):
+            construct = _DESCRIPTIONS.get(type(node), f"a Python {type(node).__name__}")
+            refused.append((1 if type(node) in _DESCRIPTIONS else 4, construct, ""))
+        elif isinstance(node, ast.Constant) and not isinstance(
             node.value, int | float | complex | str | bool | type(None)
         ):
-            raise _refuse(f"the constant {shorten(node.value)}", expr)
+            refused.append((4, f"the constant {shorten(node.value)}", ""))
+    if refused:
+        _, construct, why = min(refused, key=lambda item: item[0])
+        raise _refuse(construct, expr, why)
     return list(dict.fromkeys(used))
 
 
 def _check_call(
     node: ast.Call, expr: str, quoted: Mapping[str, str], known: set[str],
-    trusted: Collection[str], safe: bool,
-) -> None:
+    columns: set[str], trusted: Collection[str], safe: bool,
+) -> list[tuple[int, str, str]]:
+    """What a call does that safe mode refuses, ranked; an unknown function raises."""
     chain = _dotted(node.func)
+    refused: list[tuple[int, str, str]] = []
+    if safe and any(k.arg is None for k in node.keywords):
+        refused.append((1, "keyword unpacking (**)", ""))
     if chain is None:
         if safe:
-            raise _refuse(f"a call of the result of {shorten(ast.unparse(node.func), 40, False)}",
-                          expr)
-        return
+            text = shorten(ast.unparse(node.func), 40, False)
+            refused.append((2, f"a call of the result of {text}", ""))
+        return refused
     name = _chain_name(chain, quoted)
-    if safe and not _safe_call(name, trusted):
-        raise _refuse(f"a call to {shorten(name, 40, False)}()", expr)
     root = chain[-1]
-    if len(chain) == 1 and isinstance(root, ast.Name) and root.id not in known:
+    assert isinstance(root, ast.Name)
+    if safe and not _safe_call(name, trusted):
+        if len(chain) > 1 and quoted.get(root.id, root.id) in columns | trusted:
+            attribute = chain[0]
+            assert isinstance(attribute, ast.Attribute)
+            refused.append((0, f"an attribute access (.{attribute.attr})", ""))
+        else:
+            refused.append((0, f"a call to {shorten(name, 40, False)}()",
+                            ", a function not on the safe list"))
+    elif len(chain) == 1 and root.id not in known:
         raise FormulaError(
             f"unknown function {shorten(root.id)} in {shorten(r_expr(expr))}: "
             f"pass it to glm with context={{{root.id!r}: {root.id}}}, or use a "
             "numpy function such as log, exp, sqrt"
         )
-    if safe and any(k.arg is None for k in node.keywords):
-        raise _refuse("keyword unpacking (**)", expr)
+    return refused
 
 
 def check_formula_code(
@@ -276,7 +294,7 @@ def check_name(
     if name in column_set:
         return [name]
     if safe and name not in trusted and name not in SAFE_CONSTANTS:
-        raise _refuse(f"the name {shorten(name)}, which is not a column of the data", name)
+        raise _refuse(f"the name {shorten(name)}", name, ", which is not a column of the data")
     known = set(env) | set(TRANSFORMS) | set(dir(builtins))
     if name not in known:
         raise unknown_column(name, list(columns))

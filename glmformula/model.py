@@ -56,6 +56,15 @@ def _caller_namespace(depth: int, formula: object) -> dict[str, Any]:
     return namespace
 
 
+def formula_namespace(context: Mapping[str, Any] | None, formula: object, safe: bool,
+                      depth: int = 3) -> dict[str, Any]:
+    """The names a formula may use besides the columns: ``context`` if given, else (not in
+    safe mode) the caller's variables and functions that it names."""
+    if context is not None:
+        return dict(context)
+    return {} if safe else _caller_namespace(depth, formula)
+
+
 def _caller_name_of(depth: int, value: object) -> str | None:
     """The caller's variable name for `value` (R's ``data = warpbreaks`` in the call)."""
     if isinstance(value, str | bytes | int | float) or value is None:
@@ -99,6 +108,7 @@ def glm(
     data_name: str | None = None,
     variance: str | None = None,
     verbose: bool | None = None,
+    safe: bool = False,
 ) -> GLMResult:
     """Fit a generalized linear model, as R's ``glm(formula, family, data, ...)``.
 
@@ -108,6 +118,17 @@ def glm(
     with ``epsilon``, ``maxit`` and ``trace``. Functions and variables used in
     the formula are looked up in ``context`` or else in the caller's namespace.
     ``variance`` is the quasi family's variance ("mu", "mu^2", ...).
+
+    A formula is code: its terms are Python expressions, evaluated as written
+    (as R's are), so a formula can run any code and read the caller's
+    variables. For a formula from an untrusted source (a web form, a file, a
+    command line) pass ``safe=True``: then only column names, numbers,
+    arithmetic, comparisons and a fixed list of functions (log, exp, sqrt,
+    poly, scale, C, ..., see :mod:`glmformula.formula_safety`) are allowed,
+    anything else is refused with a FormulaError before anything is evaluated,
+    the caller's variables are not read (only an explicit ``context``), and
+    the fit's refits (``update``, ``step``) and predictions stay safe. The
+    command line is safe by default.
 
     ``data`` may also be a Dask DataFrame or a path (or glob) of Parquet or CSV
     files, read lazily: IRLS then makes one pass over the partitions per
@@ -122,7 +143,9 @@ def glm(
         raise ArgumentTypeError(
             f"context must be a dict of names to values; got {type(context).__name__}"
         )
-    namespace = dict(context) if context is not None else _caller_namespace(2, formula)
+    if not isinstance(safe, bool):
+        raise ArgumentTypeError(f"safe must be True or False; got {type(safe).__name__}")
+    namespace = formula_namespace(context, formula, safe)
     if data_name is None:
         data_name = _caller_name_of(2, data)
     if is_chunked_input(data):
@@ -131,10 +154,11 @@ def glm(
         return glm_chunked(
             formula, data, fam, weights=weights, offset=offset,
             start=None if start is None else np.asarray(start, dtype=float),
-            control=settings, context=namespace, verbose=verbose,
+            control=settings, context=namespace, verbose=verbose, safe=safe,
             call=_call_text(formula, fam, data_name, weights, offset),
         )
-    design = build_design(formula, data, weights=weights, offset=offset, context=namespace)
+    design = build_design(formula, data, weights=weights, offset=offset, context=namespace,
+                          safe=safe)
     n, p = design.X.shape
     prior = (
         np.ones(n) if design.prior_weights is None else np.asarray(design.prior_weights, float)

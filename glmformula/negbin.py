@@ -30,7 +30,7 @@ from scipy import special
 from glmformula.errors import ConvergenceWarning
 from glmformula.families_extra import NegativeBinomial
 from glmformula.irls import Control, IRLSFit, fit, null_deviance
-from glmformula.model import _caller_namespace, _control, glm
+from glmformula.model import _control, formula_namespace, glm
 from glmformula.result import GLMResult
 from glmformula.summary import Summary, make_summary
 
@@ -168,13 +168,14 @@ def glm_nb(
     control: Control | Mapping[str, Any] | None = None,
     context: Mapping[str, Any] | None = None,
     data_name: str | None = None,
+    safe: bool = False,
 ) -> NegBinResult:
     """Negative binomial GLM with theta estimated by ML, as ``MASS::glm.nb``.
 
     The first fit is Poisson (or ``negative.binomial(init_theta)``); then
     theta (``theta_ml``) and the coefficients (IRLS) alternate until
     ``|Lm0 - Lm| / d1 + |dtheta| / d2 <= epsilon``. ``link`` is "log",
-    "sqrt" or "identity".
+    "sqrt" or "identity". ``safe``: as :func:`glmformula.glm`'s.
 
     >>> import glmformula as gf
     >>> nb = gf.glm_nb("breaks ~ wool + tension", data=gf.datasets.load("warpbreaks"))
@@ -182,11 +183,11 @@ def glm_nb(
     (9.944, 'z value')
     """
     settings = _control(control)
-    namespace = dict(context) if context is not None else _caller_namespace(2, formula)
+    namespace = formula_namespace(context, formula, safe)
     family0: Any = "poisson" if init_theta is None else NegativeBinomial(init_theta, link)
     first = glm(formula, data, family0, link if init_theta is None else None, weights=weights,
                 offset=offset, start=start, control=settings, context=namespace,
-                data_name=data_name)
+                data_name=data_name, safe=safe)
     X, y, w = first.design.X, first.response.y, first.response.weights
     offset_values = first.offset
     nb = alternate(X, y, w, offset_values, first.fit, first.df_residual, link, settings)
