@@ -26,7 +26,7 @@ import numpy as np
 from scipy.linalg import lapack
 
 from glmformula.errors import ArgumentTypeError, BoundaryWarning, ConvergenceWarning, FitError
-from glmformula.matrices import ModelMatrix, as_model_matrix
+from glmformula.matrices import ModelMatrix, as_model_matrix, serial_blas
 from glmformula.solvers import LeastSquares, weighted_least_squares
 
 Array = np.ndarray
@@ -312,7 +312,8 @@ def _finish(
     cov = np.full((p, p), np.nan)
     kept = ls.pivot[: ls.rank]
     if ls.rank:
-        inv, info = lapack.dpotri(ls.r_matrix, lower=0)
+        with serial_blas():  # OpenBLAS threads its dpotri: one thread, the same bits
+            inv, info = lapack.dpotri(ls.r_matrix, lower=0)
         if info != 0:
             raise FitError(f"cannot invert the weighted cross-product matrix (info {info})")
         inv = np.triu(inv) + np.triu(inv, 1).T

@@ -15,12 +15,59 @@ expands factors into one-hot columns.
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+import functools
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any, ParamSpec, Protocol, TypeVar, runtime_checkable
 
 import numpy as np
 from scipy.linalg import blas
+from threadpoolctl import ThreadpoolController
 
 Array = np.ndarray
+P = ParamSpec("P")
+R = TypeVar("R")
+
+_LOCK = threading.Lock()
+_SERIAL: dict[str, Any] = {"depth": 0, "limiter": None, "controller": None}
+
+
+def serial(function: Callable[P, R]) -> Callable[P, R]:
+    """Decorate `function` to run inside :func:`serial_blas`."""
+    @functools.wraps(function)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        with serial_blas():
+            return function(*args, **kwargs)
+    return wrapper
+
+
+@contextmanager
+def serial_blas() -> Iterator[None]:
+    """Run BLAS on one thread inside the block: the same bits whatever the thread count.
+
+    A multi-threaded BLAS splits a product between its threads, and how it
+    splits (so the order of the additions, so the last bits) depends on the
+    number of threads. The fitter's reductions (X'WX, X'Wz, Xb, X'v) and
+    factorisations run inside this block, so a fit gives the same bits with
+    1 and with 2 threads. BLAS's thread count is one setting for the whole
+    process: it is set to 1 on the first entry and restored on the last exit
+    (nested and concurrent blocks share it).
+    """
+    with _LOCK:
+        if _SERIAL["depth"] == 0:
+            if _SERIAL["controller"] is None:
+                _SERIAL["controller"] = ThreadpoolController()
+            _SERIAL["limiter"] = _SERIAL["controller"].limit(limits=1, user_api="blas")
+        _SERIAL["depth"] += 1
+    try:
+        yield
+    finally:
+        with _LOCK:
+            _SERIAL["depth"] -= 1
+            if _SERIAL["depth"] == 0:
+                _SERIAL["limiter"].restore_original_limits()
+                _SERIAL["limiter"] = None
 
 
 @runtime_checkable
@@ -64,15 +111,21 @@ class DenseModelMatrix:
         return self.values.shape  # type: ignore[return-value]
 
     def matvec(self, coef: Array) -> Array:
-        return self.values @ coef
+        with serial_blas():
+            return self.values @ coef
 
     def rmatvec(self, values: Array) -> Array:
-        return self.values.T @ values
+        with serial_blas():
+            return self.values.T @ values
 
     def gram(self, weights: Array) -> Array:
         return self.gram_and_rhs(weights, np.zeros(self.shape[0]))[0]
 
     def gram_and_rhs(self, weights: Array, z: Array) -> tuple[Array, Array]:
+        with serial_blas():
+            return self._gram_and_rhs(weights, z)
+
+    def _gram_and_rhs(self, weights: Array, z: Array) -> tuple[Array, Array]:
         n, p = self.shape
         gram = np.zeros((p, p))
         rhs = np.zeros(p)

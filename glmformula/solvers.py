@@ -19,7 +19,7 @@ import numpy as np
 from scipy.linalg import lapack, solve_triangular
 
 from glmformula.errors import FitError
-from glmformula.matrices import DenseModelMatrix, ModelMatrix
+from glmformula.matrices import DenseModelMatrix, ModelMatrix, serial
 
 Array = np.ndarray
 
@@ -35,6 +35,7 @@ class LeastSquares:
     rcond: float = 1.0  # the normal equations' condition estimate (1 on the QR path)
 
 
+@serial
 def solve_least_squares(A: Array, b: Array, tol: float) -> LeastSquares:
     """Minimise ||A c - b|| by Householder QR, moving negligible columns to the end.
 
@@ -85,6 +86,7 @@ REFINE_RCOND = 1e-5
 REFINE_MAX_CELLS = 10_000_000
 
 
+@serial
 def solve_normal_equations(gram: Array, rhs: Array) -> LeastSquares | None:
     """Solve X'WX c = X'Wz by Cholesky of the scaled cross-product, or None if unsafe.
 
@@ -158,6 +160,7 @@ def _accurate_sum(terms: Array) -> tuple[Array, Array]:
     return _two_sum(terms[0], errors)
 
 
+@serial
 def refine(A: Array, b: Array, solved: LeastSquares, steps: int = 2) -> LeastSquares:
     """Refine a least-squares solution with residuals in twice the working precision.
 
@@ -184,6 +187,7 @@ def refine(A: Array, b: Array, solved: LeastSquares, steps: int = 2) -> LeastSqu
     return LeastSquares(coef, solved.rank, solved.pivot, solved.r_matrix, solved.rcond)
 
 
+@serial
 def weighted_least_squares(
     X: ModelMatrix, w2: Array, z: Array, good: Array, tol: float, dense: list[Array]
 ) -> tuple[LeastSquares, bool]:

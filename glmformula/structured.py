@@ -32,6 +32,8 @@ import tabmat
 from tabmat.ext.split import sandwich_cat_dense
 from threadpoolctl import threadpool_limits
 
+from glmformula.matrices import serial_blas
+
 Array = np.ndarray
 
 #: Factors are merged into one block of joint levels when there are at most this many.
@@ -158,7 +160,8 @@ class StructuredModelMatrix:
         X = self.blocks[dense][1] if dense is not None else np.empty((self.n_rows, 0))
         codes32 = None if codes is None else self._codes(codes)
         n_levels = 0 if codes is None else self.blocks[codes][2]
-        sums = _single_threaded(weighted_sums, X, weights, z, codes32, n_levels)
+        with serial_blas():
+            sums = _single_threaded(weighted_sums, X, weights, z, codes32, n_levels)
         k = X.shape[1]
         if dense is not None:
             span = slice(offsets[dense], offsets[dense + 1])

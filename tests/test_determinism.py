@@ -2,12 +2,14 @@
 
 Several families, on the dense path (small data, with the Cholesky, refined and
 QR solvers) and on the structured path (n >= 20,000 rows), repeated in this
-process and in two fresh interpreters.
+process, in two fresh interpreters, and in fresh interpreters whose BLAS and
+OpenMP run 1 and 2 threads.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import warnings
@@ -93,16 +95,26 @@ def test_unstable_calls_agree_to_rounding(label: str):
     np.testing.assert_allclose(deviances, deviances[0], rtol=1e-13)
 
 
-def _fresh_fingerprints() -> dict[str, dict[str, str]]:
-    """Every stable call's fingerprint, computed in a new interpreter."""
+#: The environment variables that set the BLAS and OpenMP thread counts at start-up.
+THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+
+
+def _fresh_fingerprints(threads: int | None = None) -> dict[str, dict[str, str]]:
+    """Every stable call's fingerprint, computed in a new interpreter.
+
+    `threads`: the BLAS and OpenMP thread count of that interpreter (None: as inherited).
+    """
     tests = str(Path(__file__).parent)
     code = (
         f"import json, sys; sys.path.insert(0, {tests!r}); import test_determinism as t; "
         "print(json.dumps({c[0]: t.fingerprint(c[0]) for c in t.CALLS "
         "if c[0] not in t.UNSTABLE}))"
     )
+    env = dict(os.environ)
+    if threads is not None:
+        env.update({name: str(threads) for name in THREAD_VARIABLES})
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, timeout=300)
+                         check=True, timeout=300, env=env)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -112,3 +124,13 @@ def test_fresh_interpreters_give_the_same_bits():
     first = _fresh_fingerprints()
     assert len(first) == len(CALLS) - len(UNSTABLE)
     assert _fresh_fingerprints() == first
+
+
+def test_one_and_two_threads_give_the_same_bits():
+    # The promise: the thread count of BLAS and OpenMP (set at start-up) does not change a
+    # bit of the stable calls' coefficients, standard errors or deviance.
+    one = _fresh_fingerprints(threads=1)
+    two = _fresh_fingerprints(threads=2)
+    assert len(one) == len(CALLS) - len(UNSTABLE)
+    differ = sorted(label for label in one if one[label] != two[label])
+    assert not differ, f"1 and 2 threads give different bits for {differ}"
