@@ -93,7 +93,7 @@ def refit(model: GLMResult, formula: str, data: Any, *, context: Any = None,
         "weights": _argument(model, "weights", weights, data),
         "offset": _argument(model, "offset", offset, data),
         "control": model.control, "context": env,
-        "data_name": call_argument(model, "data"),
+        "data_name": call_argument(model, "data"), "safe": model.design.safe,
     }
     with warnings.catch_warnings():
         if quiet:
@@ -119,7 +119,7 @@ def added_columns(model: GLMResult, candidates: list[str], data: Any, context: A
 
     formula = new_formula(model, [*model.design.term_names, *candidates])
     env = context if context is not None else model.design.context
-    upper = build_design(formula, data, context=env)
+    upper = build_design(formula, data, context=env, safe=model.design.safe)
     check_rows(model, upper.X.shape[0])
     lookup = {key(t): upper.term_slices[t] for t in upper.term_names}
     unknown = [t for t in [*model.design.term_names, *candidates] if key(t) not in lookup]

@@ -141,7 +141,7 @@ def scope_terms(model: GLMResult, scope: str | Sequence[str], data: Any,
     formula = scope_formula(model, scope)
     frame = model_data(model, data, what)
     env = context if context is not None else model.design.context
-    return list(build_design(formula, frame, context=env).term_names)
+    return list(build_design(formula, frame, context=env, safe=model.design.safe).term_names)
 
 
 def parse_scope(model: GLMResult, scope: Scope, data: Any, context: Any,

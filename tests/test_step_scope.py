@@ -244,3 +244,19 @@ def test_negbin_step_keeps_weights_column():
         direct = gf.glm_nb(best.design.formula, data=quine, weights="w")
     assert "weights = w" in best.call
     assert best.twologlik == pytest.approx(direct.twologlik, rel=1e-8)
+
+
+def test_scopes_and_refits_of_a_safe_fit_stay_safe():
+    """A fit made with safe=True keeps safe mode in its scopes and its refits."""
+    wb = gf.datasets.load("warpbreaks")
+    code = "~ . + I(__import__('os').getcwd())"
+    m = gf.glm("breaks ~ wool", data=wb, family="poisson", safe=True)
+    with pytest.raises(gf.FormulaError, match="safe"):
+        gf.add1(m, code, data=wb)
+    with pytest.raises(gf.FormulaError, match="safe"):
+        gf.step(m, scope=code, data=wb, trace=False)
+    nb = gf.glm_nb("breaks ~ wool", data=wb, safe=True)
+    with pytest.raises(gf.FormulaError, match="safe"):
+        gf.addterm(nb, code, data=wb)
+    best = gf.step(nb, scope="~ . + tension", data=wb, trace=False)
+    assert best.design.safe and best.design.term_names == ["wool", "tension"]
