@@ -26,7 +26,8 @@ import numpy as np
 import pandas as pd
 
 from glmformula.distributions import normal_quantile
-from glmformula.errors import ArgumentTypeError, DataError
+from glmformula.design_checks import names_list
+from glmformula.errors import ArgumentTypeError, DataError, shorten
 
 if TYPE_CHECKING:
     from glmformula.result import GLMResult
@@ -248,8 +249,8 @@ def plot_predictions(result: GLMResult, x: str, by: str | None = None,
                                 "(data=...)")
     for name in (x, by):
         if name is not None and name not in result.design.data_columns:
-            raise DataError(f"column {name!r} is not used by the model; it uses "
-                            f"{', '.join(result.design.data_columns)}")
+            raise DataError(f"column {shorten(name)} is not used by the model; it uses "
+                            f"{names_list(result.design.data_columns)}")
     base = _reference_row(result, data)
     numeric_x = x in result.design.numeric_columns
     if numeric_x:
@@ -293,7 +294,7 @@ def plot_predictions(result: GLMResult, x: str, by: str | None = None,
             ax.vlines(pos, lo, hi, color=color)
     if not numeric_x:
         ax.set_xticks(np.arange(len(grid)), [str(g) for g in grid])
-    response = result.design.formula.split("~")[0].strip()
+    response = result.design.response.name
     ax.set(xlabel=x, ylabel=f"Predicted {response}" if response else "Predicted response",
            title=f"Predicted response ({round(100 * level)}% confidence)")
     if by is not None:

@@ -189,3 +189,20 @@ def test_missing_matplotlib_names_the_extra(warp, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
     with pytest.raises(ImportError, match=r'pip install "glmformula\[plot\]"'):
         m.plot()
+
+
+@pytest.mark.parametrize("formula", ["Ozone ~ Solar.R + Wind + Temp",
+                                     "Ozone ~ log(Solar.R) + Wind + I(Temp^2)"])
+@pytest.mark.parametrize("x", ["Wind", "Solar.R"])
+def test_plot_predictions_with_dotted_column_names(formula, x):
+    """Columns with dots (R's airquality) inside calls are columns the model uses."""
+    aq = gf.datasets.load("airquality").dropna()
+    m = gf.glm(formula, data=aq)
+    assert set(m.design.data_columns) == {"Solar.R", "Wind", "Temp"}
+    fig = gf.plot_predictions(m, x, data=aq, points=7)
+    line = fig.axes[0].lines[0]
+    grid = np.linspace(aq[x].min(), aq[x].max(), 7)
+    row = {c: aq[c].mean() for c in ("Solar.R", "Wind", "Temp")}
+    new = pd.DataFrame({**{c: [v] * 7 for c, v in row.items()}, x: grid})
+    np.testing.assert_allclose(line.get_ydata(), m.predict(new, type="response").to_numpy())
+    assert fig.axes[0].get_ylabel() == "Predicted Ozone"
