@@ -25,8 +25,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from glmformula.distributions import normal_quantile
 from glmformula.design_checks import names_list
+from glmformula.distributions import normal_quantile
 from glmformula.errors import ArgumentTypeError, DataError, shorten
 
 if TYPE_CHECKING:
