@@ -137,7 +137,8 @@ class StructuredModelMatrix:
         if self._direct:
             inner, inner_rhs = self._inner_gram(weights, z)
         else:
-            inner = np.asarray(self.split.sandwich(weights))
+            with serial_blas():  # tabmat's OpenMP product on one thread: a fixed order
+                inner = np.asarray(_single_threaded(self.split.sandwich, weights))
             inner_rhs = None if z is None else self._inner_rmatvec(weights * z)
         half = self._expand_t @ inner
         gram = np.asarray(self._expand_t @ half.T)

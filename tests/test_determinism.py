@@ -52,9 +52,6 @@ CALLS = [
     ("gamma-structured", 30_000, "time ~ x2 + g + h", 'Gamma(link = "log")'),
     ("poisson-structured-interaction", 30_000, "count ~ x2 + g:x1 + h", "poisson"),
 ]
-#: Calls whose last bits still vary between runs (tabmat's multi-threaded sandwich
-#: product, used for a factor:numeric interaction block).
-UNSTABLE = {"poisson-structured-interaction"}
 
 
 def fingerprint(label: str) -> dict[str, str]:
@@ -78,21 +75,11 @@ def test_structured_calls_take_the_structured_path():
     assert isinstance(gf.glm("count ~ x1 + g", data.head(600), "poisson").design.X, np.ndarray)
 
 
-@pytest.mark.parametrize("label", [c[0] for c in CALLS if c[0] not in UNSTABLE])
+@pytest.mark.parametrize("label", [c[0] for c in CALLS])
 def test_repeated_calls_are_bitwise_identical(label: str):
     first = fingerprint(label)
     for _ in range(3):
         assert fingerprint(label) == first
-
-
-@pytest.mark.parametrize("label", sorted(UNSTABLE))
-def test_unstable_calls_agree_to_rounding(label: str):
-    runs = [fingerprint(label) for _ in range(4)]
-    values = [np.frombuffer(bytes.fromhex(r["coef"])) for r in runs]
-    for other in values[1:]:
-        np.testing.assert_allclose(other, values[0], rtol=1e-11, atol=1e-14)
-    deviances = [np.frombuffer(bytes.fromhex(r["deviance"]))[0] for r in runs]
-    np.testing.assert_allclose(deviances, deviances[0], rtol=1e-13)
 
 
 #: The environment variables that set the BLAS and OpenMP thread counts at start-up.
@@ -100,15 +87,14 @@ THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"
 
 
 def _fresh_fingerprints(threads: int | None = None) -> dict[str, dict[str, str]]:
-    """Every stable call's fingerprint, computed in a new interpreter.
+    """Every call's fingerprint, computed in a new interpreter.
 
     `threads`: the BLAS and OpenMP thread count of that interpreter (None: as inherited).
     """
     tests = str(Path(__file__).parent)
     code = (
         f"import json, sys; sys.path.insert(0, {tests!r}); import test_determinism as t; "
-        "print(json.dumps({c[0]: t.fingerprint(c[0]) for c in t.CALLS "
-        "if c[0] not in t.UNSTABLE}))"
+        "print(json.dumps({c[0]: t.fingerprint(c[0]) for c in t.CALLS}))"
     )
     env = dict(os.environ)
     if threads is not None:
@@ -122,15 +108,15 @@ def test_fresh_interpreters_give_the_same_bits():
     # Two new processes with the same environment (the BLAS and OpenMP thread counts are
     # read from it at start-up, and the last bits of a threaded reduction depend on them).
     first = _fresh_fingerprints()
-    assert len(first) == len(CALLS) - len(UNSTABLE)
+    assert len(first) == len(CALLS)
     assert _fresh_fingerprints() == first
 
 
 def test_one_and_two_threads_give_the_same_bits():
     # The promise: the thread count of BLAS and OpenMP (set at start-up) does not change a
-    # bit of the stable calls' coefficients, standard errors or deviance.
+    # bit of the coefficients, standard errors or deviance.
     one = _fresh_fingerprints(threads=1)
     two = _fresh_fingerprints(threads=2)
-    assert len(one) == len(CALLS) - len(UNSTABLE)
+    assert len(one) == len(CALLS)
     differ = sorted(label for label in one if one[label] != two[label])
     assert not differ, f"1 and 2 threads give different bits for {differ}"
