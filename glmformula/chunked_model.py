@@ -17,14 +17,24 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from glmformula.chunked_irls import PassRequest, add_shares, chunk_pass, fit_chunked
-from glmformula.chunked_result import ChunkedGLMResult, ChunkedSource, ChunkTotals
+from glmformula.chunked_result import (
+    ChunkedGLMResult,
+    ChunkedSource,
+    ChunkTotals,
+    NotInMemory,
+    rows_not_in_memory,
+)
 from glmformula.chunked_source import (
+    OFFSET_COLUMN,
+    WEIGHTS_COLUMN,
+    aligned_assign,
     as_dask_frame,
     factor_columns,
     formula_columns,
+    is_dask_frame,
+    is_dask_series,
     make_plan,
     merge_levels,
     merge_transform_state,
@@ -42,13 +52,35 @@ from glmformula.progress import IterationProgress
 _PROTOTYPE_ROWS = 1000
 
 
-def _column_argument(value: object, what: str) -> str | None:
-    if value is None or isinstance(value, str):
-        return value
-    raise ArgumentTypeError(
-        f"with chunked data, {what} must be a column name (an array cannot be matched to "
-        f"the partitions); add it as a column and pass its name as {what}="
-    )
+def _column_arguments(ddf: Any, data: Any, formula: str, weights: object, offset: object
+                      ) -> tuple[Any, str | None, str | None, bool]:
+    """weights= and offset= as column names: a Dask Series of the data's rows becomes a
+    column of ``ddf``. Returns the frame, the two names and whether offset= was a Series."""
+    names: dict[str, str | None] = {}
+    for what, value, column in (("weights", weights, WEIGHTS_COLUMN),
+                                ("offset", offset, OFFSET_COLUMN)):
+        if value is None or isinstance(value, str):
+            names[what] = value
+            continue
+        if not (is_dask_series(value) and is_dask_frame(data)):
+            raise ArgumentTypeError(
+                f"with chunked data, {what} must be a column name (an array cannot be matched "
+                "to the partitions) or, with a Dask DataFrame, a Dask Series computed from it "
+                f"(e.g. np.log(ddf['exposure'])); else add it as a column and pass its name "
+                f"as {what}="
+            )
+        if formula_columns(formula, [column, "y"]) == [column, "y"]:  # a "." in the formula
+            raise ArgumentTypeError(
+                f"with '.' in the formula, give {what} as a column name: '.' stands for every "
+                "column of the data, which a Series is not"
+            )
+        ddf = aligned_assign(ddf, column, value, what)
+        names[what] = column
+    return ddf, names["weights"], names["offset"], names["offset"] == OFFSET_COLUMN
+
+
+def _name(value: object) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 def _compute(tasks: list[Any]) -> list[Any]:
@@ -125,9 +157,10 @@ def glm_chunked(
     verbose: bool | None, safe: bool = False,
 ) -> ChunkedGLMResult:
     """Fit on a Dask DataFrame or Parquet/CSV path; see :func:`glmformula.glm`."""
-    weights_name = _column_argument(weights, "weights")
-    offset_name = _column_argument(offset, "offset")
-    ddf = as_dask_frame(data)
+    ddf, n_file_rows = as_dask_frame(
+        data, lambda columns: formula_columns(formula, columns, _name(weights), _name(offset)))
+    ddf, weights_name, offset_name, offset_series = _column_arguments(
+        ddf, data, formula, weights, offset)
     plan, prototype = _first_pass(ddf, formula, weights_name, offset_name, context, safe)
     p = len(plan.column_names)
     user_start = start is not None
@@ -173,25 +206,52 @@ def glm_chunked(
     if family.aic_dispersion_basis is not None:
         aic += family.aic_constant
     _warn_aliased(fit, plan.column_names)
-    empty = np.zeros(0)
-    design = dataclasses.replace(
-        prototype, X=np.zeros((0, p)), response=Response(empty, prototype.response.name,
-                                                         prototype.response.levels),
-        prior_weights=None, offset=None, row_index=pd.RangeIndex(0),
-        n_dropped=int(chunked.dropped),
-        model_spec=plan.model_spec if plan.model_spec is not None else prototype.model_spec,
-        context=dict(context),
-    )
+    _check_row_count(n_file_rows, chunked.rows + chunked.dropped)
     totals = ChunkTotals(rows=chunked.rows, nobs=chunked.nobs,
                          pearson=float(final.get("pearson", np.nan)), aic=aic,
                          passes=chunked.passes + extra_pass)
     source = ChunkedSource(ddf=ddf, plan=plan, family=family, user_start=user_start,
                            run=run, has_offset=has_offset)
     return ChunkedGLMResult(
-        design=design, family=family, response=PreparedResponse(empty, empty, empty, empty),
-        fit=fit, null_deviance=float(null_dev), offset=empty, control=control, call=call,
-        source=source, totals=totals,
+        design=placeholder_design(prototype, plan, int(chunked.dropped), context,
+                                  weights_name is not None, offset_series),
+        family=family, response=PreparedResponse(*(NotInMemory(f"the {what}") for what in (
+            "response", "prior weights", "binomial trials", "starting means"))),
+        fit=rows_not_in_memory(fit), null_deviance=float(null_dev),
+        offset=NotInMemory("the offset"), control=control, call=call, source=source,
+        totals=totals,
     )
+
+
+def placeholder_design(prototype: Any, plan: Any, dropped: int, context: Mapping[str, Any],
+                       weighted: bool, offset_series: bool) -> Any:
+    """The design of a chunked fit: the prototype's coding, its per-row arrays not in memory.
+
+    An offset= given as a Dask Series stands as an array offset does in memory
+    (``predict(newdata)`` then needs ``offset=``).
+    """
+    offset_argument = prototype.offset_argument
+    return dataclasses.replace(
+        prototype, X=NotInMemory("the model matrix"),
+        response=Response(NotInMemory("the response"), prototype.response.name,
+                          prototype.response.levels),
+        prior_weights=NotInMemory("the prior weights") if weighted else None,
+        offset=None if prototype.offset is None else NotInMemory("the offset"),
+        offset_argument=None if offset_argument is None else NotInMemory("the offset= values"),
+        offset_column=None if offset_series else prototype.offset_column,
+        row_index=NotInMemory("the row labels"), n_dropped=dropped,
+        model_spec=plan.model_spec if plan.model_spec is not None else prototype.model_spec,
+        context=dict(context),
+    )
+
+
+def _check_row_count(in_files: int | None, read: int) -> None:
+    """Every row of the files was read (used, or dropped for missing values)."""
+    if in_files is not None and read != in_files:
+        raise DataError(
+            f"the files hold {in_files} rows but {read} were read; a file changed while "
+            "it was read? Fit again"
+        )
 
 
 def _warn_aliased(fit: Any, names: tuple[str, ...]) -> None:

@@ -12,13 +12,20 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 import pandas as pd
 
 from glmformula.chunked_irls import _linear_predictor, _prepared, fit_chunked
-from glmformula.chunked_source import ChunkPlan, is_dask_frame, prepare_chunk
+from glmformula.chunked_source import (
+    OFFSET_COLUMN,
+    ChunkPlan,
+    aligned_assign,
+    is_dask_frame,
+    is_dask_series,
+    prepare_chunk,
+)
 from glmformula.errors import ArgumentTypeError, DataError
 from glmformula.families import Family
 from glmformula.irls import IRLSFit
@@ -55,6 +62,52 @@ def _not_chunked(what: str, instead: str) -> DataError:
     )
 
 
+class NotInMemory:
+    """Stands for a per-row array of a chunked fit (the response, the model matrix, the
+    fitted values...), which is never in memory: any use of it raises a DataError.
+
+    The inherited :class:`GLMResult` methods that need the rows fail with that
+    error instead of computing on an empty array.
+
+    >>> y = NotInMemory("the response")
+    >>> try:
+    ...     y.size
+    ... except DataError as error:
+    ...     print(str(error)[:46])
+    this needs the response of every row in memory
+    """
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __init__(self, what: str) -> None:
+        self.what = what
+
+    def _refuse(self, *_: object, **__: object) -> NoReturn:
+        raise DataError(
+            f"this needs {self.what} of every row in memory, which a model fitted on chunked "
+            f"(Dask) data does not keep; {IN_MEMORY_HINT}"
+        )
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") and name.endswith("__"):  # copy, pickle and numpy probes
+            raise AttributeError(name)
+        self._refuse()
+
+    def __repr__(self) -> str:
+        return f"<{self.what}: not in memory (chunked fit)>"
+
+    __array__ = __array_ufunc__ = __array_function__ = _refuse
+    __len__ = __iter__ = __getitem__ = __bool__ = __float__ = __int__ = _refuse
+    __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = _refuse  # type: ignore[assignment]
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _refuse
+    __truediv__ = __rtruediv__ = __pow__ = __matmul__ = __rmatmul__ = _refuse
+    __neg__ = __abs__ = __invert__ = __and__ = __or__ = _refuse
+
+
+IN_MEMORY_HINT = ("fit the data in memory for this: gf.glm(formula, data=ddf.compute()), or "
+                  "a sample of it (ddf.sample(frac=0.1).compute())")
+
+
 def _partition_values(frame: pd.DataFrame, plan: ChunkPlan, family: Family, user_start: bool,
                       coef: np.ndarray, what: str) -> pd.Series:
     """Per-row values of one partition, indexed by the rows used."""
@@ -81,17 +134,33 @@ def _partition_values(frame: pd.DataFrame, plan: ChunkPlan, family: Family, user
 
 
 def _partition_predict(frame: pd.DataFrame, model: GLMResult, levels: dict[str, list[Any]],
-                       kind: str, se_fit: bool, interval: str | None, level: float) -> Any:
+                       kind: str, se_fit: bool, interval: str | None, level: float,
+                       offset: str | None) -> Any:
     """Predictions for one partition, its factors coded with the levels of the fit."""
     coded = frame.copy(deep=False)
     for column, values in levels.items():
         if column in coded.columns:
             coded[column] = pd.Categorical(np.asarray(coded[column], dtype=object),
                                            categories=values)
-    return GLMResult.predict(model, coded, kind, se_fit, interval, level)  # type: ignore[arg-type]
+    return GLMResult.predict(model, coded, kind, se_fit, interval, level,  # type: ignore[arg-type]
+                             offset=offset)
 
 
-@dataclass(frozen=True, eq=False)
+def _partition_predict_fitted(frame: pd.DataFrame, model: ChunkedGLMResult, plan: ChunkPlan,
+                              kind: str, se_fit: bool, interval: str | None, level: float
+                              ) -> Any:
+    """Predictions for the rows of one partition that the fit used (R's ``predict(m)``)."""
+    chunk = prepare_chunk(frame, plan)
+    if chunk is None or not len(chunk.row_index):
+        return _predict_meta(se_fit, interval)
+    rows = dataclasses.replace(model.design, X=chunk.X, row_index=chunk.row_index)
+    view = GLMResult(**{f.name: getattr(model, f.name) for f in dataclasses.fields(GLMResult)
+                        if f.name not in ("design", "offset", "cov_override")},
+                     design=rows, offset=chunk.offset, cov_override=model.vcov.to_numpy())
+    return GLMResult.predict(view, None, kind, se_fit, interval, level)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, eq=False, repr=False)
 class ChunkedGLMResult(GLMResult):
     """A GLM fitted on a Dask DataFrame or Parquet/CSV files (see :func:`glmformula.glm`)."""
 
@@ -186,16 +255,34 @@ class ChunkedGLMResult(GLMResult):
         return self._lazy(f"{type}_residuals")
 
     def predict(self, newdata: Any = None, type: str = "link",  # type: ignore[override]  # noqa: A002
-                se_fit: bool = False, interval: str | None = None, level: float = 0.95) -> Any:
-        """Predictions; lazy (a Dask series or frame) for Dask data or ``newdata=None``."""
-        if newdata is None:
-            newdata = self._source.ddf
+                se_fit: bool = False, interval: str | None = None, level: float = 0.95,
+                offset: Any = None) -> Any:
+        """Predictions; lazy (a Dask series or frame) for Dask data or ``newdata=None``.
+
+        Without ``newdata``: the rows the fit used, with the fit's offset. With
+        ``newdata``, ``offset=`` is the fit's ``offset=`` for its rows, as in memory
+        (see :meth:`GLMResult.predict`); for Dask ``newdata`` a column name of it
+        or a Dask Series of its rows.
+        """
         slim = dataclasses.replace(self, source=None)
+        meta = _predict_meta(se_fit, interval)
+        if newdata is None:
+            if offset is not None:
+                return GLMResult.predict(slim, None, type, se_fit, interval, level,  # type: ignore[arg-type]
+                                         offset=offset)  # raises the in-memory error
+            source = self._source
+            return source.ddf.map_partitions(_partition_predict_fitted, slim, source.plan,
+                                             type, se_fit, interval, level, meta=meta)
         if not is_dask_frame(newdata):
-            return GLMResult.predict(slim, newdata, type, se_fit, interval, level)  # type: ignore[arg-type]
+            return GLMResult.predict(slim, newdata, type, se_fit, interval, level,  # type: ignore[arg-type]
+                                     offset=offset)
+        newdata, offset_name = _dask_offset(newdata, offset)
+        from glmformula.prediction import _newdata_offset
+
+        _newdata_offset(slim, newdata._meta, offset_name)  # the in-memory checks, at once
         levels = dict(self._source.plan.levels)
         return newdata.map_partitions(_partition_predict, slim, levels, type, se_fit, interval,
-                                      level, meta=_predict_meta(se_fit, interval))
+                                      level, offset_name, meta=meta)
 
     # --- refits for analysis of deviance ----------------------------------------
     def column_refitter(self) -> Callable[[list[int]], IRLSFit]:
@@ -204,7 +291,7 @@ class ChunkedGLMResult(GLMResult):
         p = len(self.column_names)
 
         def refit(columns: list[int]) -> IRLSFit:
-            return fit_chunked(source.run, p, columns, self.control).fit
+            return rows_not_in_memory(fit_chunked(source.run, p, columns, self.control).fit)
 
         return refit
 
@@ -247,3 +334,24 @@ def _predict_meta(se_fit: bool, interval: str | None) -> pd.Series | pd.DataFram
     if interval is not None and se_fit:
         columns.append("se_fit")
     return pd.DataFrame({c: np.zeros(0) for c in columns})
+
+
+def rows_not_in_memory(fit: IRLSFit) -> IRLSFit:
+    """A chunked IRLS fit whose per-row fields refuse use (they were never computed)."""
+    return dataclasses.replace(
+        fit, eta=NotInMemory("the linear predictor"), mu=NotInMemory("the fitted values"),
+        working_weights=NotInMemory("the working weights"),
+        working_residuals=NotInMemory("the working residuals"))
+
+
+def _dask_offset(newdata: Any, offset: Any) -> tuple[Any, str | None]:
+    """Dask newdata and its offset= as a column name (a Dask Series becomes a column)."""
+    if offset is None or isinstance(offset, str):
+        return newdata, offset
+    if is_dask_series(offset):
+        name = OFFSET_COLUMN
+        return aligned_assign(newdata, name, offset, "offset"), name
+    raise ArgumentTypeError(
+        "with Dask newdata, offset= must be a column name of newdata or a Dask Series of its "
+        "rows (e.g. np.log(newdata['exposure'])); an array cannot be matched to the partitions"
+    )

@@ -19,10 +19,9 @@ first pass; nothing but one partition per worker is ever in memory.
 from __future__ import annotations
 
 import dataclasses
-import glob
 import re
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +29,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from glmformula.chunked_files import CSV_SUFFIXES, PARQUET_SUFFIXES
 from glmformula.design import Design, build_design
 from glmformula.design_formulaic import DEFAULT_CONTEXT
 from glmformula.errors import ArgumentTypeError, DataError, FormulaError
@@ -39,6 +39,8 @@ from glmformula.optional import optional_dependency_message
 #: stateful transforms whose state can be combined across partitions
 MERGEABLE_TRANSFORMS = ("center", "scale")
 _STATEFUL = re.compile(r"\b(center|scale|poly|bs|cr|cs|cc|te|hashed|lag|C)\s*\(")
+#: R's ``.`` on the right-hand side: every column of the data
+_DOT = re.compile(r"(?<![\w.`])\.(?![\w.`])")
 
 
 def is_dask_frame(data: object) -> bool:
@@ -47,13 +49,41 @@ def is_dask_frame(data: object) -> bool:
     return module.startswith(("dask.", "dask_expr")) and hasattr(data, "npartitions")
 
 
+def is_dask_series(data: object) -> bool:
+    """True for a Dask Series (a column of a Dask DataFrame, or computed from columns)."""
+    module = type(data).__module__
+    return module.startswith(("dask.", "dask_expr")) and hasattr(data, "npartitions") and (
+        not hasattr(data, "columns"))
+
+
+#: the columns that hold weights= and offset= given as Dask Series
+WEIGHTS_COLUMN, OFFSET_COLUMN = "(weights)", "(offset)"
+
+
+def aligned_assign(ddf: Any, name: str, series: Any, what: str) -> Any:
+    """``ddf`` with a Dask Series of its rows as column ``name`` (for weights=, offset=)."""
+    if series.npartitions != ddf.npartitions:
+        raise ArgumentTypeError(
+            f"{what} is a Dask Series of {series.npartitions} partitions but the data have "
+            f"{ddf.npartitions}; compute it from the data's columns (e.g. "
+            f"np.log(ddf['exposure'])) or add it as a column and pass its name as {what}="
+        )
+    try:
+        return ddf.assign(**{name: series})
+    except (ValueError, TypeError, NotImplementedError) as error:
+        raise ArgumentTypeError(
+            f"{what} is a Dask Series that cannot be matched to the rows of the data "
+            f"({error}); add it as a column and pass its name as {what}="
+        ) from None
+
+
 def is_chunked_input(data: object) -> bool:
     """A Dask DataFrame, or a path (or glob) of Parquet or CSV files."""
     if is_dask_frame(data):
         return True
     if isinstance(data, (str, Path)):
         text = str(data).lower().rstrip("/")
-        return text.endswith((".parquet", ".pq", ".csv", ".csv.gz")) or Path(data).is_dir()
+        return text.endswith(PARQUET_SUFFIXES + CSV_SUFFIXES) or Path(data).is_dir()
     return False
 
 
@@ -67,27 +97,26 @@ def import_dask() -> Any:
     return dd
 
 
-def as_dask_frame(data: object) -> Any:
-    """The data as a Dask DataFrame: Parquet and CSV paths (globs too) are read lazily."""
+def as_dask_frame(data: object, used: Callable[[Sequence[str]], list[str]] | None = None
+                  ) -> tuple[Any, int | None]:
+    """The data as a Dask DataFrame, and the rows of its files when they are known.
+
+    Local Parquet and CSV paths (a glob or a directory too) are checked file by
+    file and read lazily (see :mod:`glmformula.chunked_files`); ``used`` picks
+    the columns to read from all the files' columns (default: all). URLs are
+    read by Dask's own readers.
+    """
     if is_dask_frame(data):
-        return data
+        return data, None
     dd = import_dask()
     text = str(data)
-    if not any(ch in text for ch in "*?[") and not Path(text).exists():
-        raise DataError(f"no file or directory {text!r}; give an existing path or a glob")
-    lower = text.lower().rstrip("/")
-    if lower.endswith((".csv", ".csv.gz")):
-        return dd.read_csv(text)
-    if "://" in text:
-        return dd.read_parquet(text)
-    paths: str | list[str] = text
-    if any(ch in text for ch in "*?["):
-        paths = sorted(glob.glob(text))
-        if not paths:
-            raise DataError(f"no file matches {text!r}; give an existing path or a glob")
-    from pyarrow import fs
+    if "://" not in text:
+        from glmformula.chunked_files import open_files
 
-    return dd.read_parquet(paths, filesystem=fs.LocalFileSystem())  # pyarrow's reader: faster
+        return open_files(text, used or list)
+    if text.lower().rstrip("/").endswith(CSV_SUFFIXES):
+        return dd.read_csv(text), None
+    return dd.read_parquet(text), None
 
 
 @dataclass(frozen=True)
@@ -104,6 +133,7 @@ class ChunkPlan:
     model_spec: Any = None  # formulaic specs with the merged transform state, if any
     transform_state: Mapping[str, Any] | None = None  # that state: center(), scale()
     prototype: Design | None = None  # the design on a few rows, whose coding chunks reuse
+    safe: bool = False  # the formula is evaluated in safe mode (see formula_safety)
 
 
 @dataclass(frozen=True, eq=False)
@@ -126,7 +156,15 @@ class Chunk:
 
 
 def formula_columns(formula: str, columns: Sequence[Any], *names: str | None) -> list[str]:
-    """The data columns that the formula (or the weights/offset names) mention."""
+    """The data columns that the formula (or the weights/offset names) mention.
+
+    A ``.`` on the right-hand side stands for every column, so all are used.
+
+    >>> formula_columns("y ~ . - x", ["y", "x", "z"]), formula_columns("y ~ I(x * .5)", ["x", "y"])
+    (['y', 'x', 'z'], ['x', 'y'])
+    """
+    if _DOT.search(formula.split("~", 1)[-1]):
+        return [str(c) for c in columns]
     words = set(re.findall(r"[A-Za-z_.][A-Za-z0-9_.]*", formula))
     words.update(n for n in names if n is not None)
     quoted = set(re.findall(r"`([^`]+)`", formula))
@@ -177,12 +215,40 @@ def merge_levels(parts: Sequence[Mapping[str, tuple[bool, list[Any]]]],
         ):
             out[c] = list(dtype.categories)
             continue
+        _check_level_kinds(c, [part[c][1] for part in parts])
         seen: dict[Any, None] = {}
         for part in parts:
             seen.update(dict.fromkeys(part[c][1]))
         categorical = all(part[c][0] for part in parts)
         out[c] = list(seen) if categorical else sorted(seen, key=lambda v: (str(type(v)), v))
     return out
+
+
+def _value_kind(value: Any) -> str:
+    if isinstance(value, (bool, np.bool_)):
+        return "logical values"
+    if isinstance(value, (int, float, np.number)):
+        return "numbers"
+    return "text" if isinstance(value, str) else type(value).__name__
+
+
+def _check_level_kinds(column: str, parts: Sequence[list[Any]]) -> None:
+    """A factor whose values are text in one partition and numbers in another is an error.
+
+    (Files of different types read as one Dask DataFrame: their values would
+    become extra levels, '1' and 1 apart.)
+    """
+    kinds = [(i, frozenset(_value_kind(v) for v in values)) for i, values in enumerate(parts)
+             if len(values)]
+    if len({k for _, k in kinds}) > 1:
+        first = kinds[0]
+        other = next(item for item in kinds if item[1] != first[1])
+        raise DataError(
+            f"column {column!r} holds {' and '.join(sorted(first[1]))} in partition "
+            f"{first[0]} but {' and '.join(sorted(other[1]))} in partition {other[0]}; a "
+            "column must have one type in all the data (convert it, e.g. with "
+            f"ddf[{column!r}].astype(str), or fix the file where it differs)"
+        )
 
 
 def _unknown_categories(dtype: pd.CategoricalDtype) -> bool:
@@ -221,7 +287,8 @@ def make_plan(formula: str, columns: Sequence[Any], levels: Mapping[str, list[An
         spec = type(specs)(**parts)
     return dataclasses.replace(plan, column_names=tuple(prototype.column_names), model_spec=spec,
                                transform_state=dict(transform_state) if transform_state else None,
-                               prototype=None if transform_state else prototype)
+                               prototype=None if transform_state else prototype,
+                               safe=bool(getattr(prototype, "safe", False)))
 
 
 def _empty_chunk(plan: ChunkPlan, n_rows: int) -> Chunk:
@@ -240,7 +307,7 @@ def prepare_chunk(frame: pd.DataFrame, plan: ChunkPlan) -> Chunk | None:
     try:
         design = build_design(plan.formula, data, weights=plan.weights, offset=plan.offset,
                               context=plan.context, transform_state=plan.transform_state,
-                              prototype=plan.prototype)
+                              prototype=plan.prototype, safe=plan.safe)
     except DataError:
         if not data.notna().all(axis=1).any():  # no complete row in this partition
             return _empty_chunk(plan, n_rows)
