@@ -98,6 +98,8 @@ class Design:
     safe: bool = field(default=False, repr=False)  # built in safe mode (refits keep it)
     #: the values of the offset= argument (a column's or an array's) on the rows used
     offset_argument: np.ndarray | None = field(default=None, repr=False)
+    #: the weights= argument when it named a column (None: no weights, or an array)
+    weights_column: str | None = field(default=None, repr=False)
 
     @property
     def offset_array(self) -> bool:
@@ -279,6 +281,7 @@ def _general(
         context=dict(context or {}),
         offset_column=offset if isinstance(offset, str) else None,
         offset_argument=argument_offset,
+        weights_column=weights if isinstance(weights, str) else None,
         data_columns=tuple(model_columns),
         numeric_columns=tuple(c for c in model_columns if _is_number_dtype(frame[c].dtype)),
         safe=safe,

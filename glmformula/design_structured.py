@@ -220,6 +220,7 @@ def build_structured(
         n_dropped=len(frame) - keep.size,
         offset_column=offset if isinstance(offset, str) else None,
         offset_argument=kept_offset,
+        weights_column=weights if isinstance(weights, str) else None,
     )
 
 

@@ -62,21 +62,29 @@ def new_formula(model: GLMResult, terms: list[str]) -> str:
 
 
 def _argument(model: GLMResult, name: str, given: Any, data: Any) -> Any:
-    """The weights or offset to refit with: as given, else as the model's call named them."""
+    """The weights or offset to refit with: as given, else as the model was fitted with them.
+
+    A column name is looked up in ``data`` again; an array is reused when it
+    covers every row of ``data`` (no rows were dropped), as R's ``update``
+    re-evaluates the call's variable. The decision rests on what the fit
+    recorded, never on the call's text (an array's text is ``offset``, which
+    may also be a column of ``data``).
+    """
     if given is not None:
         return given
-    recorded = call_argument(model, name)
-    if recorded is None:
+    design = model.design
+    column = design.weights_column if name == "weights" else design.offset_column
+    if column is not None:
+        return column
+    values = design.prior_weights if name == "weights" else design.offset_argument
+    if values is None:
         return None
-    columns = [str(c) for c in getattr(data, "columns", [])]
-    if recorded in columns:
-        return recorded
-    values = model.design.prior_weights if name == "weights" else None
-    if values is not None and model.design.n_dropped == 0 and len(values) == len(data):
+    if design.n_dropped == 0 and len(values) == len(data):
         return values
     raise ArgumentTypeError(
-        f"the model was fitted with {name}= given as an array; pass the same {name}= (a column "
-        f"name or an array over the rows of data) to refit it"
+        f"the model was fitted with {name}= given as an array and rows with missing values "
+        f"were dropped; pass the same {name}= (a column name or an array over the rows of "
+        "data) to refit it"
     )
 
 
