@@ -27,6 +27,7 @@ from glmformula.anova import AnovaTable
 from glmformula.anova_negbin import is_negbin
 from glmformula.errors import ArgumentTypeError, GLMError
 from glmformula.refit import added_columns, extract_aic, new_formula, refit
+from glmformula.result import require_model
 from glmformula.scope import key, model_data
 from glmformula.stepwise import add1, add_terms, chi2_sf, drop1, drop_terms, table_heading
 
@@ -96,6 +97,7 @@ def dropterm(model: GLMResult, scope: str | Sequence[str] | None = None,
     term that another term contains) is refitted from its formula, which needs
     ``data``.
     """
+    model = require_model(model, "dropterm()")
     test = _check_test(model, test)
     if not is_negbin(model):
         table = drop1(model, test=test, k=k, scope=scope, data=data, context=context)
@@ -129,6 +131,7 @@ def addterm(model: GLMResult, scope: str | Sequence[str], test: str | None = Non
     :func:`glmformula.glm_nb` fit each candidate is a new glm.nb fit (theta
     estimated again, started at the model's).
     """
+    model = require_model(model, "addterm()")
     test = _check_test(model, test)
     if not is_negbin(model):
         return _glm_table(add1(model, scope, data=data, test=test, k=k, context=context), sorted)

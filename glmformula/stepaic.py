@@ -28,6 +28,7 @@ from glmformula.anova_negbin import is_negbin
 from glmformula.errors import ArgumentTypeError, DataError, GLMWarning
 from glmformula.formula_text import formula_lines
 from glmformula.refit import extract_aic, new_formula, refit
+from glmformula.result import require_model
 from glmformula.scope import Scope, factor_scope, key, model_data, parse_scope
 
 if TYPE_CHECKING:
@@ -93,6 +94,7 @@ def step(model: GLMResult, scope: Scope = None,
     AIC, one row per model on the path, and R's heading (initial and final
     model) in ``.attrs["heading"]``.
     """
+    model = require_model(model, "step()")
     if direction not in ("both", "backward", "forward"):
         raise ArgumentTypeError("direction must be 'both', 'backward' or 'forward'")
     data = model_data(model, data, "step()")

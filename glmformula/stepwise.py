@@ -27,6 +27,7 @@ from glmformula.anova import AnovaTable, score_statistic
 from glmformula.errors import ArgumentTypeError, FormulaError, GLMWarning
 from glmformula.formula_text import formula_lines
 from glmformula.refit import added_columns, extract_aic
+from glmformula.result import require_model
 from glmformula.scope import add_scope, drop_scope, key, scope_terms
 
 if TYPE_CHECKING:
@@ -146,6 +147,7 @@ def drop1(model: GLMResult, test: str | None = None, k: float = 2,
     wool     1.0    226.43  507.09
     tension  2.0    281.33  560.00
     """
+    model = require_model(model, "drop1()")
     test = _check_test(test)
     design = model.design
     X = model.model_matrix()
@@ -203,6 +205,7 @@ def add1(model: GLMResult, scope: str | Sequence[str], data: Any = None,
     <none>   NaN    281.33  560.00
     tension  2.0    210.39  493.06
     """
+    model = require_model(model, "add1()")
     from glmformula.scope import model_data
 
     test = _check_test(test)

@@ -38,3 +38,16 @@ def test_plot_predictions_refuses_a_non_model() -> None:
     wb = gf.datasets.load("warpbreaks")
     with pytest.raises(gf.ArgumentTypeError, match=r"plot_predictions\(\) takes fitted models"):
         gf.plot_predictions("x", "wool", data=wb)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("name", ["drop1", "step", "dropterm"])
+@pytest.mark.parametrize("bad", ["x", 3, None])
+def test_selection_refuses_a_non_model(name: str, bad: object) -> None:
+    with pytest.raises(gf.ArgumentTypeError, match=rf"{name}\(\) takes fitted models"):
+        getattr(gf, name)(bad)
+
+
+@pytest.mark.parametrize("name", ["add1", "addterm"])
+def test_adding_refuses_a_non_model(name: str) -> None:
+    with pytest.raises(gf.ArgumentTypeError, match=rf"{name}\(\) takes fitted models"):
+        getattr(gf, name)("x", "~ . + tension")
