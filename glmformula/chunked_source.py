@@ -43,17 +43,20 @@ _STATEFUL = re.compile(r"\b(center|scale|poly|bs|cr|cs|cc|te|hashed|lag|C)\s*\("
 _DOT = re.compile(r"(?<![\w.`])\.(?![\w.`])")
 
 
+def _dask_collection(data: object, name: str) -> bool:
+    kind = type(data)
+    return kind.__module__.startswith(("dask.", "dask_expr")) and kind.__name__ == name and (
+        hasattr(data, "npartitions"))
+
+
 def is_dask_frame(data: object) -> bool:
     """True for a Dask DataFrame (without importing dask when it is not loaded)."""
-    module = type(data).__module__
-    return module.startswith(("dask.", "dask_expr")) and hasattr(data, "npartitions")
+    return _dask_collection(data, "DataFrame")
 
 
 def is_dask_series(data: object) -> bool:
     """True for a Dask Series (a column of a Dask DataFrame, or computed from columns)."""
-    module = type(data).__module__
-    return module.startswith(("dask.", "dask_expr")) and hasattr(data, "npartitions") and (
-        not hasattr(data, "columns"))
+    return _dask_collection(data, "Series")
 
 
 #: the columns that hold weights= and offset= given as Dask Series
