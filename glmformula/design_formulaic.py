@@ -29,6 +29,7 @@ from interface_meta import override
 
 from glmformula.design_parse import r_expr
 from glmformula.errors import DataError
+from glmformula.powers import POWER_NAME, power, power_calls
 from glmformula.transforms import center, scale
 
 
@@ -60,6 +61,7 @@ DEFAULT_CONTEXT: dict[str, Any] = {
     "factor": factor,
     "scale": scale,
     "center": center,
+    POWER_NAME: power,  # ``a ** b`` (see glmformula.powers)
 }
 
 
@@ -82,6 +84,11 @@ class GLMMaterializer(PandasMaterializer):
     REGISTER_NAME = "glmformula_pandas"
     REGISTER_INPUTS = ()
     REGISTER_OUTPUTS = ("pandas", "numpy", "sparse")
+
+    @override
+    def _evaluate(self, expr: str, metadata: Any, spec: Any) -> Any:
+        """formulaic's evaluation, with ``a ** b`` correctly rounded (glmformula.powers)."""
+        return super()._evaluate(power_calls(expr), metadata, spec)
 
     @override
     def _is_categorical(self, values: Any) -> bool:
