@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from glmformula import datasets
-from glmformula.errors import DataError, GLMError
+from glmformula.errors import DataError, GLMError, shorten
 from glmformula.optional import optional_dependency_message
 
 
@@ -42,7 +42,7 @@ def read_data(source: str) -> tuple[pd.DataFrame, str]:
                 optional_dependency_message("pyarrow", "reading Parquet", "parquet", error)
             ) from None
         except (ValueError, OSError) as error:  # empty or malformed file, unreadable path
-            raise DataError(f"cannot read {source}: {error}") from None
+            raise DataError(f"cannot read {source}: {shorten(error, 300, False)}") from None
     return datasets.load(source), source
 
 

@@ -134,8 +134,8 @@ class Design:
         for column in self.numeric_columns:
             if not _is_number_dtype(frame[column].dtype):
                 raise DataError(
-                    f"column {column!r} of newdata must be numeric, as it was when the model "
-                    f"was fitted; it has dtype {frame[column].dtype}"
+                    f"column {shorten(column)} of newdata must be numeric, as it was when the "
+                    f"model was fitted; it has dtype {frame[column].dtype}"
                 )
         plain = frame.set_axis(pd.RangeIndex(len(frame)), axis=0)
         drop: set[int] = set()
@@ -148,7 +148,7 @@ class Design:
         extra = None
         if self.offset_column is not None:
             extra, missing = numeric(
-                frame[self.offset_column], f"offset column {self.offset_column!r}"
+                frame[self.offset_column], f"offset column {shorten(self.offset_column)}"
             )
             drop.update(np.flatnonzero(missing).tolist())
         if drop:
@@ -361,7 +361,7 @@ def _dense(matrix: pd.DataFrame) -> np.ndarray:
         column = matrix.iloc[:, j].to_numpy()
         if np.iscomplexobj(column):
             raise DataError(
-                f"model matrix column {str(matrix.columns[j])!r} has complex values; a GLM "
+                f"model matrix column {shorten(str(matrix.columns[j]))} has complex values; a GLM "
                 "needs real numbers (use the real part, the modulus or the angle)"
             )
         try:
@@ -385,7 +385,7 @@ def _response(lhs: str, matrix: pd.DataFrame, cbind: bool) -> Response:
         return Response(np.ascontiguousarray(1.0 - values[:, 0]), lhs, levels)
     if values.shape[1] != (2 if cbind else 1):
         raise DataError(
-            f"response {lhs!r} gives {values.shape[1]} columns; it should give "
+            f"response {shorten(lhs)} gives {values.shape[1]} columns; it should give "
             + ("2 (successes, failures)" if cbind else "1")
         )
     return Response(np.ascontiguousarray(values if cbind else values[:, 0]), lhs, None)

@@ -16,12 +16,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from glmformula.errors import ArgumentTypeError, DataError
+from glmformula.errors import ArgumentTypeError, DataError, shorten
 
 
 def names_list(items: Any, quote: bool = True, limit: int = 30) -> str:
     """Comma-separated names, quoted, at most `limit` of them."""
-    items = [repr(str(i)) if quote else str(i) for i in items]
+    items = [shorten(str(i), quote=quote) for i in items]
     more = f", ... ({len(items) - limit} more)" if len(items) > limit else ""
     return ", ".join(items[:limit]) + more
 
@@ -30,7 +30,7 @@ def row_labels(index: pd.Index, rows: Any, limit: int = 5) -> str:
     """Index labels of the first few of `rows` (positions)."""
     rows = list(rows)
     more = ", ..." if len(rows) > limit else ""
-    return ", ".join(str(index[r]) for r in rows[:limit]) + more
+    return ", ".join(shorten(index[r], quote=False) for r in rows[:limit]) + more
 
 
 def as_frame(data: Any, what: str) -> pd.DataFrame:
@@ -39,7 +39,9 @@ def as_frame(data: Any, what: str) -> pd.DataFrame:
         try:
             data = pd.DataFrame(dict(data))
         except (ValueError, TypeError) as e:
-            raise DataError(f"{what} given as a dict cannot be made a DataFrame: {e}") from None
+            raise DataError(
+                f"{what} given as a dict cannot be made a DataFrame: {shorten(e, 200, False)}"
+            ) from None
     if not isinstance(data, pd.DataFrame):
         raise ArgumentTypeError(
             f"{what} must be a pandas DataFrame (or a dict of columns); got {type(data).__name__}"
@@ -54,9 +56,9 @@ def as_frame(data: Any, what: str) -> pd.DataFrame:
 
 def unknown_column(name: str, columns: list[Any], what: str = "column") -> DataError:
     close = difflib.get_close_matches(name, [str(c) for c in columns], n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    hint = f" (did you mean {shorten(close[0])}?)" if close else ""
     return DataError(
-        f"{what} {name!r} is not in the data{hint}; available columns: "
+        f"{what} {shorten(name)} is not in the data{hint}; available columns: "
         f"{names_list(columns, quote=False)}"
     )
 
@@ -83,7 +85,7 @@ def argument(value: Any, what: str, frame: pd.DataFrame) -> tuple[np.ndarray | N
     if isinstance(value, str):
         if value not in frame.columns:
             raise unknown_column(value, list(frame.columns), f"{what} column")
-        return numeric(frame[value], f"{what} column {value!r}")
+        return numeric(frame[value], f"{what} column {shorten(value)}")
     if not isinstance(value, np.ndarray | pd.Series | pd.Index | list | tuple):
         raise ArgumentTypeError(
             f"{what} must be a column name or an array of length {n}; got {type(value).__name__}"
@@ -147,7 +149,7 @@ def check_magnitude(values: np.ndarray, names: list[str], what: str) -> None:
     j = int(np.flatnonzero(bad)[0])
     name = names[j] if j < len(names) else names[0]
     raise DataError(
-        f"{what} {name!r} has values of magnitude {largest[j]:.0e}, outside the range "
+        f"{what} {shorten(name)} has values of magnitude {largest[j]:.0e}, outside the range "
         f"[{MIN_MAGNITUDE:g}, {MAX_MAGNITUDE:g}] where their squares are representable in "
         "double precision; rescale it (divide or multiply by a power of 10) before fitting"
     )
@@ -189,4 +191,4 @@ def widest_term(term_slices: dict[str, slice]) -> str:
     if not term_slices:
         return ""
     name = max(term_slices, key=lambda t: term_slices[t].stop - term_slices[t].start)
-    return f" (term {name!r} alone has {term_slices[name].stop - term_slices[name].start:,})"
+    return f" (term {shorten(name)} alone has {term_slices[name].stop - term_slices[name].start:,})"

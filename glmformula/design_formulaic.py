@@ -28,7 +28,7 @@ from formulaic.utils.null_handling import drop_rows as drop_nulls
 from interface_meta import override
 
 from glmformula.design_parse import r_expr
-from glmformula.errors import DataError
+from glmformula.errors import DataError, shorten
 from glmformula.powers import POWER_NAME, power, power_calls
 from glmformula.transforms import center, scale
 
@@ -38,7 +38,9 @@ def cbind(*columns: Any) -> np.ndarray:
     try:
         return np.column_stack([np.asarray(c, dtype=np.float64) for c in columns])
     except (TypeError, ValueError) as e:
-        raise DataError(f"cbind() needs numeric columns (successes, failures): {e}") from None
+        raise DataError(
+            f"cbind() needs numeric columns (successes, failures): {shorten(e, 200, False)}"
+        ) from None
 
 
 def factor(x: Any, levels: Any = None) -> pd.Series:
@@ -167,12 +169,19 @@ class GLMMaterializer(PandasMaterializer):
             unseen = [v for v in values.dropna().unique() if v not in set(known)]
             if unseen:
                 raise DataError(
-                    f"{r_expr(factor.expr)!r} has level(s) {', '.join(map(repr, unseen))} "
+                    f"{shorten(r_expr(factor.expr))} has level(s) {_levels(unseen, True)} "
                     f"not seen when the model was fitted; known levels: "
-                    f"{', '.join(map(str, known))}. "
+                    f"{_levels(known, False)}. "
                     "Drop those rows or map them to a known level."
                 )
         return super()._encode_evaled_factor(factor, spec, drop_rows, reduced_rank=reduced_rank)
+
+
+def _levels(levels: list[Any], quote: bool, limit: int = 20) -> str:
+    """Factor levels for a message: each cut short, at most `limit` of them."""
+    shown = [shorten(level, quote=quote) for level in levels[:limit]]
+    more = f", ... ({len(levels) - limit} more)" if len(levels) > limit else ""
+    return ", ".join(shown) + more
 
 
 def factor_labels(spec: Any, expr: str) -> dict[str, str]:

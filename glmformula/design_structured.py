@@ -34,9 +34,10 @@ from glmformula.design_checks import (
     as_frame,
     check_magnitude,
     check_width,
+    row_labels,
 )
 from glmformula.design_parse import extract_offsets, split_formula
-from glmformula.errors import DataError
+from glmformula.errors import DataError, shorten
 from glmformula.structured import build_structured_matrix
 
 #: Data with fewer rows go through formulaic's dense path ...
@@ -85,9 +86,9 @@ def _numeric_column(frame: pd.DataFrame, name: str) -> tuple[np.ndarray, bool] |
     if _plainly_finite(values):
         return values, True
     if np.isinf(values).any():
-        rows = ", ".join(map(str, frame.index[np.flatnonzero(np.isinf(values))[:5]]))
+        rows = row_labels(frame.index, np.flatnonzero(np.isinf(values)))
         raise DataError(
-            f"infinite values in column {name!r} (rows {rows}); drop or fix those rows "
+            f"infinite values in column {shorten(name)} (rows {rows}); drop or fix those rows "
             "before fitting"
         )
     check_magnitude(values, [name], "column")

@@ -185,6 +185,7 @@ def check_expression(
             if chain and _chain_name(chain, quoted) in {f"contr.{c}" for c in CONTRASTS}:
                 contrasts.update(id(n) for n in chain)
     used: list[str] = []
+    unknown: list[str] = []  # names that are neither columns nor known (DataError)
     refused: list[tuple[int, str, str]] = []  # (rank, construct, why): the first is named
     for node in nodes:
         if isinstance(node, ast.Call):
@@ -198,11 +199,11 @@ def check_expression(
                 continue
             if original in column_set:
                 used.append(original)
+            elif original not in known:
+                unknown.append(original)
             elif safe and original not in SAFE_CONSTANTS and original not in trusted:
                 refused.append((3, f"the name {shorten(original)}",
                                 ", which is not a column of the data"))
-            elif original not in known:
-                raise unknown_column(original, list(columns))
         elif not safe or isinstance(node, _PARTS):
             continue
         elif not isinstance(node, _SAFE_NODES):
@@ -215,6 +216,8 @@ def check_expression(
     if refused:
         _, construct, why = min(refused, key=lambda item: item[0])
         raise _refuse(construct, expr, why)
+    if unknown:
+        raise unknown_column(unknown[0], list(columns))
     return list(dict.fromkeys(used))
 
 
@@ -293,11 +296,10 @@ def check_name(
     error."""
     if name in column_set:
         return [name]
+    if name not in set(env) | set(TRANSFORMS) | set(dir(builtins)):
+        raise unknown_column(name, list(columns))
     if safe and name not in trusted and name not in SAFE_CONSTANTS:
         raise _refuse(f"the name {shorten(name)}", name, ", which is not a column of the data")
-    known = set(env) | set(TRANSFORMS) | set(dir(builtins))
-    if name not in known:
-        raise unknown_column(name, list(columns))
     return []
 
 

@@ -603,3 +603,37 @@ def test_design_pickles(warpbreaks: pd.DataFrame) -> None:
     X, offset, _ = again.transform(df)
     np.testing.assert_array_equal(X, d.X)
     np.testing.assert_allclose(offset, d.offset)
+
+
+# -- deep nesting: a linear scanner, and FormulaError rather than RecursionError --------
+def test_bracket_scanner_is_linear_in_the_nesting_depth() -> None:
+    """50,000 levels: the old scanner (the open calls searched and the text before each
+    bracket copied, per character) took minutes on this; one pass takes milliseconds."""
+    from glmformula.design_parse import _scan
+
+    levels = 50_000
+    text = "I(" * levels + "x" + ")" * levels
+    depth, quoted, in_call = _scan(text)
+    assert max(depth) == levels and depth[2 * levels] == levels
+    assert all(in_call[1:]) and not in_call[0] and not any(quoted)
+    plain = "(" * levels + "x" + ")" * levels
+    depth, _, in_call = _scan(plain)
+    assert max(depth) == levels and not any(in_call)
+
+
+@pytest.mark.parametrize("formula", [
+    "y ~ " + "I(" * 8000 + "x" + ")" * 8000,
+    "y ~ " + "(" * 8000 + "x" + ")" * 8000,
+    "y ~ I(x" + " + x" * 20_000 + ")",
+    "y ~ I(" + "-" * 20_000 + "x)",
+])
+def test_deeply_nested_formula_is_a_formula_error(formula: str) -> None:
+    frame = pd.DataFrame({"y": [1.0, 2, 4, 3], "x": [1.0, 2, 3, 5]})
+    with pytest.raises(FormulaError):
+        build_design(formula, frame)
+
+
+def test_moderately_nested_formula_works() -> None:
+    frame = pd.DataFrame({"y": [1.0, 2, 4, 3], "x": [1.0, 2, 3, 5]})
+    d = build_design("y ~ I(" + "(" * 60 + "x + 1" + ")" * 60 + ")", frame)
+    assert d.X[:, 1].tolist() == [2.0, 3.0, 4.0, 6.0]

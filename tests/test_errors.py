@@ -515,3 +515,60 @@ def test_context_that_is_not_a_mapping(df: pd.DataFrame, context: object) -> Non
     with pytest.raises(ArgumentTypeError, match="context must be a dict"):
         gf.glm("y ~ x", data=df, context=context)  # type: ignore[arg-type]
     pd.testing.assert_frame_equal(df, before)
+
+
+# -- long values are cut short in messages ----------------------------------------------
+BIG = "L" * 1_000_000  # a data cell, column name or row label of a megabyte
+
+
+def _short_message(call: Callable[[], Any], error: type[Exception] = gf.GLMError) -> str:
+    with pytest.raises(error) as info:
+        call()
+    message = str(info.value)
+    assert len(message) < 1000, message[:200]
+    return message
+
+
+def test_shorten_cuts_and_says_the_length() -> None:
+    from glmformula.errors import shorten
+
+    assert shorten("abc") == "'abc'"
+    assert shorten("abc", quote=False) == "abc"
+    text = shorten(BIG)
+    assert len(text) < 100 and text.endswith("...' (1,000,000 characters)")
+    assert shorten(2.5) == "2.5"
+
+
+def test_unseen_level_of_a_huge_cell_is_cut(df: pd.DataFrame) -> None:
+    m = gf.glm("y ~ x + g", df)
+    message = _short_message(lambda: m.predict(pd.DataFrame({"x": [1.0], "g": [BIG]})))
+    assert "not seen when the model was fitted" in message
+    assert "(1,000,000 characters)" in message
+
+
+def test_many_unseen_levels_are_not_all_listed(df: pd.DataFrame) -> None:
+    m = gf.glm("y ~ x + g", df)
+    new = pd.DataFrame({"x": np.ones(500), "g": [f"level{i}" for i in range(500)]})
+    assert "more)" in _short_message(lambda: m.predict(new))
+
+
+def test_huge_column_name_is_cut(df: pd.DataFrame) -> None:
+    frame = df.assign(**{BIG: df["x"].where(df.index != 2, np.inf)})
+    assert "(1,000,000 characters)" in _short_message(lambda: gf.glm("y ~ .", frame))
+    assert "(1,000,000 characters)" in _short_message(lambda: gf.glm("y ~ zz", frame))
+
+
+def test_huge_row_label_is_cut(df: pd.DataFrame) -> None:
+    frame = df.assign(x=df["x"].where(df.index != 2, np.inf))
+    frame.index = [f"{BIG}{i}" for i in range(len(frame))]
+    assert "infinite values" in _short_message(lambda: gf.glm("y ~ x", frame))
+
+
+def test_huge_cell_in_cbind_is_cut(df: pd.DataFrame) -> None:
+    frame = df.assign(s=[BIG, *["1"] * (len(df) - 1)])
+    _short_message(lambda: gf.glm("cbind(s, y) ~ x", frame, family="binomial"))
+
+
+def test_huge_formula_is_cut(df: pd.DataFrame) -> None:
+    assert "unmatched" in _short_message(lambda: gf.glm("y ~ " + "x + " * 200_000 + "x)", df))
+    _short_message(lambda: gf.glm("y ~ I(" + "x + " * 200_000 + "x", df))
