@@ -1,9 +1,11 @@
 """Formula + data -> response, model matrix, weights, offset: R's ``model.frame``/``model.matrix``.
 
 This is the only module of glmformula that imports formulaic (with its helpers
-``design_parse``, ``design_formulaic`` and ``design_checks``). The formula is R's:
-``I(x^2)`` squares, ``offset(log(t))`` adds an offset, ``cbind(dead, alive)`` is a
-binomial response; column names are R's ("(Intercept)", "woolB", "woolB:tensionM").
+``design_parse``, ``design_formulaic``, ``design_parts``, ``design_checks`` and
+``formula_safety``, which reads every formula before anything evaluates it). The
+formula is R's: ``I(x^2)`` squares, ``offset(log(t))`` adds an offset,
+``cbind(dead, alive)`` is a binomial response, ``.`` is every other column; column
+names are R's ("(Intercept)", "woolB", "woolB:tensionM").
 
 Factors get treatment contrasts with the first level as reference: sorted
 levels for str/object/bool columns (as R's ``factor()``), the category order
@@ -33,7 +35,7 @@ from formulaic import Formula
 from formulaic.formula import SimpleFormula
 from formulaic.model_spec import ModelSpec, ModelSpecs
 from formulaic.parser import DefaultFormulaParser
-from formulaic.parser.types import Factor, Term
+from formulaic.parser.types import Term
 
 from glmformula.design_checks import (
     argument,
@@ -49,30 +51,23 @@ from glmformula.design_dtypes import numpy_backed
 from glmformula.design_formulaic import (
     DEFAULT_CONTEXT,
     GLMMaterializer,
-    factor_labels,
-    level_label,
-    r_column_name,
 )
-from glmformula.design_parse import call_arguments, clean_message, r_expr, r_name, split_formula
+from glmformula.design_parse import call_arguments, clean_message, split_formula
+from glmformula.design_parts import (
+    Response,
+    data_columns,
+    dense,
+    materialize,
+    names_and_terms,
+    offset_total,
+)
+from glmformula.design_parts import response as response_of
 from glmformula.design_structured import STRUCTURED_MIN_ROWS, build_structured
 from glmformula.errors import ArgumentTypeError, DataError, FormulaError, GLMError, shorten
 from glmformula.formula_safety import FormulaCode, check_factors, formula_code
 from glmformula.matrices import ModelMatrix
 
 __all__ = ["Design", "Response", "build_design"]
-
-
-@dataclass(frozen=True, eq=False)
-class Response:
-    """The response: float64 values, shape (n,) or (n, 2) for ``cbind(successes, failures)``.
-
-    For a factor/str/bool response, `levels` holds its levels and `values` is 0.0
-    for the first level and 1.0 for any other (as R's binomial family reads it).
-    """
-
-    values: np.ndarray
-    name: str
-    levels: tuple[str, ...] | None
 
 
 @dataclass(frozen=True, eq=False)
@@ -139,7 +134,7 @@ class Design:
                 )
         plain = frame.set_axis(pd.RangeIndex(len(frame)), axis=0)
         drop: set[int] = set()
-        mm = _materialize(
+        mm = materialize(
             GLMMaterializer(plain, {**DEFAULT_CONTEXT, **self.context}, replay=True),
             self.model_spec,
             drop,
@@ -159,8 +154,8 @@ class Design:
                 f"newdata has missing values in {where} (rows {row_labels(frame.index, rows)}); "
                 "drop or fill those rows before predicting"
             )
-        X = _dense(mm["rhs"])
-        offset = _offset_total(mm, extra)
+        X = dense(mm["rhs"])
+        offset = offset_total(mm, extra)
         return X, offset, frame.index
 
 
@@ -242,7 +237,7 @@ def _general(
     )
     if transform_state:
         specs = _with_transform_state(specs, transform_state)
-    mm = _materialize(GLMMaterializer(plain, env), specs, drop, formula)
+    mm = materialize(GLMMaterializer(plain, env), specs, drop, formula)
     kept = np.ones(len(frame), dtype=bool)
     kept[list(drop)] = False
     keep = np.flatnonzero(kept)
@@ -252,13 +247,13 @@ def _general(
             "that the formula, weights or offset uses"
         )
     lhs = split_formula(code.r_formula)[0]
-    response = _response(lhs, mm["lhs"], cbind=call_arguments(lhs, "cbind") is not None)
-    X = _dense(mm["rhs"])
-    names, terms, slices = _names_and_terms(mm["rhs"].model_spec)
+    response = response_of(lhs, mm["lhs"], cbind=call_arguments(lhs, "cbind") is not None)
+    X = dense(mm["rhs"])
+    names, terms, slices = names_and_terms(mm["rhs"].model_spec)
     argument_offset = None if o_values is None else o_values[keep]
-    total_offset = _offset_total(mm, argument_offset)
-    model_columns = _data_columns(mm, frame, ("rhs", "offset"), code.model_columns)
-    used = _data_columns(mm, frame, ("lhs",), code.response_columns) + model_columns
+    total_offset = offset_total(mm, argument_offset)
+    model_columns = data_columns(mm, frame, ("rhs", "offset"), code.model_columns)
+    used = data_columns(mm, frame, ("lhs",), code.response_columns) + model_columns
     check_finite(response.values, [response.name], frame, keep, used, "response")
     check_finite(X, names, frame, keep, used, "model matrix")
     if total_offset is not None:
@@ -332,101 +327,3 @@ def _parse(code: FormulaCode, formula: str, columns: list[str]) -> Formula:
     if offset is None:
         return Formula(lhs=parsed.lhs, rhs=rhs_formula)
     return Formula(lhs=parsed.lhs, rhs=rhs_formula, offset=offset)
-
-
-# -- materialisation -----------------------------------------------------------------------
-
-
-def _materialize(
-    materializer: GLMMaterializer, specs: Any, drop: set[int], formula: str
-) -> dict[str, Any]:
-    try:
-        mm = materializer.get_model_matrix(specs, drop_rows=drop)
-        return {k: getattr(mm, k) for k in ("lhs", "rhs", "offset") if hasattr(mm, k)}
-    except GLMError as e:
-        raise type(e)(str(e)) from None
-    except RecursionError:
-        raise FormulaError(f"formula {shorten(formula)} is too deeply nested to evaluate") from None
-    except Exception as e:
-        raise FormulaError(
-            f"cannot evaluate formula {shorten(formula)} on the data: "
-            f"{shorten(clean_message(e), 300, False)}"
-        ) from None
-
-
-def _dense(matrix: pd.DataFrame) -> np.ndarray:
-    """float64 Fortran-ordered copy of a model matrix, filled column by column."""
-    X = np.empty(matrix.shape, dtype=np.float64, order="F")
-    for j in range(matrix.shape[1]):
-        column = matrix.iloc[:, j].to_numpy()
-        if np.iscomplexobj(column):
-            raise DataError(
-                f"model matrix column {shorten(str(matrix.columns[j]))} has complex values; a GLM "
-                "needs real numbers (use the real part, the modulus or the angle)"
-            )
-        try:
-            X[:, j] = column
-        except (TypeError, ValueError):
-            raise DataError(
-                f"model matrix column {shorten(str(matrix.columns[j]))} does not hold numbers "
-                f"(its values are {column.dtype} that cannot be read as numbers); a term must "
-                "evaluate to numbers or a factor"
-            ) from None
-    return X
-
-
-def _response(lhs: str, matrix: pd.DataFrame, cbind: bool) -> Response:
-    spec = matrix.model_spec
-    (factor,) = spec.formula[0].factors
-    labels = factor_labels(spec, factor.expr)
-    values = matrix.to_numpy(dtype=np.float64)
-    if labels:
-        levels = tuple(level_label(c) for c in spec.encoder_state[factor.expr][1]["categories"])
-        return Response(np.ascontiguousarray(1.0 - values[:, 0]), lhs, levels)
-    if values.shape[1] != (2 if cbind else 1):
-        raise DataError(
-            f"response {shorten(lhs)} gives {values.shape[1]} columns; it should give "
-            + ("2 (successes, failures)" if cbind else "1")
-        )
-    return Response(np.ascontiguousarray(values if cbind else values[:, 0]), lhs, None)
-
-
-def _names_and_terms(spec: ModelSpec) -> tuple[list[str], list[str], dict[str, slice]]:
-    names: list[str] = []
-    terms: list[str] = []
-    slices: dict[str, slice] = {}
-    for term, _, cols in spec.structure:
-        info = [(f.expr, _r_factor(f), factor_labels(spec, f.expr)) for f in term.factors]
-        label = "(Intercept)" if term.degree == 0 else ":".join(r for _, r, _ in info)
-        terms.append(label)
-        slices[label] = slice(len(names), len(names) + len(cols))
-        names.extend(r_column_name(c, info) for c in cols)
-    return names, terms, slices
-
-
-def _r_factor(factor: Factor) -> str:
-    """A factor as R labels it: a column backticked unless syntactic, code in R's spelling."""
-    if factor.eval_method is Factor.EvalMethod.LOOKUP:
-        return r_name(factor.expr)
-    return r_expr(factor.expr)
-
-
-def _offset_total(mm: dict[str, Any], extra: np.ndarray | None) -> np.ndarray | None:
-    if "offset" not in mm:
-        return extra
-    values = mm["offset"].to_numpy(dtype=np.float64)
-    if values.shape[1] != 1:
-        (term,) = mm["offset"].model_spec.formula
-        raise DataError(f"offset terms must be numeric; {r_expr(str(term))[2:-1]} is a factor")
-    return values[:, 0] if extra is None else values[:, 0] + extra
-
-
-def _data_columns(
-    mm: dict[str, Any], frame: pd.DataFrame, parts: tuple[str, ...], named: tuple[str, ...]
-) -> list[str]:
-    """The data columns the parts use, in data order: those the formula code names (read by
-    :mod:`glmformula.formula_safety`) and any other that formulaic's transforms required."""
-    names = set(named) | {
-        str(v) for k in parts if k in mm for v in mm[k].model_spec.required_variables
-    }
-    return [c for c in frame.columns if str(c) in names]

@@ -44,7 +44,9 @@ def numpy_backed(frame: pd.DataFrame, columns: Iterable[Any]) -> pd.DataFrame:
 def _numpy_column(series: pd.Series) -> pd.Series | None:
     import pyarrow as pa
 
-    kind = series.dtype.pyarrow_dtype
+    dtype = series.dtype
+    assert isinstance(dtype, pd.ArrowDtype)
+    kind = dtype.pyarrow_dtype
     missing = bool(series.isna().any())
     if pa.types.is_dictionary(kind):
         chunks = series.array.__arrow_array__()
@@ -55,7 +57,8 @@ def _numpy_column(series: pd.Series) -> pd.Series | None:
     if pa.types.is_string(kind) or pa.types.is_large_string(kind) or _is_string_view(kind):
         values = series.to_numpy(dtype=object, na_value=np.nan)
     elif pa.types.is_boolean(kind):
-        values = (pd.array(series.to_numpy(dtype=object, na_value=pd.NA), dtype="boolean")
+        values = (pd.array(series.astype(object).where(series.notna(), None).tolist(),
+                           dtype="boolean")
                   if missing else series.to_numpy(dtype=bool))
     elif pa.types.is_integer(kind) and not missing:
         values = series.to_numpy(dtype=kind.to_pandas_dtype())

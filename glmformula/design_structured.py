@@ -159,7 +159,9 @@ def build_structured(
     built on the first complete rows).
     """
     if build_general is None:
-        from glmformula.design import build_design as build_general
+        from glmformula.design import build_design
+
+        build_general = build_design
     frame = as_frame(data, "data")
     plain = _plain_columns(formula, frame)
     if plain is None:

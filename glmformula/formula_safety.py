@@ -239,7 +239,7 @@ def _check_call(
     root = chain[-1]
     assert isinstance(root, ast.Name)
     if safe and not _safe_call(name, trusted):
-        if len(chain) > 1 and quoted.get(root.id, root.id) in columns | trusted:
+        if len(chain) > 1 and quoted.get(root.id, root.id) in columns | set(trusted):
             attribute = chain[0]
             assert isinstance(attribute, ast.Attribute)
             refused.append((0, f"an attribute access (.{attribute.attr})", ""))

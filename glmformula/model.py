@@ -127,7 +127,7 @@ def glm(
     poly, scale, C, ..., see :mod:`glmformula.formula_safety`) are allowed,
     anything else is refused with a FormulaError before anything is evaluated,
     the caller's variables are not read (only an explicit ``context``), and
-    the fit's refits (``update``, ``step``) and predictions stay safe. The
+    the fit's refits (``step``, ``add1``, ``drop1``) and predictions stay safe. The
     command line is safe by default.
 
     ``data`` may also be a Dask DataFrame or a path (or glob) of Parquet or CSV

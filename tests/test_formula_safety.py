@@ -188,3 +188,12 @@ def test_unsafe_mode_still_names_unknown_columns_and_functions(frame: pd.DataFra
         gf.glm("y ~ x + z", frame)
     with pytest.raises(FormulaError, match="unknown function 'foo'"):
         gf.glm("y ~ foo(x)", frame, context={})
+
+
+def test_selection_refits_stay_safe() -> None:
+    wb = gf.datasets.load("warpbreaks")
+    m = gf.glm("breaks ~ wool + tension", wb, family="poisson", safe=True)
+    best = gf.step(m, scope="~ wool * tension", data=wb, trace=False)
+    assert best.design.safe
+    with pytest.raises(FormulaError, match="a call to open"):
+        gf.add1(m, "~ wool * tension + open('f')", data=wb)
