@@ -102,3 +102,14 @@ def test_non_syntactic_names_are_backticked_as_r_labels_them() -> None:
     d = build_design("y ~ .", frame)
     assert d.term_names == ["`my col`", "`g h`"]  # R: attr(terms(m), "term.labels")
     assert d.column_names == ["(Intercept)", "`my col`", "`g h`b"]  # R: names(coef(m))
+
+
+def test_dot_on_a_dask_frame_matches_in_memory() -> None:
+    dd = pytest.importorskip("dask.dataframe")
+    aq = gf.datasets.load("airquality").dropna().reset_index(drop=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        chunked = gf.glm("Solar.R ~ .", data=dd.from_pandas(aq, npartitions=3))
+    expected = CASES[IDS.index("airquality_solar")]
+    assert list(chunked.coef.index) == expected["coef_names"]
+    np.testing.assert_allclose(chunked.coef.to_numpy(), expected["coef"], rtol=1e-8)

@@ -197,3 +197,13 @@ def test_selection_refits_stay_safe() -> None:
     assert best.design.safe
     with pytest.raises(FormulaError, match="a call to open"):
         gf.add1(m, "~ wool * tension + open('f')", data=wb)
+
+
+def test_safe_mode_on_a_dask_frame(frame: pd.DataFrame, tmp_path: Path) -> None:
+    dd = pytest.importorskip("dask.dataframe")
+    ddf = dd.from_pandas(frame, npartitions=2)
+    marker = tmp_path / "created-by-a-partition"
+    with pytest.raises(FormulaError, match=r"a call to __import__\(\)"):
+        gf.glm(_marker_formula(marker), ddf, safe=True)
+    assert not marker.exists()
+    assert gf.glm("y ~ log(x) + g", ddf, family="poisson", safe=True).design.safe
