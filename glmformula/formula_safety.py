@@ -232,7 +232,10 @@ def _check_call(
         refused.append((1, "keyword unpacking (**)", ""))
     if chain is None:
         if safe:
-            text = shorten(ast.unparse(node.func), 40, False)
+            try:
+                text = shorten(ast.unparse(node.func), 40, False)
+            except RecursionError:
+                text = "a deeply nested expression"
             refused.append((2, f"a call of the result of {text}", ""))
         return refused
     name = _chain_name(chain, quoted)
