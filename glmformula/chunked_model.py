@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import warnings
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import numpy as np
@@ -131,8 +131,9 @@ def _first_pass(ddf: Any, formula: str, weights: str | None, offset: str | None,
     return plan, prototype
 
 
-def make_runner(ddf: Any, plan: Any, family: Family, user_start: bool) -> Any:
-    """A function that runs one pass (a :class:`PassRequest`) over every partition."""
+def partition_runner(ddf: Any, plan: Any) -> Callable[..., dict[str, Any]]:
+    """``run(func, *args)``: ``func(partition, plan, *args)`` on every partition, the shares
+    added in partition order (see :func:`glmformula.chunked_irls.add_shares`)."""
     import dask
 
     columns = list(plan.columns)
@@ -140,13 +141,22 @@ def make_runner(ddf: Any, plan: Any, family: Family, user_start: bool) -> Any:
         ddf = ddf[columns]
     parts = ddf.to_delayed()
     # whole objects, not containers for Dask to search for collections (and rebuild per task)
-    static = [dask.delayed(value, traverse=False) for value in (plan, family)]
+    static = dask.delayed(plan, traverse=False)
+
+    def run(func: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
+        values = [dask.delayed(value, traverse=False) for value in args]
+        tasks = [dask.delayed(func, pure=False)(part, static, *values) for part in parts]
+        return add_shares(_compute(tasks))
+
+    return run
+
+
+def make_runner(ddf: Any, plan: Any, family: Family, user_start: bool) -> Any:
+    """A function that runs one pass (a :class:`PassRequest`) over every partition."""
+    run_any = partition_runner(ddf, plan)
 
     def run(request: PassRequest) -> dict[str, Any]:
-        settings = dask.delayed(request, traverse=False)
-        tasks = [dask.delayed(chunk_pass, pure=False)(part, *static, settings, user_start)
-                 for part in parts]
-        return add_shares(_compute(tasks))
+        return run_any(chunk_pass, family, request, user_start)
 
     return run
 

@@ -104,6 +104,9 @@ class NotInMemory:
     __neg__ = __abs__ = __invert__ = __and__ = __or__ = _refuse
 
 
+#: functions that take a fitted model but need its rows in memory (selection refits)
+IN_MEMORY_FUNCTIONS = frozenset({"drop1()", "add1()", "step()", "dropterm()", "addterm()",
+                                 "plot_predictions()"})
 IN_MEMORY_HINT = ("fit the data in memory for this: gf.glm(formula, data=ddf.compute()), or "
                   "a sample of it (ddf.sample(frac=0.1).compute())")
 
@@ -166,6 +169,15 @@ class ChunkedGLMResult(GLMResult):
 
     source: ChunkedSource | None = None
     totals: ChunkTotals | None = None
+
+    def check_usable_in(self, function: str) -> None:
+        """Model selection and prediction plots refit or read the rows in memory: refused."""
+        if function in IN_MEMORY_FUNCTIONS:
+            raise DataError(
+                f"{function} refits models on data in memory and is not available for a model "
+                f"fitted on chunked (Dask) data; {IN_MEMORY_HINT}, and pass that data to it. "
+                "gf.anova(m) and gf.anova(m0, m1) compare chunked fits (refitting on the chunks)"
+            )
 
     @property
     def _totals(self) -> ChunkTotals:

@@ -21,7 +21,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from glmformula.result import GLMResult
@@ -174,6 +174,11 @@ def _coefficient_sentence(name: str, b: float, parts: list[ColumnPart] | None,
             f"this link has no simple ratio or difference reading on the response scale{hold}")
 
 
+def _computed(value: Any) -> Any:
+    """A value of a chunked fit's lazy (Dask) rows, computed; any other as it is."""
+    return value.compute() if hasattr(value, "compute") else value
+
+
 def _theta_sentences(result: GLMResult) -> list[str]:
     """What the negative binomial's theta says (estimated by glm_nb, or fixed)."""
     theta = getattr(result.family, "theta", None)
@@ -182,7 +187,7 @@ def _theta_sentences(result: GLMResult) -> list[str]:
     se = getattr(result, "theta_se", math.nan)
     how = (f"estimated as {fmt(theta)} (standard error {fmt(se)})" if math.isfinite(se)
            else f"fixed at {fmt(theta)}")
-    mean = float(result.fit.mu.mean())
+    mean = float(_computed(result.fitted.mean()))
     return [
         f"Theta: the negative binomial variance is mu + mu^2 / theta, with theta {how}. "
         "The smaller theta, the more the counts vary beyond a Poisson model (variance mu); "
@@ -207,8 +212,8 @@ def _deviance_sentences(result: GLMResult) -> list[str]:
     if family in ("poisson", "binomial") and df_res > 0:
         ratio = dev / df_res
         binary = family == "binomial" and bool(
-            ((result.response.y == 0) | (result.response.y == 1)).all()
-            and (result.response.weights == 1).all()
+            _computed(((result.y == 0) | (result.y == 1)).all())
+            and _computed((result.prior_weights == 1).all())
         )
         if binary:
             out.append(

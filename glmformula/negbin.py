@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 from scipy import special
 
+from glmformula.chunked_source import is_chunked_input
 from glmformula.errors import ConvergenceWarning
 from glmformula.families_extra import NegativeBinomial
 from glmformula.irls import Control, IRLSFit, fit, null_deviance
@@ -65,33 +66,40 @@ def theta_ml(
     >>> round(th, 6), warn
     (1.290324, None)
     """
-    def score(th: float) -> float:
-        return float(np.sum(weights * (special.digamma(th + y) - special.digamma(th)
-                                       + math.log(th) + 1 - np.log(th + mu)
-                                       - (y + th) / (mu + th))))
-
-    def info(th: float) -> float:
-        return float(np.sum(weights * (-special.polygamma(1, th + y) + special.polygamma(1, th)
-                                       - 1 / th + 2 / (mu + th) - (y + th) / (mu + th) ** 2)))
-
     t0 = n / float(np.sum(weights * (y / mu - 1) ** 2))
+    return newton_theta(lambda th: theta_score_info(th, y, mu, weights), t0, limit, eps)
+
+
+def theta_score_info(th: float, y: Array, mu: Array, w: Array) -> tuple[float, float]:
+    """The score of theta and its information at ``th`` (sums over rows, as theta.ml's)."""
+    score = float(np.sum(w * (special.digamma(th + y) - special.digamma(th) + math.log(th)
+                              + 1 - np.log(th + mu) - (y + th) / (mu + th))))
+    info = float(np.sum(w * (-special.polygamma(1, th + y) + special.polygamma(1, th)
+                             - 1 / th + 2 / (mu + th) - (y + th) / (mu + th) ** 2)))
+    return score, info
+
+
+def newton_theta(score_info: Callable[[float], tuple[float, float]], t0: float, limit: int,
+                 eps: float) -> tuple[float, float, str | None]:
+    """theta.ml's Newton iteration from ``t0``; ``score_info(th)`` gives the score and the
+    information at th (on chunked data, one pass over the rows each)."""
     it, delta, i = 0, 1.0, math.nan
     while True:
         it += 1
         if not (it < limit and abs(delta) > eps):
             break
         t0 = abs(t0)
-        i = info(t0)
-        delta = score(t0) / i
+        score, i = score_info(t0)
+        delta = score / i
         t0 = t0 + delta
     warn = None
     if t0 < 0:
         t0 = 0.0
         warn = "estimate truncated at zero"
-        warnings.warn(warn, ConvergenceWarning, stacklevel=2)
+        warnings.warn(warn, ConvergenceWarning, stacklevel=3)
     if it == limit:
         warn = "iteration limit reached"
-        warnings.warn(warn, ConvergenceWarning, stacklevel=2)
+        warnings.warn(warn, ConvergenceWarning, stacklevel=3)
     return t0, math.sqrt(1 / i) if i > 0 else math.nan, warn
 
 
@@ -184,6 +192,12 @@ def glm_nb(
     """
     settings = _control(control)
     namespace = formula_namespace(context, formula, safe)
+    if is_chunked_input(data):  # theta by passes over the chunks, as below
+        from glmformula.chunked_negbin import glm_nb_chunked
+
+        return glm_nb_chunked(formula, data, weights=weights, offset=offset, start=start,
+                              init_theta=init_theta, link=link, control=settings,
+                              context=namespace, data_name=data_name, safe=safe)
     family0: Any = "poisson" if init_theta is None else NegativeBinomial(init_theta, link)
     first = glm(formula, data, family0, link if init_theta is None else None, weights=weights,
                 offset=offset, start=start, control=settings, context=namespace,
@@ -199,9 +213,7 @@ def glm_nb(
     null_dev = null_deviance(y, w, offset_values, fam if has_offset else used,
                              intercept=first.design.has_intercept, has_offset=has_offset,
                              fitted=result_fit.mu, control=settings)
-    call = (f"glm.nb(formula = {' '.join(formula.split())}, data = {data_name or 'data'}, "
-            f"{_named_arguments(weights, offset)}"
-            f"init.theta = {float(f'{th:.10g}'):.15g}, link = {link})")
+    call = negbin_call(formula, data_name, weights, offset, th, link)
     return NegBinResult(
         design=first.design, family=used, response=first.response,
         fit=result_fit, null_deviance=null_dev, offset=offset_values, control=settings,
@@ -271,6 +283,14 @@ def refit_columns(model: NegBinResult, X: Any) -> Alternation:
     first = fit(X, y, w, model.offset, fam0, mustart=prepared.mustart, control=model.control)
     df_residual = int(np.sum(w != 0)) - first.rank
     return alternate(X, y, w, model.offset, first, df_residual, link, model.control)
+
+
+def negbin_call(formula: str, data_name: str | None, weights: object, offset: object,
+                theta: float, link: str) -> str:
+    """glm.nb's call as MASS records it, with the estimated theta as init.theta."""
+    return (f"glm.nb(formula = {' '.join(formula.split())}, data = {data_name or 'data'}, "
+            f"{_named_arguments(weights, offset)}"
+            f"init.theta = {float(f'{theta:.10g}'):.15g}, link = {link})")
 
 
 def _named_arguments(weights: object, offset: object) -> str:

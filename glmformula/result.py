@@ -61,6 +61,7 @@ def require_model(value: object, function: str) -> GLMResult:
     anova() takes fitted models from glmformula.glm() or glm_nb(); got str
     """
     if isinstance(value, GLMResult):
+        value.check_usable_in(function)
         return value
     hint = ""
     if isinstance(value, str) and value in ("Chisq", "LRT", "F", "Rao", "Cp"):
@@ -89,6 +90,9 @@ class GLMResult:
     step_path: pd.DataFrame | None = None
     #: binomial separation: '+Inf' / '-Inf' by coefficient name for the infinite estimates
     infinite_estimates: pd.Series | None = None
+
+    def check_usable_in(self, function: str) -> None:
+        """Nothing for an in-memory fit; a chunked fit refuses what needs its rows in memory."""
 
     # --- coefficients and their covariance ----------------------------------
     @property
