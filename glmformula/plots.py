@@ -28,6 +28,7 @@ import pandas as pd
 from glmformula.design_checks import names_list
 from glmformula.distributions import normal_quantile
 from glmformula.errors import ArgumentTypeError, DataError, shorten
+from glmformula.optional import optional_dependency_message
 
 if TYPE_CHECKING:
     from glmformula.result import GLMResult
@@ -39,9 +40,9 @@ def _pyplot() -> Any:
     try:
         import matplotlib.pyplot as plt
     except ImportError as exc:  # pragma: no cover - depends on the environment
+        # missing, or installed but not importable (matplotlib < 3.9 with IPython >= 8.24)
         raise ImportError(
-            'plotting needs matplotlib; install it with: pip install "glmformula[plot]"'
-        ) from exc
+            optional_dependency_message("matplotlib", "plotting", "plot", exc)) from exc
     return plt
 
 

@@ -64,3 +64,21 @@ def test_cli_does_not_call_an_unimportable_pyarrow_missing(tmp_path):
     assert "installed but cannot be imported" in run.stderr, run.stderr
     assert "requires NumPy 2.0 or newer" in run.stderr
     assert "Traceback" not in run.stderr
+
+
+def test_plot_with_an_unimportable_pyplot_shows_the_import_error(tmp_path):
+    # matplotlib < 3.9 under IPython >= 8.24: matplotlib imports, pyplot does not
+    fake = tmp_path / "matplotlib"
+    fake.mkdir()
+    (fake / "__init__.py").write_text("")
+    (fake / "pyplot.py").write_text(
+        "raise ImportError(\"cannot import name 'backend2gui' from 'IPython.core.pylabtools'\")\n")
+    code = ("import glmformula as gf\n"
+            "m = gf.glm('breaks ~ wool', gf.datasets.load('warpbreaks'), 'poisson')\n"
+            "try:\n    m.plot()\nexcept ImportError as e:\n    print(e)\n")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(tmp_path), str(Path(__file__).parents[1]), os.environ.get("PYTHONPATH", "")])}
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env,
+                         timeout=120)
+    assert "backend2gui" in run.stdout, run.stdout + run.stderr
+    assert "pip install" not in run.stdout
