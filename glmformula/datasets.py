@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from glmformula.errors import DataError
+from glmformula.errors import DataError, shorten
 
 _HERE = Path(__file__).resolve().parent
 _CANDIDATES = (_HERE / "_datasets", _HERE.parent / "datasets")
@@ -76,7 +76,7 @@ def load(name: str) -> pd.DataFrame:
     meta = metadata()
     if name not in meta:
         raise DataError(
-            f"no bundled dataset named {name!r}; available: {', '.join(sorted(meta))}"
+            f"no bundled dataset named {shorten(name)}; available: {', '.join(sorted(meta))}"
         )
     frame = pd.read_csv(data_dir() / f"{name}.csv", keep_default_na=True)
     return _typed(frame, meta[name].get("columns", {}))

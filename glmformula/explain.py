@@ -45,7 +45,8 @@ class ColumnPart:
 
 def factor_levels(result: GLMResult) -> dict[str, list[str]]:
     """The levels of each categorical variable of the model (R's ``xlevels``)."""
-    from glmformula.design_formulaic import factor_labels, r_expr
+    from glmformula.design_formulaic import factor_labels
+    from glmformula.design_parts import r_factor
 
     levels: dict[str, list[str]] = {}
     try:
@@ -54,7 +55,7 @@ def factor_levels(result: GLMResult) -> dict[str, list[str]]:
             for factor in term.factors:
                 labels = factor_labels(spec, factor.expr)
                 if labels:
-                    levels[r_expr(factor.expr)] = list(labels.values())
+                    levels[r_factor(factor)] = list(labels.values())
     except (KeyError, AttributeError, TypeError):  # a design without formulaic specs
         pass
     return levels

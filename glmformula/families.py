@@ -27,7 +27,7 @@ from glmformula.deviance import (
     poisson_deviance,
     squared_error_deviance,
 )
-from glmformula.errors import FamilyError, GLMWarning, ResponseError
+from glmformula.errors import FamilyError, GLMWarning, ResponseError, shorten
 from glmformula.families_extra import EXTRA_FAMILIES, R_SPELLINGS
 from glmformula.family_base import (
     Family,
@@ -402,17 +402,30 @@ def _parse_call(text: str) -> tuple[str, list[object], dict[str, object]]:
             text = text.replace(r_name, py_name)
         node = ast.parse(text, mode="eval").body
     except SyntaxError:
-        raise FamilyError(f"cannot read the family {text!r}") from None
+        raise FamilyError(f"cannot read the family {shorten(text)}") from None
     if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
-        raise FamilyError(f"cannot read the family {text!r}")
+        raise FamilyError(f"cannot read the family {shorten(text)}")
     try:
         args = [ast.literal_eval(a) for a in node.args]
         kwargs = {k.arg: ast.literal_eval(k.value) for k in node.keywords if k.arg}
     except ValueError:
         raise FamilyError(
-            f"the arguments of {text!r} must be quoted names or numbers"
+            f"the arguments of {shorten(text)} must be quoted names or numbers"
         ) from None
     return node.func.id, args, kwargs
+
+
+def known_families() -> str:
+    """The registered families, once each, by their R names.
+
+    >>> known_families().split(", ")[:3]
+    ['gaussian', 'binomial', 'quasibinomial']
+    """
+    names: list[str] = []
+    for cls in FAMILIES.values():
+        if cls.name not in names:
+            names.append(cls.name)
+    return ", ".join(names)
 
 
 def get_family(
@@ -446,9 +459,7 @@ def get_family(
     cls = FAMILIES.get(key)
     if cls is None:
         raise FamilyError(
-            f"unknown family {family!r}; known families are: gaussian, binomial, poisson, "
-            "Gamma, inverse.gaussian, quasi, quasibinomial, quasipoisson, negative.binomial, "
-            "tweedie "
+            f"unknown family {shorten(family)}; known families are: {known_families()} "
             "(R's or Python's spelling, e.g. 'inverse_gaussian')"
         )
     kwargs.update(options)

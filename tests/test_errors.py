@@ -131,10 +131,19 @@ def test_duplicated_column_names(df: pd.DataFrame) -> None:
 # --- family and link ------------------------------------------------------------------
 
 
+def test_unknown_family_long_name_is_cut(df: pd.DataFrame) -> None:
+    with pytest.raises(FamilyError) as info:
+        gf.glm("y ~ x", df, "p" * 100_000)
+    assert len(str(info.value)) < 1_000 and "100,000 characters" in str(info.value)
+
+
 def test_unknown_family(df: pd.DataFrame) -> None:
     info = raises_unchanged(df, FamilyError, "unknown family 'poison'",
                             lambda: gf.glm("y ~ x", df, "poison"))
-    assert "known families are: gaussian, binomial, poisson" in str(info.value)
+    listed = str(info.value).split("known families are: ")[1].split(" (")[0].split(", ")
+    from glmformula.families import FAMILIES
+    assert sorted(listed) == sorted({cls.name for cls in FAMILIES.values()})
+    assert "Gamma" in listed and "negative.binomial" in listed
 
 
 def test_family_of_wrong_type(df: pd.DataFrame) -> None:

@@ -122,3 +122,11 @@ def test_structured_path_names_levels_as_dense_path(monkeypatch, formula):
     else:
         assert "x:gmid: the interaction of x and g = mid" in text
     assert "each one-unit increase in x" in text or "x:g" in formula
+
+
+def test_factor_with_a_non_syntactic_name_is_read_as_a_level() -> None:
+    wb = gf.datasets.load("warpbreaks").rename(columns={"wool": "wool type"})
+    m = gf.glm("breaks ~ `wool type` + tension", data=wb, family="poisson")
+    text = str(m.summary(explain=True))
+    assert "being at level B of `wool type`" in text
+    assert "reference level A" in text
