@@ -8,12 +8,12 @@ lacks a column the model uses, or a column whose type differs between files
 naming the file and the column. Integer and floating columns mix, as R's
 ``rbind`` mixes them. Each file (a large Parquet file's row groups, a large CSV
 file's blocks of :data:`CSV_BLOCK` bytes) then gives one or more partitions,
-read by :func:`read_piece`, which names the file of any error it meets.
+read by :class:`PieceReader`, which names the file of any error it meets.
 
->>> kind_of_values(pd.Series(["a", None, "b"], dtype=object))
-'text'
->>> kind_of_values(pd.Series([1.5, None]))
-'numeric'
+>>> resolve_files("no-such-directory/*.parquet")
+Traceback (most recent call last):
+...
+glmformula.errors.DataError: no file matches 'no-such-directory/*.parquet'; give ...
 """
 
 from __future__ import annotations
@@ -27,7 +27,15 @@ from typing import Any
 
 import pandas as pd
 
-from glmformula.errors import DataError
+from glmformula.chunked_kinds import (
+    KIND_TEXT,
+    arrow_kind,
+    arrow_type_name,
+    describe,
+    error_text,
+    kind_of_values,
+)
+from glmformula.errors import DataError, shorten
 
 PARQUET_SUFFIXES = (".parquet", ".pq", ".parq")
 CSV_SUFFIXES = (".csv", ".csv.gz", ".csv.bz2", ".csv.xz", ".csv.zst")
@@ -38,53 +46,6 @@ PARQUET_BLOCK = 256 * 2**20
 #: rows of each CSV file read to learn its columns and their types
 CSV_SAMPLE_ROWS = 1000
 _GLOB = "*?["
-_KIND_TEXT = {"numeric": "numbers", "text": "text", "logical": "logical values",
-              "missing": "only missing values"}
-
-
-def kind_of_values(series: pd.Series) -> str:
-    """How a column reads: "numeric", "text", "logical", "missing" (no value) or a type name."""
-    dtype = series.dtype
-    if isinstance(dtype, pd.CategoricalDtype):
-        return "text" if pd.api.types.is_string_dtype(dtype.categories.dtype) or (
-            pd.api.types.is_object_dtype(dtype.categories.dtype)) else "categorical"
-    if pd.api.types.is_bool_dtype(dtype):
-        return "logical"
-    if pd.api.types.is_numeric_dtype(dtype):
-        return "numeric" if series.notna().any() else "missing"
-    if pd.api.types.is_object_dtype(dtype) or pd.api.types.is_string_dtype(dtype):
-        inferred = pd.api.types.infer_dtype(series, skipna=True)
-        if inferred == "empty":
-            return "missing"
-        if inferred == "boolean":
-            return "logical"
-        if inferred in ("integer", "floating", "mixed-integer-float", "decimal"):
-            return "numeric"
-        return "text"
-    return str(dtype)
-
-
-def _arrow_kind(arrow_type: Any) -> str:
-    import pyarrow as pa
-
-    t = pa.types
-    if t.is_null(arrow_type):
-        return "missing"
-    if t.is_boolean(arrow_type):
-        return "logical"
-    if t.is_integer(arrow_type) or t.is_floating(arrow_type) or t.is_decimal(arrow_type):
-        return "numeric"
-    if t.is_string(arrow_type) or t.is_large_string(arrow_type) or (
-            hasattr(t, "is_string_view") and t.is_string_view(arrow_type)):
-        return "text"
-    if t.is_dictionary(arrow_type):
-        return "text" if _arrow_kind(arrow_type.value_type) == "text" else "categorical"
-    return str(arrow_type)
-
-
-def _describe(kind: str, type_name: str) -> str:
-    text = _KIND_TEXT.get(kind, kind)
-    return f"{text} ({type_name})" if type_name and type_name != kind else text
 
 
 @dataclass(frozen=True)
@@ -144,9 +105,10 @@ class FileSet:
             if absent:
                 holder = next(g.path for g in self.files if absent[0] in g.kinds)
                 raise DataError(
-                    f"file {f.path} lacks the column(s) {', '.join(map(repr, absent))} that "
-                    f"the model uses (file {holder} has {absent[0]!r}); every file must have "
-                    "every column of the model, or its rows would be lost: add the column "
+                    f"file {f.path} lacks the column(s) "
+                    f"{', '.join(shorten(c) for c in absent[:5])} that the model uses (file "
+                    f"{holder} has {shorten(absent[0])}); every file must have every column "
+                    "of the model, or its rows would be lost: add the column "
                     "(missing values are fine) or leave the file out"
                 )
             for c in columns:
@@ -158,8 +120,8 @@ class FileSet:
                 elif kind != typed[c].kinds[c][0]:
                     k0, t0 = typed[c].kinds[c]
                     raise DataError(
-                        f"column {c!r} holds {_describe(k0, t0)} in file {typed[c].path} but "
-                        f"{_describe(kind, type_name)} in file {f.path}; a column must have "
+                        f"column {shorten(c)} holds {describe(k0, t0)} in file {typed[c].path} but "
+                        f"{describe(kind, type_name)} in file {f.path}; a column must have "
                         "the same type in every file (convert it where it differs)"
                     )
         return {c: typed.get(c, self.files[0]) for c in columns}
@@ -197,7 +159,7 @@ class PieceReader:
             if isinstance(error, DataError):
                 raise
             where = f" (the block from byte {piece.offset})" if piece.offset else ""
-            raise DataError(f"cannot read file {piece.path}{where}: {_short(error)}") from None
+            raise DataError(f"cannot read file {piece.path}{where}: {error_text(error)}") from None
         self._check_kinds(frame, piece)
         return frame
 
@@ -230,16 +192,11 @@ class PieceReader:
             if expected != "missing" and found not in ("missing", expected):
                 where = f"from byte {piece.offset} of" if piece.offset else "in"
                 raise DataError(
-                    f"column {c!r} holds {_describe(found, str(frame[c].dtype))} {where} file "
-                    f"{piece.path} but {_KIND_TEXT.get(expected, expected)} in the first rows "
+                    f"column {shorten(c)} holds {describe(found, str(frame[c].dtype))} {where} "
+                    f"file {piece.path} but {KIND_TEXT.get(expected, expected)} in the first rows "
                     "of the files; a column must have the same type in every file and row "
                     "(convert the values that differ)"
                 )
-
-
-def _short(error: BaseException, limit: int = 300) -> str:
-    text = " ".join(str(error).split())
-    return text if len(text) <= limit else text[:limit] + " ..."
 
 
 # --- finding and checking the files ---------------------------------------------------
@@ -325,16 +282,18 @@ def _parquet_columns(path: Path) -> FileColumns:
         schema = metadata.schema.to_arrow_schema()
     except (pa.ArrowException, OSError) as error:
         raise DataError(f"file {path} is not a Parquet file, or it is damaged (truncated?): "
-                        f"{_short(error)}") from None
+                        f"{error_text(error)}") from None
     pandas_meta = schema.pandas_metadata or {}
     index_columns = pandas_meta.get("index_columns", [])
     stored = {c for c in index_columns if isinstance(c, str)}
     ranges = [c for c in index_columns if isinstance(c, dict) and c.get("kind") == "range"]
     range_index = (int(ranges[0]["start"]), int(ranges[0]["step"])) if len(
         index_columns) == 1 and ranges else None
-    kinds = {name: (_arrow_kind(schema.field(name).type), str(schema.field(name).type))
+    kinds = {name: (arrow_kind(schema.field(name).type), arrow_type_name(schema.field(name).type))
              for name in schema.names if name not in stored}
-    pieces, group, size, first = [], [], 0, 0
+    pieces: list[Piece] = []
+    group: list[int] = []
+    size = first = 0
     row = 0
     for i in range(metadata.num_row_groups):
         rg = metadata.row_group(i)
@@ -364,13 +323,12 @@ def _csv_columns(path: Path) -> FileColumns:
                         "UTF-8 text)") from None
     except (ValueError, OSError) as error:
         raise DataError(f"file {path} cannot be read as CSV (is it a CSV file?): "
-                        f"{_short(error)}") from None
+                        f"{error_text(error)}") from None
     kinds = {str(c): (kind_of_values(sample[c]), str(sample[c].dtype)) for c in sample.columns}
     size = path.stat().st_size
     compressed = not path.name.lower().endswith(".csv")
-    if compressed or size <= CSV_BLOCK:
-        pieces = (Piece(str(path), "csv"),)
-    else:
+    pieces: tuple[Piece, ...] = (Piece(str(path), "csv"),)
+    if not compressed and size > CSV_BLOCK:
         pieces = tuple(Piece(str(path), "csv", offset=o, length=CSV_BLOCK)
                        for o in range(0, size, CSV_BLOCK))
     return FileColumns(str(path), kinds, None, pieces,
@@ -400,4 +358,4 @@ def open_files(source: str | Path, used: Callable[[Sequence[str]], list[str]]
     return files.frame(columns), files.n_rows
 
 
-__all__ = ["FileSet", "Piece", "kind_of_values", "open_files", "resolve_files", "scan_files"]
+__all__ = ["FileSet", "Piece", "PieceReader", "open_files", "resolve_files", "scan_files"]

@@ -129,6 +129,7 @@ def _final_share(chunk: Chunk, family: Any, response: Any, request: PassRequest
                  ) -> dict[str, Any]:
     """Dispersion, AIC, null deviance and boundary shares at the final coefficients."""
     y, wt = response.y, response.weights
+    assert request.final is not None
     eta = _linear_predictor(chunk, request.final)
     mu, mu_eta = family.linkinv_and_mu_eta(eta)
     out: dict[str, Any] = {}
@@ -161,8 +162,8 @@ def _totals_share(chunk: Chunk, family: Any, response: Any, mu: Array, request: 
     elif request.null_offset:
         out["null_deviance"] = float(deviance(family.linkinv(chunk.offset)))
     if request.weight_totals is not None:
-        deviance = math.nan if request.deviance is None else request.deviance
-        out["aic"] = chunk_aic(family, y, response.n, mu, wt, deviance, request.weight_totals)
+        total = math.nan if request.deviance is None else request.deviance
+        out["aic"] = chunk_aic(family, y, response.n, mu, wt, total, request.weight_totals)
     out["boundary"] = family.boundary_message(mu) or ""
     return out
 
@@ -300,8 +301,9 @@ def fit_chunked(run: Runner, p: int, columns: Sequence[int], control: Control, *
     def halve(coef: Array, coefold: Array | None, acceptable: Callable[[Any], bool],
               loop: str) -> tuple[Array, dict[str, Any]]:
         """R's step halving, one pass per try (see :func:`glmformula.irls._halve_step`)."""
-        return _halve_step(coef, coefold, lambda c: evaluate(widen(c)),  # type: ignore[arg-type]
-                           acceptable, control.maxit, loop)  # type: ignore[return-value]
+        step: Any = _halve_step  # generic in what a try gives: here a pass's totals
+        return step(coef, coefold, lambda c: evaluate(widen(c)), acceptable, control.maxit,
+                    loop)
 
     coefold = None if start is None else np.asarray(start, float)
     first_full = widen(coefold) if coefold is not None else start_full

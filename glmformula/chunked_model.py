@@ -23,7 +23,7 @@ from glmformula.chunked_result import (
     ChunkedGLMResult,
     ChunkedSource,
     ChunkTotals,
-    NotInMemory,
+    not_in_memory,
     rows_not_in_memory,
 )
 from glmformula.chunked_source import (
@@ -225,10 +225,10 @@ def glm_chunked(
     return ChunkedGLMResult(
         design=placeholder_design(prototype, plan, int(chunked.dropped), context,
                                   weights_name is not None, offset_series),
-        family=family, response=PreparedResponse(*(NotInMemory(f"the {what}") for what in (
+        family=family, response=PreparedResponse(*(not_in_memory(f"the {what}") for what in (
             "response", "prior weights", "binomial trials", "starting means"))),
         fit=rows_not_in_memory(fit), null_deviance=float(null_dev),
-        offset=NotInMemory("the offset"), control=control, call=call, source=source,
+        offset=not_in_memory("the offset"), control=control, call=call, source=source,
         totals=totals,
     )
 
@@ -242,14 +242,14 @@ def placeholder_design(prototype: Any, plan: Any, dropped: int, context: Mapping
     """
     offset_argument = prototype.offset_argument
     return dataclasses.replace(
-        prototype, X=NotInMemory("the model matrix"),
-        response=Response(NotInMemory("the response"), prototype.response.name,
+        prototype, X=not_in_memory("the model matrix"),
+        response=Response(not_in_memory("the response"), prototype.response.name,
                           prototype.response.levels),
-        prior_weights=NotInMemory("the prior weights") if weighted else None,
-        offset=None if prototype.offset is None else NotInMemory("the offset"),
-        offset_argument=None if offset_argument is None else NotInMemory("the offset= values"),
+        prior_weights=not_in_memory("the prior weights") if weighted else None,
+        offset=None if prototype.offset is None else not_in_memory("the offset"),
+        offset_argument=None if offset_argument is None else not_in_memory("the offset= values"),
         offset_column=None if offset_series else prototype.offset_column,
-        row_index=NotInMemory("the row labels"), n_dropped=dropped,
+        row_index=not_in_memory("the row labels"), n_dropped=dropped,
         model_spec=plan.model_spec if plan.model_spec is not None else prototype.model_spec,
         context=dict(context),
     )

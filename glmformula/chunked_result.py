@@ -107,6 +107,11 @@ class NotInMemory:
 #: functions that take a fitted model but need its rows in memory (selection refits)
 IN_MEMORY_FUNCTIONS = frozenset({"drop1()", "add1()", "step()", "dropterm()", "addterm()",
                                  "plot_predictions()"})
+def not_in_memory(what: str) -> Any:
+    """A :class:`NotInMemory` where the fields of a result hold per-row arrays."""
+    return NotInMemory(what)
+
+
 IN_MEMORY_HINT = ("fit the data in memory for this: gf.glm(formula, data=ddf.compute()), or "
                   "a sample of it (ddf.sample(frac=0.1).compute())")
 
@@ -332,10 +337,10 @@ class ChunkedGLMResult(GLMResult):
 
     def augment(self, newdata: pd.DataFrame | None = None, type_predict: str = "link",
                 type_residuals: str = "deviance", data: pd.DataFrame | None = None,
-                se_fit: bool = False) -> pd.DataFrame:
+                se_fit: bool = False, offset: Any = None) -> pd.DataFrame:
         if newdata is None:
             raise _not_chunked("augment() without newdata", "pass newdata=")
-        return super().augment(newdata, type_predict, type_residuals, data, se_fit)
+        return super().augment(newdata, type_predict, type_residuals, data, se_fit, offset)
 
 
 def _predict_meta(se_fit: bool, interval: str | None) -> pd.Series | pd.DataFrame:
@@ -351,9 +356,9 @@ def _predict_meta(se_fit: bool, interval: str | None) -> pd.Series | pd.DataFram
 def rows_not_in_memory(fit: IRLSFit) -> IRLSFit:
     """A chunked IRLS fit whose per-row fields refuse use (they were never computed)."""
     return dataclasses.replace(
-        fit, eta=NotInMemory("the linear predictor"), mu=NotInMemory("the fitted values"),
-        working_weights=NotInMemory("the working weights"),
-        working_residuals=NotInMemory("the working residuals"))
+        fit, eta=not_in_memory("the linear predictor"), mu=not_in_memory("the fitted values"),
+        working_weights=not_in_memory("the working weights"),
+        working_residuals=not_in_memory("the working residuals"))
 
 
 def _dask_offset(newdata: Any, offset: Any) -> tuple[Any, str | None]:

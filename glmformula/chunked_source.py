@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from glmformula.chunked_files import CSV_SUFFIXES, PARQUET_SUFFIXES
+from glmformula.chunked_kinds import check_level_kinds
 from glmformula.design import Design, build_design
 from glmformula.design_formulaic import DEFAULT_CONTEXT
 from glmformula.errors import ArgumentTypeError, DataError, FormulaError
@@ -218,40 +219,13 @@ def merge_levels(parts: Sequence[Mapping[str, tuple[bool, list[Any]]]],
         ):
             out[c] = list(dtype.categories)
             continue
-        _check_level_kinds(c, [part[c][1] for part in parts])
+        check_level_kinds(c, [part[c][1] for part in parts])
         seen: dict[Any, None] = {}
         for part in parts:
             seen.update(dict.fromkeys(part[c][1]))
         categorical = all(part[c][0] for part in parts)
         out[c] = list(seen) if categorical else sorted(seen, key=lambda v: (str(type(v)), v))
     return out
-
-
-def _value_kind(value: Any) -> str:
-    if isinstance(value, (bool, np.bool_)):
-        return "logical values"
-    if isinstance(value, (int, float, np.number)):
-        return "numbers"
-    return "text" if isinstance(value, str) else type(value).__name__
-
-
-def _check_level_kinds(column: str, parts: Sequence[list[Any]]) -> None:
-    """A factor whose values are text in one partition and numbers in another is an error.
-
-    (Files of different types read as one Dask DataFrame: their values would
-    become extra levels, '1' and 1 apart.)
-    """
-    kinds = [(i, frozenset(_value_kind(v) for v in values)) for i, values in enumerate(parts)
-             if len(values)]
-    if len({k for _, k in kinds}) > 1:
-        first = kinds[0]
-        other = next(item for item in kinds if item[1] != first[1])
-        raise DataError(
-            f"column {column!r} holds {' and '.join(sorted(first[1]))} in partition "
-            f"{first[0]} but {' and '.join(sorted(other[1]))} in partition {other[0]}; a "
-            "column must have one type in all the data (convert it, e.g. with "
-            f"ddf[{column!r}].astype(str), or fix the file where it differs)"
-        )
 
 
 def _unknown_categories(dtype: pd.CategoricalDtype) -> bool:

@@ -138,3 +138,12 @@ def test_fitted_row_predictions_skip_rows_with_missing_values() -> None:
     got = m1.predict(type="response", se_fit=True, interval="confidence").compute()
     pd.testing.assert_frame_equal(got, m0.predict(type="response", se_fit=True,
                                                   interval="confidence"), rtol=1e-9)
+
+
+def test_augment_newdata_takes_the_offset_as_in_memory() -> None:
+    data, new = _frames("call")
+    m0, m1 = _fit("call", data), _fit("call", _ddf("call"))
+    offset = np.log(new["Holders"]).to_numpy()
+    pd.testing.assert_frame_equal(m1.augment(newdata=new, offset=offset, se_fit=True),
+                                  m0.augment(newdata=new, offset=offset, se_fit=True),
+                                  rtol=1e-10)
