@@ -176,7 +176,8 @@ class PieceReader:
                 if pa.types.is_dictionary(target):
                     target = target.value_type
                 table = table.set_column(i, name, table.column(i).cast(target))
-        frame = table.to_pandas()
+        frame = table.to_pandas(split_blocks=True, self_destruct=True)  # no second copy
+        del table
         if piece.range_index is not None:
             start, step = piece.range_index
             begin = start + step * piece.first_row
