@@ -134,7 +134,7 @@ class NegBinSummary(Summary):
         return super().to_text() + "\n" + "\n".join(lines)
 
 
-@dataclass(frozen=True, eq=False)
+@dataclass(frozen=True, eq=False, repr=False)  # GLMResult's one-line repr, not every field
 class NegBinResult(GLMResult):
     """A :func:`glm_nb` fit: a GLMResult plus ``theta``, ``theta_se`` and ``twologlik``."""
 

@@ -238,3 +238,10 @@ def test_glm_nb_on_parquet_files_and_init_theta(tmp_path):
             [m0.theta, m0.theta_se, m0.twologlik, m0.aic, m0.deviance, m0.null_deviance],
             rtol=RTOL)
         assert m1.call == m0.call and m1.iterations == m0.iterations
+
+
+@pytest.mark.parametrize("name", sorted(MODELS))
+def test_repr_is_the_models_one_line_summary(name: str):
+    """Before: a chunked fit (and a glm_nb fit) printed every dataclass field."""
+    text = repr(_fit(name, True))
+    assert text == repr(_fit(name, False)) and text.startswith("<GLMResult ")
