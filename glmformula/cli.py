@@ -30,6 +30,9 @@ from glmformula.optional import optional_dependency_message
 def read_data(source: str) -> tuple[pd.DataFrame, str]:
     """A DataFrame from a CSV or Parquet path, or a bundled dataset's name."""
     path = Path(source)
+    if path.is_dir() or any(ch in source for ch in "*?["):
+        raise DataError(f"{source} is a directory or a glob of files: add --dask to fit them "
+                        "as one data set (read lazily, checked file by file)")
     if path.suffix.lower() in (".csv", ".parquet", ".pq") or path.is_file():
         if not path.is_file():
             raise DataError(f"no such file: {source}")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import re
 
 import numpy as np
@@ -108,9 +110,6 @@ def test_damaged_files_are_errors_naming_the_file(tmp_path, kind, damage, messag
 
 
 def _cli(data: str, formula: str) -> tuple[int, str]:
-    import contextlib
-    import io
-
     err = io.StringIO()
     with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
         status = main(["fit", data, formula, "--family", "poisson", "--dask"])
@@ -149,6 +148,11 @@ def test_directories_that_cannot_be_read_say_what_to_pass(tmp_path):
         gf.glm("y ~ x", data=str(tmp_path / "d" / "*.parquet"), family="poisson")
     status, err = _cli(str(tmp_path / "empty"), "y ~ x")
     assert status == 2 and "has no data files" in err
+    for source in (tmp_path / "d", tmp_path / "d" / "*.parquet"):  # without --dask
+        err_text = io.StringIO()
+        with contextlib.redirect_stderr(err_text):
+            assert main(["fit", str(source), "y ~ x"]) == 2
+        assert "add --dask" in err_text.getvalue()  # was: no bundled dataset / no such file
 
 
 def test_every_row_of_every_file_is_used_or_dropped_as_na(tmp_path):
