@@ -199,9 +199,8 @@ def f_sf(f: np.ndarray, df1: np.ndarray, df2: float) -> np.ndarray:
 
 
 def _f_warning(model: GLMResult) -> None:
-    fam = model.family.name
-    if fam in ("binomial", "poisson"):
-        message = f"using F test with a '{fam}' family is inappropriate"
+    if model.family.unit_dispersion:
+        message = f"using F test with a '{model.family.name}' family is inappropriate"
     else:
         message = "using F test with a fixed dispersion is inappropriate"
     warnings.warn(message, GLMWarning, stacklevel=4)

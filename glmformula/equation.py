@@ -56,9 +56,8 @@ class Equation:
 
 def _left_side(result: GLMResult) -> str:
     link = result.family.link.name
-    family = result.family.name
     response = rf"\text{{{_escape(result.design.response.name)}}}"
-    mean = r"\hat{p}" if family in ("binomial", "quasibinomial") else r"\hat{\mu}"
+    mean = r"\hat{p}" if result.family.response_kind == "probability" else r"\hat{\mu}"
     if link == "identity":
         return mean
     if link == "log":

@@ -26,12 +26,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from glmformula.result import GLMResult
 
-__all__ = ["COUNT_FAMILIES", "PROBABILITY_FAMILIES", "ColumnPart", "column_parts", "explain",
-           "factor_levels"]
-
-#: families (by their ``name``, as in the registry) whose mean is a probability, or a count
-PROBABILITY_FAMILIES = ("binomial", "quasibinomial")
-COUNT_FAMILIES = ("poisson", "quasipoisson", "negative.binomial")
+__all__ = ["ColumnPart", "column_parts", "explain", "factor_levels"]
 
 
 @dataclass(frozen=True)
@@ -113,15 +108,15 @@ def _response_words(result: GLMResult) -> tuple[str, str]:
     """(what the mean is called, the response's name) for sentences."""
     name = result.design.response.name
     match = re.fullmatch(r"\s*cbind\(\s*([^,]+?)\s*,.*\)\s*", name)
-    family = result.family.name
-    if family in PROBABILITY_FAMILIES:
+    kind = result.family.response_kind
+    if kind == "probability":
         if match:
             return "probability", match.group(1)
         levels = result.design.response.levels
         if levels:
             return "probability", f"{name} = {levels[-1]}" if len(levels) == 2 else name
         return "probability", name
-    if family in COUNT_FAMILIES:
+    if kind == "count":
         return "expected count", name
     return "expected value", name
 
@@ -210,9 +205,9 @@ def _deviance_sentences(result: GLMResult) -> list[str]:
             f"({drop / null * 100:.1f}%) at the cost of {df_null - df_res} degrees of freedom."
         )
     family = result.family.name
-    if family in ("poisson", "binomial") and df_res > 0:
+    if result.family.unit_dispersion and df_res > 0:
         ratio = dev / df_res
-        binary = family == "binomial" and bool(
+        binary = result.family.response_kind == "probability" and bool(
             _computed(((result.y == 0) | (result.y == 1)).all())
             and _computed((result.prior_weights == 1).all())
         )
@@ -222,8 +217,9 @@ def _deviance_sentences(result: GLMResult) -> list[str]:
                 f"(here {fmt(ratio)}) says nothing about the fit or the dispersion."
             )
         elif ratio > 1.5:
-            alt = ("family='quasipoisson' or a negative binomial model (glm_nb)"
-                   if family == "poisson" else "family='quasibinomial'")
+            alt = f"family='quasi{family}'" + (
+                " or a negative binomial model (glm_nb)"
+                if result.family.response_kind == "count" else "")
             out.append(
                 f"Overdispersion: residual deviance / df = {fmt(dev)} / {df_res} = {fmt(ratio)}, "
                 f"well above 1: the data vary more than the {family} model assumes, so its "

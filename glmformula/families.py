@@ -29,6 +29,7 @@ from glmformula.deviance import (
 )
 from glmformula.errors import FamilyError, GLMWarning, ResponseError, shorten
 from glmformula.families_extra import EXTRA_FAMILIES, R_SPELLINGS
+from glmformula.families_quasi import Quasi
 from glmformula.family_base import (
     Family,
     PreparedResponse,
@@ -48,6 +49,8 @@ class Gaussian(Family):
     name = "gaussian"
     default_link = "identity"
     allowed_links = ("identity", "log", "inverse")
+    response_kind = "real"
+    normal_likelihood = True
     scale_parameters = 1
     aic_dispersion_basis = "rows"
     aic_constant = 2.0
@@ -93,7 +96,11 @@ class Binomial(Family):
     default_link = "logit"
     allowed_links = ("logit", "probit", "cloglog", "cauchit", "log", "loglog")
     fixed_dispersion = True
-    warn_non_integer = True
+    unit_dispersion = True
+    dispersion_free = True
+    response_kind = "probability"
+    separation_possible = True
+    whole_counts = True
 
     def variance(self, mu: Array) -> Array:
         out = np.subtract(1.0, mu)
@@ -101,7 +108,7 @@ class Binomial(Family):
         return out
 
     def boundary_message(self, mu: Array) -> str | None:
-        if self.name == "binomial" and np.any((mu > 1 - 10 * EPS) | (mu < 10 * EPS)):
+        if np.any((mu > 1 - 10 * EPS) | (mu < 10 * EPS)):
             return "glm.fit: fitted probabilities numerically 0 or 1 occurred"
         return None
 
@@ -137,7 +144,7 @@ class Binomial(Family):
                 raise ResponseError(
                     "cbind(successes, failures) has negative counts; both columns must be >= 0"
                 )
-            if self.warn_non_integer and np.any(np.abs(values - np.round(values)) > 1e-3):
+            if self.whole_counts and np.any(np.abs(values - np.round(values)) > 1e-3):
                 warnings.warn("non-integer counts in a binomial glm!", GLMWarning, stacklevel=4)
             n = values[:, 0] + values[:, 1]
             with np.errstate(divide="ignore", invalid="ignore"):
@@ -156,7 +163,7 @@ class Binomial(Family):
                 "or proportions with weights= the number of trials"
             )
         m = weights * y
-        if self.warn_non_integer and np.any(np.abs(m - np.round(m)) > 1e-3):
+        if self.whole_counts and np.any(np.abs(m - np.round(m)) > 1e-3):
             warnings.warn(
                 "non-integer #successes in a binomial glm!", UserWarning, stacklevel=4
             )
@@ -165,7 +172,7 @@ class Binomial(Family):
     def _unit_weight_response(self, y: Array, weights: Array) -> PreparedResponse:
         """:meth:`initialize` for 0 <= y <= 1 with every weight 1, in fewer passes."""
         # |y - round(y)| > 1e-3 for y in [0, 1]: y strictly inside (1e-3, 1 - 1e-3)
-        if self.warn_non_integer and np.any(np.abs(y - 0.5) < 0.5 - 1e-3):
+        if self.whole_counts and np.any(np.abs(y - 0.5) < 0.5 - 1e-3):
             warnings.warn(
                 "non-integer #successes in a binomial glm!", UserWarning, stacklevel=5
             )
@@ -176,12 +183,16 @@ class QuasiBinomial(Binomial):
     """Binomial variance with the dispersion estimated; no likelihood, so no AIC."""
 
     name = "quasibinomial"
-    allowed_links = ("logit", "probit", "cloglog", "cauchit", "log", "loglog")
     fixed_dispersion = False
-    warn_non_integer = False
+    unit_dispersion = False
+    dispersion_free = False
+    whole_counts = False
 
     def aic(self, y: Array, n: Array, mu: Array, wt: Array, dev: float) -> float:
         return float("nan")
+
+    def boundary_message(self, mu: Array) -> str | None:
+        return None  # glm.fit warns for the binomial family only
 
 
 class Poisson(Family):
@@ -191,12 +202,16 @@ class Poisson(Family):
     default_link = "log"
     allowed_links = ("log", "identity", "sqrt")
     fixed_dispersion = True
+    unit_dispersion = True
+    dispersion_free = True
+    response_kind = "count"
+    whole_counts = True
 
     def variance(self, mu: Array) -> Array:
         return np.asarray(mu, dtype=float)
 
     def boundary_message(self, mu: Array) -> str | None:
-        if self.name == "poisson" and np.any(mu < 10 * EPS):
+        if np.any(mu < 10 * EPS):
             return "glm.fit: fitted rates numerically 0 occurred"
         return None
 
@@ -220,7 +235,7 @@ class Poisson(Family):
                 f"negative values are not allowed for the {self.name} family "
                 f"(smallest response {np.min(y):g})"
             )
-        if self.name == "poisson" and not np.array_equal(y, np.round(y)) and np.any(
+        if self.whole_counts and not np.array_equal(y, np.round(y)) and np.any(
             is_nonint(y)
         ):
             bad = y[is_nonint(y)][0]
@@ -238,9 +253,15 @@ class QuasiPoisson(Poisson):
 
     name = "quasipoisson"
     fixed_dispersion = False
+    unit_dispersion = False
+    dispersion_free = False
+    whole_counts = False
 
     def aic(self, y: Array, n: Array, mu: Array, wt: Array, dev: float) -> float:
         return float("nan")
+
+    def boundary_message(self, mu: Array) -> str | None:
+        return None  # glm.fit warns for the poisson family only
 
 
 class Gamma(Family):
@@ -249,6 +270,7 @@ class Gamma(Family):
     name = "Gamma"
     default_link = "inverse"
     allowed_links = ("inverse", "log", "identity")
+    response_kind = "positive"
     scale_parameters = 1
     aic_dispersion_basis = "weights"
     aic_constant = 2.0
@@ -283,6 +305,7 @@ class InverseGaussian(Family):
     name = "inverse.gaussian"
     default_link = "1/mu^2"
     allowed_links = ("1/mu^2", "inverse", "identity", "log")
+    response_kind = "positive"
     scale_parameters = 1
     aic_dispersion_basis = "weights"
     aic_constant = 2.0
@@ -308,75 +331,6 @@ class InverseGaussian(Family):
                 "only positive values are allowed for the inverse.gaussian family "
                 f"(smallest response {np.min(y):g})"
             )
-
-
-QUASI_VARIANCES = ("constant", "mu(1-mu)", "mu", "mu^2", "mu^3")
-
-
-class Quasi(Family):
-    """Quasi-likelihood with a chosen link and variance (R's ``quasi``)."""
-
-    name = "quasi"
-    default_link = "identity"
-    allowed_links = ()  # any link
-
-    def __init__(self, link: str | Link | None = None, variance: str = "constant") -> None:
-        super().__init__(link)
-        if variance not in QUASI_VARIANCES:
-            raise FamilyError(
-                f"quasi variance {variance!r} is not known; choose one of: "
-                + ", ".join(QUASI_VARIANCES)
-            )
-        self.variance_name = variance
-
-    def variance(self, mu: Array) -> Array:
-        mu = np.asarray(mu, dtype=float)
-        return {
-            "constant": lambda: np.ones_like(mu),
-            "mu(1-mu)": lambda: mu * (1.0 - mu),
-            "mu": lambda: mu,
-            "mu^2": lambda: mu**2,
-            "mu^3": lambda: mu**3,
-        }[self.variance_name]()
-
-    def valid_mu(self, mu: Array) -> bool:
-        if self.variance_name == "constant":
-            return True
-        if self.variance_name == "mu(1-mu)":
-            return bool(np.all(mu > 0) and np.all(mu < 1))
-        return bool(np.all(mu > 0))
-
-    def dev_resids(self, y: Array, mu: Array, wt: Array) -> Array:
-        v = self.variance_name
-        if v == "constant":
-            return wt * (y - mu) ** 2
-        if v == "mu(1-mu)":
-            with np.errstate(divide="ignore", invalid="ignore"):
-                right = (1 - y) * np.log(np.where(y == 1, 1.0, (1 - y) / (1 - mu)))
-            return 2 * wt * (y * log_ratio(y, mu) + right)
-        if v == "mu":
-            return 2 * wt * (y * log_ratio(y, mu) - (y - mu))
-        if v == "mu^2":
-            with np.errstate(divide="ignore", invalid="ignore"):
-                logy = np.log(np.where(y == 0, 1.0, y) / mu)
-            return np.maximum(-2 * wt * (logy - (y - mu) / mu), 0.0)
-        return wt * (y - mu) ** 2 / (y * mu**2)
-
-    def start_mu(self, y: Array, weights: Array) -> Array:
-        if self.variance_name == "constant":
-            return y.copy()
-        if self.variance_name == "mu(1-mu)":
-            return np.maximum(0.001, np.minimum(0.999, y))
-        return y + 0.1 * (y == 0)
-
-    def __repr__(self) -> str:
-        return f"Quasi(link={self.link.name!r}, variance={self.variance_name!r})"
-
-    def __eq__(self, other: object) -> bool:
-        return super().__eq__(other) and other.variance_name == self.variance_name  # type: ignore[attr-defined]
-
-    def __hash__(self) -> int:
-        return hash(("Quasi", self.link.name, self.variance_name))
 
 
 FAMILIES: dict[str, type[Family]] = {

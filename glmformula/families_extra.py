@@ -73,6 +73,8 @@ class NegativeBinomial(Family):
     name = "negative.binomial"
     default_link = "log"
     allowed_links = ("log", "identity", "sqrt")
+    response_kind = "count"
+    dispersion_free = True
 
     def __init__(self, theta: float, link: str | Link | None = None) -> None:
         self.theta = _number(theta, "theta")
@@ -212,6 +214,11 @@ class Tweedie(Family):
     @property
     def default_link(self) -> str:  # type: ignore[override]
         return f"mu^{1.0 - self.var_power:.15g}"
+
+    @property
+    def response_kind(self) -> str:  # type: ignore[override]
+        """Any real value for var_power 0 (the normal variance), else a mean above 0."""
+        return "real" if self.var_power == 0 else "positive"
 
     def variance(self, mu: Array) -> Array:
         return np.asarray(mu, dtype=float) ** self.var_power

@@ -43,8 +43,31 @@ class Family:
 
     name: str = ""
     default_link: str = "identity"
+    #: the links R's family function accepts, listed once here (empty: any link)
     allowed_links: tuple[str, ...] = ()
+    #: summary() fixes the dispersion at 1 and tests with z: R's ``summary.glm`` for
+    #: binomial and poisson, MASS's ``summary.negbin`` for ``glm.nb``
     fixed_dispersion: bool = False
+    #: binomial and poisson (not their quasi families, not the negative binomial): R's
+    #: ``family$family %in% c("binomial", "poisson")`` in ``summary.glm``, ``rstudent.glm``
+    #: (no division by sigma), ``profile.glm`` (z, not F), ``anova.glm`` and ``drop1.glm``
+    #: (an F test "assumes 'quasi<family>'") and ``glm.fit``'s boundary warnings
+    unit_dispersion: bool = False
+    #: the likelihood has no dispersion parameter (binomial, poisson, the negative binomial
+    #: with its theta): sandwich's ``bread.glm`` and ``estfun.glm`` take the dispersion as 1
+    #: for ``substr(family, 1, 17) %in% c("poisson", "binomial", "Negative Binomial")``
+    dispersion_free: bool = False
+    #: what the mean is, for explanations: "probability", "count", "positive" or "real"
+    response_kind: str
+    #: the response is a probability whose likelihood can rise without bound along a
+    #: separating direction of X (binomial responses, as ``detectseparation``)
+    separation_possible: bool = False
+    #: the likelihood is the normal one, so -2 log L with sigma profiled out is
+    #: n log(deviance / n): R's ``drop1.glm`` and ``add1.glm`` test ``family == "gaussian"``
+    normal_likelihood: bool = False
+    #: the likelihood counts whole events: binomial warns about non-integer successes (R's
+    #: ``binomial()$initialize``), poisson refuses non-integer counts; quasi families do not
+    whole_counts: bool = False
     #: parameters beyond the coefficients counted by R's logLik (the scale)
     scale_parameters: int = 0
     #: how the AIC estimates the dispersion from the deviance: per row ("rows"), per unit
@@ -159,6 +182,12 @@ class Family:
     def label(self) -> str:
         """How R's summary names the family, e.g. 'poisson' or 'Gamma'."""
         return self.name
+
+    def call_arguments(self) -> list[str]:
+        """The family's arguments in the call that summary() prints: the link unless default."""
+        if self.link.name == self.default_link:
+            return []
+        return [f'link = "{self.link.name}"']
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(link={self.link.name!r})"

@@ -38,8 +38,6 @@ if TYPE_CHECKING:
     from glmformula.result import GLMResult
 
 _EPS = np.finfo(float).eps
-# rstudent.glm does not divide by sigma for these families (R compares the name exactly).
-_NO_SIGMA_FAMILIES = {"binomial", "poisson"}
 
 
 def weighted_qr(result: GLMResult, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -84,7 +82,7 @@ def influence_measures(result: GLMResult) -> pd.DataFrame:
         std_dev = _inf_to_nan(dev / np.sqrt(phi * one_minus))
         std_pear = _inf_to_nan(pear / np.sqrt(phi * one_minus))
         stud = _inf_to_nan(np.sign(dev) * np.sqrt(dev**2 + hat * pear**2 / one_minus))
-        if result.family.name not in _NO_SIGMA_FAMILIES:
+        if not result.family.unit_dispersion:  # rstudent.glm: not binomial or poisson
             stud = stud / sigma
 
         # R: t(backsolve(R, t(Q))) * e / (1 - h), then / outer(sigma, sqrt(diag(xxi)))

@@ -206,12 +206,8 @@ def _call_text(
     formula: str, family: Family, data_name: str | None, weights: object, offset: object
 ) -> str:
     """The call as R's summary prints it."""
-    fam = family.label
-    if family.link.name != family.default_link or family.name == "quasi":
-        extra = ""
-        if family.name == "quasi":
-            extra = f', variance = "{family.variance_name}"'  # type: ignore[attr-defined]
-        fam = f'{fam}(link = "{family.link.name}"{extra})'
+    arguments = family.call_arguments()
+    fam = f"{family.label}({', '.join(arguments)})" if arguments else family.label
     parts = [f"formula = {' '.join(formula.split())}", f"family = {fam}",
              f"data = {data_name or 'data'}"]
     if weights is not None:

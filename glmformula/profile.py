@@ -39,8 +39,6 @@ from glmformula.irls import fit
 if TYPE_CHECKING:
     from glmformula.result import GLMResult
 
-Z_FAMILIES = {"binomial", "poisson"}
-
 
 def _regularize(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """R's ``regularize.values(x, y, ties = mean)``: sort by x, average y over tied x."""
@@ -172,7 +170,7 @@ def profile_glm(
         dispersion * np.diag(model.fit.cov_unscaled)[non_aliased]
     )
     dev0 = float(model.fit.deviance)
-    if family.name in Z_FAMILIES:
+    if family.unit_dispersion:  # profile.glm: z for binomial and poisson, else F
         zmax = float(np.sqrt(chi2.ppf(1 - alpha, 1)))
     else:
         zmax = float(np.sqrt(f.ppf(1 - alpha, 1, n - p)))

@@ -34,8 +34,6 @@ if TYPE_CHECKING:
 
 HC_TYPES = ("HC0", "HC1", "HC2", "HC3")
 _EPS = np.finfo(float).eps
-# sandwich's bread/estfun fix the dispersion at 1 for these (R's family$family).
-_UNIT_DISPERSION = {"poisson", "binomial"}
 
 
 def _pieces(result: GLMResult) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, list[str]]:
@@ -44,7 +42,7 @@ def _pieces(result: GLMResult) -> tuple[np.ndarray, np.ndarray, np.ndarray, floa
     X = result.model_matrix()[:, keep]
     ww = result.fit.working_weights
     wres = np.where(ww > 0, result.fit.working_residuals * ww, 0.0)
-    if result.family.name in _UNIT_DISPERSION:
+    if result.family.dispersion_free:
         phi = 1.0
     else:
         phi = float(np.sum(wres**2) / np.sum(ww))

@@ -42,8 +42,6 @@ MAX_CELLS = 10_000_000
 #: An entry of the (column-scaled) solution beyond this is an infinite estimate.
 TOLERANCE = 1e-6
 
-FAMILIES = ("binomial", "quasibinomial")
-
 
 @dataclass(frozen=True)
 class Separation:
@@ -104,7 +102,7 @@ def _dense(X: Any) -> Array:
 def check_separation(family: Any, design: Any, response: Any, fit: Any) -> pd.Series | None:
     """For a binomial fit at the boundary: warn (SeparationWarning) naming the infinite
     estimates and return them ('+Inf' / '-Inf' by column name); else None."""
-    if family.name not in FAMILIES:
+    if not family.separation_possible:
         return None
     n, p = design.X.shape
     if n > MAX_ROWS or n * p > MAX_CELLS:

@@ -48,7 +48,7 @@ def _criteria(model: GLMResult, dev: np.ndarray, ranks: np.ndarray,
               k: float) -> tuple[np.ndarray, np.ndarray, float]:
     n = model.response.y.size
     dispersion = float(model.dispersion)
-    if model.family.name == "gaussian":
+    if model.family.normal_likelihood:
         loglik = n * np.log(dev / n)
     else:
         loglik = dev / dispersion
@@ -65,7 +65,7 @@ def chi2_sf(stat: np.ndarray, dfs: np.ndarray) -> np.ndarray:
 
 
 def _f_warning(model: GLMResult) -> None:
-    if model.family.name in ("binomial", "poisson"):
+    if model.family.unit_dispersion:
         warnings.warn(f"F test assumes 'quasi{model.family.name}' family", GLMWarning,
                       stacklevel=3)
 

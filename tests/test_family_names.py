@@ -1,29 +1,18 @@
-"""Family-name checks that can match, and explanations for negative binomial fits.
+"""Explanations for negative binomial fits.
 
 ``explain`` compared the family's name with "Negative Binomial", which no family
 is called (the negative binomial's name is "negative.binomial"; "Negative
 Binomial(θ)" is its label), so a negative binomial mean was an "expected value".
+It now asks the family (``response_kind``).
 """
 
 from __future__ import annotations
 
-import pytest
-
 import glmformula as gf
-from glmformula import explain, influence, profile, robust, separation
-from glmformula.families import FAMILIES
 from glmformula.families_extra import NegativeBinomial
 
-REGISTERED = {cls.name for cls in FAMILIES.values()}
-
-
-@pytest.mark.parametrize("names", [
-    explain.COUNT_FAMILIES, explain.PROBABILITY_FAMILIES, profile.Z_FAMILIES,
-    influence._NO_SIGMA_FAMILIES, robust._UNIT_DISPERSION, separation.FAMILIES,
-], ids=["explain.COUNT", "explain.PROBABILITY", "profile.Z", "influence.NO_SIGMA",
-        "robust.UNIT_DISPERSION", "separation.FAMILIES"])
-def test_family_name_sets_use_registered_names(names: tuple[str, ...]) -> None:
-    assert set(names) <= REGISTERED, set(names) - REGISTERED
+# The sets of family names that modules kept are gone: each rule is a family attribute,
+# and tests/test_family_attributes.py checks that no module compares a family's name.
 
 
 def test_glm_nb_summary_explains() -> None:
