@@ -24,7 +24,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from workloads import make  # noqa: E402
+from workloads import make
 
 STATSMODELS_FAMILIES = {"poisson": "Poisson", "binomial": "Binomial", "Gamma": "Gamma",
                         "gaussian": "Gaussian"}

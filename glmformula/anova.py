@@ -101,7 +101,7 @@ def anova(
     *more_models: GLMResult,
     test: TestName | Literal["LR"] | None | Literal[False] = None,
     dispersion: float | None = None,
-    type: Literal[1, 2, 3] = 1,  # noqa: A002
+    type: Literal[1, 2, 3] = 1,
 ) -> AnovaTable:
     """Analysis of deviance for one model (sequential terms) or several (comparison).
 

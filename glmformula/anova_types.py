@@ -37,7 +37,7 @@ def _term_factors(name: str) -> frozenset[str]:
 
 def anova_types(
     model: GLMResult,
-    type: Literal[2, 3, "II", "III"] = 2,  # noqa: A002
+    type: Literal[2, 3, "II", "III"] = 2,
     test: Literal["LR", "F"] = "LR",
 ) -> AnovaTable:
     """Type II or Type III tests, as ``car::Anova(model, type=, test.statistic=)``.

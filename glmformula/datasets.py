@@ -39,7 +39,7 @@ def metadata() -> dict[str, Any]:
         return json.load(handle)
 
 
-def list() -> pd.DataFrame:  # noqa: A001 - mirrors R's data() listing
+def list() -> pd.DataFrame:  # mirrors R's data() listing
     """A table of the bundled datasets: name, title, rows and a suggested model."""
     rows = []
     for name, meta in metadata().items():

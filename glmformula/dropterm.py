@@ -86,7 +86,7 @@ def _nb_aic(model: GLMResult, X: np.ndarray, k: float) -> tuple[float, float]:
 
 
 def dropterm(model: GLMResult, scope: str | Sequence[str] | None = None,
-             test: str | None = None, k: float = 2, *, sorted: bool = False,  # noqa: A002
+             test: str | None = None, k: float = 2, *, sorted: bool = False,
              data: Any = None, context: Any = None) -> AnovaTable:
     """MASS's ``dropterm(model, scope, test=, k=, sorted=)``.
 
@@ -122,7 +122,7 @@ def dropterm(model: GLMResult, scope: str | Sequence[str] | None = None,
 
 
 def addterm(model: GLMResult, scope: str | Sequence[str], test: str | None = None,
-            k: float = 2, *, sorted: bool = False,  # noqa: A002
+            k: float = 2, *, sorted: bool = False,
             data: Any = None, context: Any = None) -> AnovaTable:
     """MASS's ``addterm(model, scope, test=, k=, sorted=)``.
 

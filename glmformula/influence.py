@@ -49,14 +49,6 @@ def weighted_qr(result: GLMResult, rows: np.ndarray) -> tuple[np.ndarray, np.nda
     return q, r
 
 
-def hat_values(result: GLMResult, rows: np.ndarray) -> np.ndarray:
-    """R's ``hatvalues`` on the given rows (1 where within 10 eps of 1)."""
-    q, _ = weighted_qr(result, rows)
-    hat = np.sum(q**2, axis=1)
-    hat[hat > 1 - 10 * _EPS] = 1.0
-    return hat
-
-
 def influence_measures(result: GLMResult) -> pd.DataFrame:
     """The diagnostics DataFrame of :meth:`GLMResult.influence`."""
     rows = result.response.weights != 0

@@ -29,7 +29,7 @@ def optional_dependency_message(module: str, purpose: str, extra: str,
         return f'{purpose} needs {module}: pip install "glmformula[{extra}]"'
     try:
         importlib.import_module(module)
-    except Exception as problem:  # noqa: BLE001 - any failure to import is reported as it is
+    except Exception as problem:  # any failure to import is reported as it is
         return (f"{purpose} needs {module}, which is installed but cannot be imported: "
                 f"{type(problem).__name__}: {problem}")
     return f"{purpose} failed: {error}" if error is not None else f"{purpose} failed"

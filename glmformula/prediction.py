@@ -91,7 +91,7 @@ def _newdata_offset(result: GLMResult, newdata: pd.DataFrame, offset: Any) -> np
 
 
 def predict(
-    result: GLMResult, newdata: pd.DataFrame | None, type: str, se_fit: bool,  # noqa: A002
+    result: GLMResult, newdata: pd.DataFrame | None, type: str, se_fit: bool,
     interval: str | None = None, level: float = 0.95, offset: Any = None,
 ) -> pd.Series | pd.DataFrame:
     """See :meth:`GLMResult.predict`."""

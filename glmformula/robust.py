@@ -56,7 +56,7 @@ def _sandwich(bread: np.ndarray, meat: np.ndarray, n: int, names: list[str]) -> 
     return pd.DataFrame(bread @ meat @ bread / n, index=names, columns=names)
 
 
-def vcov_hc(result: GLMResult, type: str = "HC0") -> pd.DataFrame:  # noqa: A002
+def vcov_hc(result: GLMResult, type: str = "HC0") -> pd.DataFrame:
     """Heteroskedasticity-consistent covariance, as ``sandwich::vcovHC(m, type = type)``.
 
     ``type`` is "HC0" (White), "HC1" (times ``n / (n - k)``), "HC2" (residuals
@@ -120,7 +120,7 @@ def cluster_codes(result: GLMResult, groups: Any) -> tuple[np.ndarray, int]:
     return codes, len(uniques)
 
 
-def vcov_cluster(result: GLMResult, groups: Any, type: str = "HC0") -> pd.DataFrame:  # noqa: A002
+def vcov_cluster(result: GLMResult, groups: Any, type: str = "HC0") -> pd.DataFrame:
     """Cluster-robust covariance, as ``sandwich::vcovCL(m, cluster = groups)``.
 
     With sandwich's defaults for a ``glm``: ``type = "HC0"`` and

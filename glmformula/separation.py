@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 
 from glmformula.errors import SeparationWarning
+from glmformula.matrices import as_dense
 
 Array = np.ndarray
 
@@ -95,10 +96,6 @@ def separation_lp(X: Array, y: Array, weights: Array) -> Separation:
     return Separation(directions, bool(complete))
 
 
-def _dense(X: Any) -> Array:
-    return X if isinstance(X, np.ndarray) else X.dense()
-
-
 def check_separation(family: Any, design: Any, response: Any, fit: Any) -> pd.Series | None:
     """For a binomial fit at the boundary: warn (SeparationWarning) naming the infinite
     estimates and return them ('+Inf' / '-Inf' by column name); else None."""
@@ -112,7 +109,7 @@ def check_separation(family: Any, design: Any, response: Any, fit: Any) -> pd.Se
     if not mu.size or min(float(mu.min()), float(1 - mu.max())) >= BOUNDARY:
         return None
     kept = np.flatnonzero(~fit.aliased)
-    X = _dense(design.X)[np.ix_(used, kept)]
+    X = as_dense(design.X)[np.ix_(used, kept)]
     found = separation_lp(X, response.y[used], response.weights[used])
     if not found.separated:
         return None

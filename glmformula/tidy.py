@@ -45,7 +45,6 @@ from glmformula.errors import ArgumentTypeError
 if TYPE_CHECKING:
     from glmformula.result import GLMResult
 
-TIDY_COLUMNS = ["term", "estimate", "std.error", "statistic", "p.value"]
 GLANCE_COLUMNS = ["null.deviance", "df.null", "logLik", "AIC", "BIC", "deviance",
                   "df.residual", "nobs"]
 _EPS = np.finfo(float).eps

@@ -128,7 +128,7 @@ def test_safe_mode_does_not_read_the_callers_variables(frame: pd.DataFrame) -> N
         secret = "s3cr3t-token-value"  # noqa: F841 - read by the formula, or not
         try:
             gf.glm("y ~ x + I(secret)", frame, safe=safe)
-        except Exception as error:  # noqa: BLE001 - the message is what is checked
+        except Exception as error:  # the message is what is checked
             return str(error)
         return ""
 
