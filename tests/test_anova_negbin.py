@@ -2,22 +2,15 @@
 
 from __future__ import annotations
 
-import json
-import sys
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pytest
+from compare import case_frame, golden_cases, relative_difference
 
 import glmformula as gf
 
-sys.path.insert(0, str(Path(__file__).parent / "golden"))
-
-from compare import case_frame, relative_difference  # noqa: E402
-
-GOLDEN = Path(__file__).parent / "golden" / "anova_negbin_golden.json"
-CASES = json.loads(GOLDEN.read_text(encoding="utf-8"))["cases"]
+CASES = golden_cases("anova_negbin")
 RTOL = 1e-6  # theta comes from glm.nb's alternating iterations (R iterates too)
 
 

@@ -2,24 +2,17 @@
 
 from __future__ import annotations
 
-import json
 import math
-import sys
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pytest
+from compare import case_frame, golden_cases, largest_table_difference, table_difference
 
 import glmformula as gf
 from glmformula.anova import anova
 
-sys.path.insert(0, str(Path(__file__).parent / "golden"))
-
-from compare import case_frame, largest_table_difference, table_difference  # noqa: E402
-
-GOLDEN = Path(__file__).parent / "golden" / "anova_types_golden.json"
-CASES = json.loads(GOLDEN.read_text(encoding="utf-8"))["cases"]
+CASES = golden_cases("anova_types")
 RTOL = 1e-8
 ATOL = 1e-10  # for values that are 0 up to rounding noise
 

@@ -3,19 +3,11 @@
 from __future__ import annotations
 
 import math
-import sys
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pytest
-
-import glmformula as gf
-
-dd = pytest.importorskip("dask.dataframe")
-sys.path.insert(0, str(Path(__file__).parent / "golden"))
-
-from compare import (  # noqa: E402
+from compare import (
     NO_FINITE_MLE,
     RTOL,
     case_family,
@@ -23,6 +15,10 @@ from compare import (  # noqa: E402
     load_cases,
     relative_difference,
 )
+
+import glmformula as gf
+
+dd = pytest.importorskip("dask.dataframe")
 
 CASES = load_cases()
 

@@ -6,21 +6,15 @@ tests/golden/make_golden_influence.R.
 
 from __future__ import annotations
 
-import sys
 import warnings
-from pathlib import Path
 
 import pytest
+from compare import RTOL, fit_case, influence_cases, relative_difference
 
-sys.path.insert(0, str(Path(__file__).parent / "golden"))
+import glmformula as gf
+from glmformula.confint import format_percent
 
-from compare import RTOL, fit_case, relative_difference  # noqa: E402
-from influence_cases import cases_with  # noqa: E402
-
-import glmformula as gf  # noqa: E402
-from glmformula.confint import format_percent  # noqa: E402
-
-CASES = cases_with("confint")
+CASES = influence_cases("confint")
 LEVELS = {"level95": 0.95, "level90": 0.9}
 
 

@@ -6,22 +6,15 @@ tests/golden/make_golden_profile.R.
 
 from __future__ import annotations
 
-import json
-import sys
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pytest
+from compare import fit_case, golden_cases, relative_difference
 
-sys.path.insert(0, str(Path(__file__).parent / "golden"))
+from glmformula.profile import _approx, percent_names, spline_fmm
 
-from compare import fit_case, relative_difference  # noqa: E402
-
-from glmformula.profile import _approx, percent_names, spline_fmm  # noqa: E402
-
-GOLDEN = Path(__file__).parent / "golden" / "profile_golden.json"
-CASES = json.loads(GOLDEN.read_text(encoding="utf-8"))["cases"]
+CASES = golden_cases("profile")
 PAIRS = [(case, key) for case in CASES for key in case["expected"]["confint"]]
 RTOL = 1e-6
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import copy
-import json
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from compare import case_frame, load_golden
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -16,9 +16,9 @@ from glmformula.design import Design, build_design
 from glmformula.errors import ArgumentTypeError, DataError, FormulaError
 
 ROOT = Path(__file__).resolve().parents[1]
-GOLDEN = json.loads((ROOT / "tests" / "golden" / "glm_golden.json").read_text())
+GOLDEN = load_golden("glm")
 POLY_CASES = {"binomial_logit_esoph_ordered_poly"}  # R's contr.poly: not implemented
-PREDICT = json.loads((ROOT / "tests" / "golden" / "predict_golden.json").read_text())
+PREDICT = load_golden("predict")
 
 
 @pytest.fixture
@@ -42,20 +42,6 @@ def small() -> pd.DataFrame:
     )
 
 
-def golden_frame(case: dict, key: str = "data") -> pd.DataFrame:
-    factors = case[key]["factors"]
-    columns = {}
-    for name, values in case[key]["columns"].items():
-        if name in factors:
-            spec = factors[name]
-            columns[name] = pd.Categorical(
-                values, categories=spec["levels"], ordered=spec["ordered"]
-            )
-        else:
-            columns[name] = np.array([np.nan if v is None else v for v in values], dtype=float)
-    return pd.DataFrame(columns)
-
-
 # -- R's names and numbers, against the golden R fits --------------------------------------
 
 
@@ -63,7 +49,7 @@ def golden_frame(case: dict, key: str = "data") -> pd.DataFrame:
     "case", [c for c in GOLDEN["cases"] if c["id"] not in POLY_CASES], ids=lambda c: c["id"]
 )
 def test_matches_r_model_matrix(case: dict) -> None:
-    df = golden_frame(case)
+    df = case_frame(case)
     d = build_design(case["formula"], df, weights=case["weights"], offset=case["offset"])
     expected = case["expected"]
     assert d.column_names == list(expected["coefficients"])
@@ -85,9 +71,9 @@ def test_matches_r_model_matrix(case: dict) -> None:
 @pytest.mark.parametrize("case", PREDICT["cases"], ids=lambda c: c["id"])
 def test_transform_matches_r_predict(case: dict) -> None:
     d = build_design(
-        case["formula"], golden_frame(case), weights=case["weights"], offset=case["offset"]
+        case["formula"], case_frame(case), weights=case["weights"], offset=case["offset"]
     )
-    X, offset, index = d.transform(golden_frame(case, "newdata"))
+    X, offset, index = d.transform(case_frame({"data": case["newdata"]}))
     beta = [0.0 if b is None else b for b in case["expected"]["coefficients"].values()]
     eta = X @ np.array(beta) + (0.0 if offset is None else offset)
     np.testing.assert_allclose(eta, case["expected"]["newdata"]["link_nose"], rtol=1e-10)

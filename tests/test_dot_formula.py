@@ -7,33 +7,21 @@ term labels and coefficients for `Solar.R ~ .`, `cbind(a.b, c) ~ .`,
 
 from __future__ import annotations
 
-import json
 import warnings
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
+from compare import case_frame, golden_cases
 
 import glmformula as gf
 from glmformula.design import build_design
 from glmformula.design_parse import expand_dot, lhs_variables
 from glmformula.matrices import as_dense
 
-GOLDEN = Path(__file__).parent / "golden" / "dot_golden.json"
-CASES = json.loads(GOLDEN.read_text(encoding="utf-8"))["cases"]
+CASES = golden_cases("dot")
 IDS = [case["id"] for case in CASES]
-
-
-def case_frame(case: dict[str, Any]) -> pd.DataFrame:
-    columns = case["data"]["columns"]
-    frame = pd.DataFrame({k: [np.nan if v is None else v for v in values]
-                          for k, values in columns.items()})
-    for name, info in case["data"]["factors"].items():
-        frame[name] = pd.Categorical(columns[name], categories=info["levels"],
-                                     ordered=info["ordered"])
-    return frame
 
 
 @pytest.mark.parametrize("case", CASES, ids=IDS)

@@ -2,30 +2,24 @@
 
 from __future__ import annotations
 
-import json
 import math
-import sys
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pytest
-
-import glmformula as gf
-from glmformula.families_extra import NegativeBinomial, Tweedie
-
-sys.path.insert(0, str(Path(__file__).parent / "golden"))
-
-from compare import (  # noqa: E402
+from compare import (
     RTOL,
     _data_name,
     case_frame,
     coefficient_block,
+    golden_cases,
     relative_difference,
 )
 
-GOLDEN = Path(__file__).parent / "golden" / "extra_families_golden.json"
-CASES = json.loads(GOLDEN.read_text(encoding="utf-8"))["cases"]
+import glmformula as gf
+from glmformula.families_extra import NegativeBinomial, Tweedie
+
+CASES = golden_cases("extra_families")
 
 
 def fit(case):

@@ -10,13 +10,13 @@ tests/golden/make_golden_family_rules.R).
 from __future__ import annotations
 
 import ast
-import json
 import re
 import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
+from compare import load_golden
 
 import glmformula as gf
 from glmformula.families import FAMILIES, Family
@@ -26,7 +26,7 @@ from glmformula.robust import vcov_hc
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "glmformula"
-GOLDEN = json.loads((ROOT / "tests" / "golden" / "family_rules_golden.json").read_text())
+GOLDEN = load_golden("family_rules")
 REGISTERED = {cls.name.lower() for cls in FAMILIES.values()}
 RESPONSE_KINDS = {"probability", "count", "positive", "real"}
 FLAGS = ("fixed_dispersion", "unit_dispersion", "dispersion_free", "separation_possible",

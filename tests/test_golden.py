@@ -3,15 +3,10 @@
 from __future__ import annotations
 
 import math
-import sys
-from pathlib import Path
 
 import pandas as pd
 import pytest
-
-sys.path.insert(0, str(Path(__file__).parent / "golden"))
-
-from compare import (  # noqa: E402
+from compare import (
     RTOL,
     case_frame,
     coefficient_block,

@@ -6,22 +6,16 @@ tests/golden/make_golden_influence.R.
 
 from __future__ import annotations
 
-import sys
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from compare import RTOL, fit_case, influence_cases, relative_difference
 
-sys.path.insert(0, str(Path(__file__).parent / "golden"))
+import glmformula as gf
 
-from compare import RTOL, fit_case, relative_difference  # noqa: E402
-from influence_cases import cases_with  # noqa: E402
-
-import glmformula as gf  # noqa: E402
-
-CASES = cases_with("influence")
+CASES = influence_cases("influence")
 COLUMNS = ["hat", "cooks_d", "rstandard_deviance", "rstandard_pearson", "rstudent"]
 
 

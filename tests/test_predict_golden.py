@@ -6,28 +6,20 @@ tests/golden/make_golden_predict.R.
 
 from __future__ import annotations
 
-import json
 import math
-import sys
 import warnings
 from functools import cache
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from compare import RTOL, case_frame, fit_case, golden_cases, relative_difference
 
-sys.path.insert(0, str(Path(__file__).parent / "golden"))
-
-from compare import RTOL, case_frame, fit_case, relative_difference  # noqa: E402
-
-GOLDEN = Path(__file__).parent / "golden" / "predict_golden.json"
 # R warns on predictions from rank-deficient fits and so do we; that warning is
 # checked in test_rank_deficient_prediction_warns_as_r, not in the value tests.
 pytestmark = pytest.mark.filterwarnings("ignore:prediction from a rank-deficient fit")
 
-with open(GOLDEN, encoding="utf-8") as _handle:
-    CASES = json.load(_handle)["cases"]
+CASES = golden_cases("predict")
 BY_ID = {case["id"]: case for case in CASES}
 TYPES = ("link", "response")
 

@@ -7,24 +7,17 @@ type="response".
 
 from __future__ import annotations
 
-import json
-import sys
 from functools import cache
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from compare import case_frame, fit_case, golden_cases, relative_difference
 from scipy import stats
 
 import glmformula as gf
 
-sys.path.insert(0, str(Path(__file__).parent / "golden"))
-
-from compare import case_frame, fit_case, relative_difference  # noqa: E402
-
-GOLDEN = Path(__file__).parent / "golden" / "predict_golden.json"
-CASES = json.loads(GOLDEN.read_text(encoding="utf-8"))["cases"]
+CASES = golden_cases("predict")
 BY_ID = {case["id"]: case for case in CASES}
 RTOL = 1e-8
 pytestmark = pytest.mark.filterwarnings("ignore:prediction from a rank-deficient fit")

@@ -7,24 +7,17 @@ array must be passed to predict as offset= (an array or a column name of newdata
 
 from __future__ import annotations
 
-import json
-import sys
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from compare import case_frame, golden_cases
 
 import glmformula as gf
 from glmformula.design import build_design
 
-sys.path.insert(0, str(Path(__file__).parent / "golden"))
-
-from compare import case_frame  # noqa: E402
-
-GOLDEN = Path(__file__).parent / "golden" / "predict_offset_golden.json"
-CASES = {c["offset_kind"]: c for c in json.loads(GOLDEN.read_text(encoding="utf-8"))["cases"]}
+CASES = {c["offset_kind"]: c for c in golden_cases("predict_offset")}
 RTOL = 1e-8
 
 

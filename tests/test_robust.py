@@ -6,24 +6,18 @@ tests/golden/make_golden_influence.R.
 
 from __future__ import annotations
 
-import sys
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from compare import RTOL, case_frame, fit_case, influence_cases, relative_difference
 from scipy import stats
 
-sys.path.insert(0, str(Path(__file__).parent / "golden"))
+import glmformula as gf
+from glmformula.robust import vcov_cluster, vcov_hc
 
-from compare import RTOL, case_frame, fit_case, relative_difference  # noqa: E402
-from influence_cases import cases_with  # noqa: E402
-
-import glmformula as gf  # noqa: E402
-from glmformula.robust import vcov_cluster, vcov_hc  # noqa: E402
-
-CASES = cases_with("robust")
+CASES = influence_cases("robust")
 IDS = [c["id"] for c in CASES]
 
 

@@ -10,22 +10,15 @@ from __future__ import annotations
 
 import contextlib
 import io
-import json
-import sys
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pytest
+from compare import case_frame, golden_cases
 
 import glmformula as gf
 
-sys.path.insert(0, str(Path(__file__).parent / "golden"))
-
-from compare import case_frame  # noqa: E402
-
-GOLDEN = Path(__file__).parent / "golden" / "step_scope_golden.json"
-CASES = json.loads(GOLDEN.read_text(encoding="utf-8"))["cases"]
+CASES = golden_cases("step_scope")
 TABLES = [c for c in CASES if c["kind"] in ("drop1", "add1", "dropterm", "addterm")]
 STEPS = [c for c in CASES if c["kind"] in ("step", "stepAIC")]
 ANOVAS = [c for c in CASES if c["kind"] == "anova"]

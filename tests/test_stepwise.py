@@ -4,23 +4,16 @@ from __future__ import annotations
 
 import contextlib
 import io
-import json
-import sys
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pytest
+from compare import case_frame, golden_cases
 
 import glmformula as gf
 from glmformula.stepwise import add1, drop1, step
 
-sys.path.insert(0, str(Path(__file__).parent / "golden"))
-
-from compare import case_frame  # noqa: E402
-
-GOLDEN = Path(__file__).parent / "golden" / "step_golden.json"
-CASES = json.loads(GOLDEN.read_text(encoding="utf-8"))["cases"]
+CASES = golden_cases("step")
 TABLES = [c for c in CASES if c["kind"] in ("drop1", "add1")]
 STEPS = [c for c in CASES if c["kind"] == "step"]
 RTOL = 1e-8

@@ -6,23 +6,16 @@ tests/golden/make_golden_tidy.R.
 
 from __future__ import annotations
 
-import json
-import sys
 import warnings
-from pathlib import Path
 
 import numpy as np
 import pytest
+from compare import RTOL, case_frame, fit_case, golden_cases, relative_difference
 
-sys.path.insert(0, str(Path(__file__).parent / "golden"))
+import glmformula as gf
+from glmformula.errors import ArgumentTypeError
 
-from compare import RTOL, case_frame, fit_case, relative_difference  # noqa: E402
-
-import glmformula as gf  # noqa: E402
-from glmformula.errors import ArgumentTypeError  # noqa: E402
-
-with open(Path(__file__).parent / "golden" / "tidy_golden.json", encoding="utf-8") as _h:
-    CASES = json.load(_h)["cases"]
+CASES = golden_cases("tidy")
 IDS = [c["id"] for c in CASES]
 PROFILE_RTOL = 1e-5  # profile intervals are found by interpolation, as in MASS
 

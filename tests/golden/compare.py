@@ -19,17 +19,34 @@ import pandas as pd
 
 import glmformula as gf
 
-GOLDEN = Path(__file__).with_name("glm_golden.json")
+GOLDEN_DIR = Path(__file__).parent
 RTOL = 1e-8
 
 # Cases whose coefficients diverge in R too (no finite MLE): compare what is defined.
 NO_FINITE_MLE = {"binomial_logit_complete_separation"}
 
 
+def load_golden(topic: str) -> dict[str, Any]:
+    """The golden file ``<topic>_golden.json`` of this folder, parsed (every test's loader)."""
+    path = GOLDEN_DIR / f"{topic}_golden.json"
+    with open(path, encoding="utf-8") as handle:
+        return json.load(handle)
+
+
+def golden_cases(topic: str) -> list[dict[str, Any]]:
+    """The cases of ``<topic>_golden.json``, e.g. ``golden_cases("anova")``."""
+    return load_golden(topic)["cases"]
+
+
 def load_cases() -> list[dict[str, Any]]:
-    """All golden cases."""
-    with open(GOLDEN, encoding="utf-8") as handle:
-        return json.load(handle)["cases"]
+    """All glm() golden cases (glm_golden.json)."""
+    return golden_cases("glm")
+
+
+def influence_cases(part: str) -> list[dict[str, Any]]:
+    """The cases of influence_golden.json with results of one part: confint, influence
+    or robust."""
+    return [case for case in golden_cases("influence") if part in case["parts"]]
 
 
 def case_frame(case: dict[str, Any]) -> pd.DataFrame:
