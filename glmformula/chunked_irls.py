@@ -23,7 +23,6 @@ columns are aliased (see :func:`solve_gram_pivoted`).
 from __future__ import annotations
 
 import math
-import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,15 +32,8 @@ from scipy.linalg import solve_triangular
 
 from glmformula.chunked_source import Chunk, ChunkPlan, prepare_chunk
 from glmformula.errors import FitError
-from glmformula.irls import (
-    Control,
-    IRLSFit,
-    _finish,
-    _halve_step,
-    _warn_messages,
-    informative_rows,
-    working_values,
-)
+from glmformula.irls import Control, IRLSFit, IRLSRun, coefficients, iterate
+from glmformula.irls_memory import working_weights_and_response
 from glmformula.matrices import as_model_matrix
 from glmformula.solvers import LeastSquares, solve_normal_equations
 
@@ -68,11 +60,15 @@ class PassRequest:
     totals: bool = False  # an iteration pass that also adds the AIC, null deviance, boundary
 
 
+def _offset(chunk: Chunk) -> Array | None:
+    """The chunk's offset, None when it is all 0."""
+    return chunk.offset if chunk.offset.size and np.any(chunk.offset != 0) else None
+
+
 def _linear_predictor(chunk: Chunk, coef: Array) -> Array:
     eta = as_model_matrix(chunk.X).matvec(coef)
-    if chunk.offset.size and np.any(chunk.offset != 0):
-        eta = eta + chunk.offset
-    return eta
+    offset = _offset(chunk)
+    return eta if offset is None else eta + offset
 
 
 def _prepared(chunk: Chunk, family: Any, user_start: bool) -> Any:
@@ -105,24 +101,13 @@ def chunk_pass(frame: Any, plan: ChunkPlan, family: Any, request: PassRequest,
     out["deviance"] = float(deviance(mu))
     if request.totals:
         out.update(_totals_share(chunk, family, response, mu, request, deviance))
-    if request.gram:
-        w2, z, good = _working(family, y, wt, eta, mu, mu_eta, chunk.offset)
+    if request.gram and not out["invalid"]:
+        w2, z, good = working_weights_and_response(family, y, wt, eta, mu, mu_eta,
+                                                   _offset(chunk))
         gram, rhs = as_model_matrix(chunk.X).gram_and_rhs(w2, z)
         cols = request.columns
         out.update(gram=gram[np.ix_(cols, cols)], rhs=rhs[cols], good=int(np.sum(good)))
     return out
-
-
-def _working(family: Any, y: Array, wt: Array, eta: Array, mu: Array, mu_eta: Array,
-             offset: Array) -> tuple[Array, Array, Array]:
-    """R's working weights w^2 and working response z (0 where a row is not informative)."""
-    varmu = family.variance(mu)
-    positive = wt > 0
-    good, all_good = informative_rows(varmu, mu_eta, positive, bool(np.all(positive)))
-    z, w2 = np.empty(y.size), np.empty(y.size)
-    working_values(y, mu, eta, mu_eta, varmu, wt,
-                   offset if offset.size and np.any(offset != 0) else None, good, all_good, z, w2)
-    return w2, z, good
 
 
 def _final_share(chunk: Chunk, family: Any, response: Any, request: PassRequest
@@ -138,7 +123,8 @@ def _final_share(chunk: Chunk, family: Any, response: Any, request: PassRequest
     else:
         eta_w = _linear_predictor(chunk, request.coef)
     mu_w, mu_eta_w = family.linkinv_and_mu_eta(eta_w)
-    w2, _, _ = _working(family, y, wt, eta_w, mu_w, mu_eta_w, chunk.offset)
+    w2, _, _ = working_weights_and_response(family, y, wt, eta_w, mu_w, mu_eta_w,
+                                             _offset(chunk))
     with np.errstate(divide="ignore", invalid="ignore"):
         wres = (y - mu) / mu_eta
     used = w2 > 0
@@ -225,13 +211,130 @@ def solve_gram_pivoted(gram: Array, rhs: Array,
 
 
 def solve_gram(gram: Array, rhs: Array) -> LeastSquares:
-    """The in-memory fast path (Cholesky) where safe, else :func:`solve_gram_pivoted`."""
+    """The in-memory fast path (Cholesky) where safe, else :func:`solve_gram_pivoted`;
+    non-finite coefficients where the sums are not finite (as R's QR gives them)."""
+    if not (np.all(np.isfinite(gram)) and np.all(np.isfinite(rhs))):
+        p = rhs.size
+        return LeastSquares(np.full(p, np.nan), 0, np.arange(p), np.zeros((0, 0)))
     solved = solve_normal_equations(gram, rhs)
     return solved if solved is not None else solve_gram_pivoted(gram, rhs)
 
 
-# --- the driver ------------------------------------------------------------------------
+# --- the data source --------------------------------------------------------------------
 Runner = Callable[[PassRequest], dict[str, Any]]
+
+#: A pass also adds the AIC and null deviance (for families whose AIC needs no
+#: dispersion) once the last relative change of the deviance is below this: IRLS
+#: converges about quadratically, so the next pass or the one after is the last.
+LIKELY_LAST_CHANGE = 1e-2
+
+
+class PassState:
+    """The fit at one coefficient vector: the totals of one pass over the chunks."""
+
+    def __init__(self, totals: dict[str, Any], coef: Array | None) -> None:
+        self.totals = totals
+        self.coef = coef  # full width; None: the family's starting means
+
+    @property
+    def deviance(self) -> float:
+        """The deviance, added over the chunks."""
+        return float(self.totals["deviance"])
+
+    @property
+    def valid(self) -> bool:
+        """eta and mu inside the family's domain in every chunk."""
+        return not self.totals.get("invalid")
+
+
+class ChunkedData:
+    """The IRLS loop's data source on chunks: every evaluation is one pass (``run``).
+
+    ``columns`` are the model-matrix columns fitted (of ``p``); ``start``
+    coefficients for them, or ``start_full`` full-width coefficients whose
+    fitted values start the fit (R's ``mustart = fitted``), else the family's
+    starting values. ``extra`` maps the first pass's totals to more fields of
+    the later pass requests (to collect the AIC on the way), from the pass
+    after a change below :data:`LIKELY_LAST_CHANGE`.
+    """
+
+    def __init__(self, run: Runner, p: int, columns: Sequence[int], *,
+                 start: Array | None = None, start_full: Array | None = None,
+                 extra: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+                 counter: list[int] | None = None) -> None:
+        self.run, self.p = run, p
+        self.columns = np.asarray(columns, dtype=int)
+        self.start_coef = None if start is None else np.asarray(start, float)
+        self.start_full = start_full
+        self.extra = extra
+        self.fields: dict[str, Any] = {}
+        self.later_fields: dict[str, Any] = {}
+        self.counter = [0] if counter is None else counter  # shared with the null model
+        self.first: dict[str, Any] = {}  # the first pass's totals (rows, sums of weights)
+        self.final: dict[str, Any] = {}  # totals at the final coefficients, once known
+
+    def widen(self, coef: Array) -> Array:
+        """Full-width coefficients, 0 outside the columns fitted."""
+        full = np.zeros(self.p)
+        full[self.columns] = coef
+        return full
+
+    @property
+    def passes(self) -> int:
+        """Passes over the data so far (this model's and its null model's)."""
+        return self.counter[0]
+
+    def pass_over(self, request: PassRequest) -> dict[str, Any]:
+        """One pass over the chunks: the totals of ``request``."""
+        self.counter[0] += 1
+        return self.run(request)
+
+    def _pass(self, coef_full: Array | None) -> PassState:
+        request = PassRequest(coef=coef_full, columns=self.columns, **self.fields)
+        return PassState(self.pass_over(request), coef_full)
+
+    def start(self) -> tuple[PassState, Array | None]:
+        """The state at the starting values (one pass), and the start coefficients if given."""
+        coefold = self.start_coef
+        state = self._pass(self.widen(coefold) if coefold is not None else self.start_full)
+        if "deviance" not in state.totals:
+            raise FitError("no rows left to fit: every partition is empty after dropping "
+                           "missing values")
+        self.first = state.totals
+        if self.extra is not None:
+            self.later_fields = self.extra(state.totals)
+        return state, coefold
+
+    def evaluate(self, coef: Array, last_change: float) -> PassState:
+        """The state at ``coef``: one pass."""
+        if last_change < LIKELY_LAST_CHANGE:  # the extra sums, near the end only
+            self.fields.update(self.later_fields)
+        return self._pass(self.widen(coef))
+
+    def least_squares(self, state: PassState, tolerance: float) -> LeastSquares | None:
+        """Solve the normal equations that the pass added (None: no informative row)."""
+        if not state.totals.get("good"):
+            return None
+        return solve_gram(state.totals["gram"], state.totals["rhs"])
+
+    def null_model(self, state: PassState) -> ChunkedData:
+        """The intercept-only model (column 0), started from the fitted means of ``state``."""
+        return ChunkedData(self.run, self.p, [0], start_full=state.coef, counter=self.counter)
+
+    def mean_deviance(self, intercept: bool) -> float:
+        """The deviance of the weighted mean (``intercept``), else of linkinv(offset): from
+        the final totals when they hold it, else a pass."""
+        if "null_deviance" not in self.final:
+            self.final = {**self.final, **self.pass_over(PassRequest(
+                coef=None, columns=self.columns, gram=False, totals=True,
+                null_mean=self.null_mean() if intercept else None, null_offset=not intercept))}
+        return float(self.final["null_deviance"])
+
+    def null_mean(self) -> float:
+        """The weighted mean of the response (from the first pass's sums, or a pass)."""
+        if "sum_w" not in self.first:
+            self.first = self.pass_over(PassRequest(coef=None, columns=self.columns, gram=False))
+        return float(self.first["sum_wy"] / self.first["sum_w"])
 
 
 @dataclass
@@ -264,114 +367,23 @@ def add_shares(shares: Sequence[dict[str, Any]]) -> dict[str, Any]:
     return total
 
 
-#: A pass also adds the AIC and null deviance (for families whose AIC needs no
-#: dispersion) once the last relative change of the deviance is below this: IRLS
-#: converges about quadratically, so the next pass or the one after is the last.
-LIKELY_LAST_CHANGE = 1e-2
+def fitted_coefficients(done: IRLSRun) -> IRLSFit:
+    """The fit where the loop stopped; its per-row fields are never in memory here."""
+    empty = np.zeros(0)
+    return IRLSFit(**coefficients(done), eta=empty, mu=empty, deviance=done.state.deviance,
+                   working_weights=empty, working_residuals=empty)
 
 
 def fit_chunked(run: Runner, p: int, columns: Sequence[int], control: Control, *,
                 start: Array | None = None, start_full: Array | None = None,
                 progress: Any = None,
                 extra: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> ChunkedFit:
-    """R's IRLS where every evaluation is one pass (``run``) over the chunks.
-
-    ``columns`` are the model-matrix columns fitted (of ``p``); ``start``
-    coefficients for them, or ``start_full`` full-width coefficients whose
-    fitted values start the fit (R's ``mustart = fitted``), else the family's
-    starting values. ``extra`` maps the first pass's totals to more fields of
-    the later pass requests (to collect the AIC on the way), from the
-    pass after a change below :data:`LIKELY_LAST_CHANGE`.
-    """
-    cols = np.asarray(columns, dtype=int)
-
-    def widen(coef: Array) -> Array:
-        full = np.zeros(p)
-        full[cols] = coef
-        return full
-
-    passes = 0
-    fields: dict[str, Any] = {}
-
-    def evaluate(coef_full: Array | None) -> dict[str, Any]:
-        nonlocal passes
-        passes += 1
-        return run(PassRequest(coef=coef_full, columns=cols, **fields))
-
-    def halve(coef: Array, coefold: Array | None, acceptable: Callable[[Any], bool],
-              loop: str) -> tuple[Array, dict[str, Any]]:
-        """R's step halving, one pass per try (see :func:`glmformula.irls._halve_step`)."""
-        step: Any = _halve_step  # generic in what a try gives: here a pass's totals
-        return step(coef, coefold, lambda c: evaluate(widen(c)), acceptable, control.maxit,
-                    loop)
-
-    coefold = None if start is None else np.asarray(start, float)
-    first_full = widen(coefold) if coefold is not None else start_full
-    state = evaluate(first_full)
-    if "deviance" not in state:
-        raise FitError("no rows left to fit: every partition is empty after dropping "
-                       "missing values")
-    if state.get("invalid"):
-        raise FitError("cannot find valid starting values: please specify some with start=")
-    devold = state["deviance"]
-    totals_fields = {} if extra is None else extra(state)
-    weights_coef = used_weights = first_full
-    at_final = False
-    coef = np.zeros(cols.size) if coefold is None else coefold.copy()
-    converged = boundary = False
-    messages: list[str] = []
-    ls: LeastSquares | None = None
-    dev = devold
-    iteration = 0
-    change = math.inf
-    started = time.perf_counter()
-    for iteration in range(1, control.maxit + 1):
-        if not state.get("good"):
-            messages.append(f"no observations informative at iteration {iteration}")
-            at_final = False
-            break
-        ls = solve_gram(state["gram"], state["rhs"])
-        if not np.all(np.isfinite(ls.coef)):
-            messages.append(f"non-finite coefficients at iteration {iteration}")
-            at_final = False
-            break
-        used_weights = weights_coef
-        coef = ls.coef
-        if change < LIKELY_LAST_CHANGE:  # the extra sums, near the end only
-            fields.update(totals_fields)
-        state = evaluate(widen(coef))
-        at_final = True
-        dev = state["deviance"]
-        boundary = False
-        if not math.isfinite(dev):
-            messages.append("step size truncated due to divergence")
-            coef, state = halve(coef, coefold, lambda s: math.isfinite(s["deviance"]),
-                                "inner loop 1")
-            boundary = True
-            dev = state["deviance"]
-        if state.get("invalid"):
-            messages.append("step size truncated: out of bounds")
-            coef, state = halve(coef, coefold, lambda s: not s.get("invalid"), "inner loop 2")
-            boundary = True
-            dev = state["deviance"]
-        change = abs(dev - devold) / (abs(dev) + 0.1)
-        if control.trace:
-            print(f"Deviance = {dev:.8g} Iterations - {iteration}")
-        if progress is not None:
-            progress.update(iteration, dev, change, time.perf_counter() - started)
-        weights_coef = widen(coef)
-        if change < control.epsilon:
-            converged = True
-            break
-        devold = dev
-        coefold = coef
-    if ls is None:
-        raise FitError(messages[0] if messages else "no IRLS iteration was possible")
-    _warn_messages(messages, converged, boundary)
-    empty = np.zeros(0)
-    fit = _finish(empty, coef, empty, empty, empty, float(dev), ls, empty, iteration,
-                  converged, boundary, messages)
+    """R's IRLS (:func:`glmformula.irls.iterate`) on the chunks; see :class:`ChunkedData`."""
+    data = ChunkedData(run, p, columns, start=start, start_full=start_full, extra=extra)
+    done = iterate(data, control, progress)
+    state = done.state.totals
+    fit = fitted_coefficients(done)
     return ChunkedFit(fit=fit, rows=int(state["rows"]), nobs=int(state["nobs"]),
                       dropped=int(state.get("dropped", 0)), sum_w=float(state["sum_w"]),
-                      sum_wy=float(state["sum_wy"]), coef_weights=used_weights, passes=passes,
-                      last=state if at_final and fields and "boundary" in state else None)
+                      sum_wy=float(state["sum_wy"]), coef_weights=done.weights_state.coef,
+                      passes=data.passes, last=state if "boundary" in state else None)

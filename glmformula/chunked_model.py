@@ -18,7 +18,13 @@ from typing import Any
 
 import numpy as np
 
-from glmformula.chunked_irls import PassRequest, add_shares, chunk_pass, fit_chunked
+from glmformula.chunked_irls import (
+    ChunkedData,
+    PassRequest,
+    add_shares,
+    chunk_pass,
+    fitted_coefficients,
+)
 from glmformula.chunked_result import (
     ChunkedGLMResult,
     ChunkedSource,
@@ -43,10 +49,10 @@ from glmformula.chunked_source import (
     with_levels,
 )
 from glmformula.design import Response, build_design
-from glmformula.errors import AliasingWarning, ArgumentTypeError, BoundaryWarning, DataError
+from glmformula.errors import ArgumentTypeError, BoundaryWarning, DataError
 from glmformula.families import Family
 from glmformula.family_base import PreparedResponse
-from glmformula.irls import Control
+from glmformula.irls import Control, iterate, null_deviance, user_stacklevel, warn_aliased
 from glmformula.progress import IterationProgress
 
 _PROTOTYPE_ROWS = 1000
@@ -189,41 +195,39 @@ def glm_chunked(
                 "null_mean": first["sum_wy"] / first["sum_w"] if intercept and not has_offset
                 else None, "weight_totals": (first["sum_w"], first["rows"])}
 
+    data = ChunkedData(run, p, range(p), start=start, extra=collect)
     try:
-        chunked = fit_chunked(run, p, range(p), control, start=start, progress=progress,
-                              extra=collect)
+        done = iterate(data, control, progress)
     finally:
         progress.close()
-    fit = chunked.fit
-    coef_final = np.where(np.isnan(fit.coef), 0.0, fit.coef)
-    null_mean = chunked.sum_wy / chunked.sum_w if intercept and not has_offset else None
-    final = chunked.last
-    extra_pass = 0
-    if final is None:
-        extra_pass = 1
-        final = run(PassRequest(
-            coef=chunked.coef_weights, columns=np.arange(p), gram=False, final=coef_final,
-            null_mean=null_mean, null_offset=not intercept, deviance=fit.deviance,
-            weight_totals=(chunked.sum_w, chunked.rows),
+    fit = fitted_coefficients(done)
+    final = done.state.totals
+    if "boundary" not in final:  # the sums the IRLS passes did not collect: one more pass
+        final = data.pass_over(PassRequest(
+            coef=done.weights_state.coef, columns=np.arange(p), gram=False,
+            final=np.where(np.isnan(fit.coef), 0.0, fit.coef),
+            null_mean=data.null_mean() if intercept and not has_offset else None,
+            null_offset=not intercept, deviance=fit.deviance,
+            weight_totals=(final["sum_w"], final["rows"]),
         ))
-    if intercept and has_offset:
-        null_dev = fit_chunked(run, p, [0], control, start_full=coef_final).fit.deviance
-    else:
-        null_dev = float(final["null_deviance"])
+    data.final = final
+    null_dev = null_deviance(data, intercept=intercept, has_offset=has_offset,
+                             final=done.state, control=control)
     if final.get("boundary"):
-        warnings.warn(final["boundary"], BoundaryWarning, stacklevel=3)
+        warnings.warn(final["boundary"], BoundaryWarning, stacklevel=user_stacklevel())
     aic = float(final.get("aic", np.nan))
     if family.aic_dispersion_basis is not None:
         aic += family.aic_constant
-    _warn_aliased(fit, plan.column_names)
-    _check_row_count(n_file_rows, chunked.rows + chunked.dropped)
-    totals = ChunkTotals(rows=chunked.rows, nobs=chunked.nobs,
+    warn_aliased(fit.aliased, plan.column_names)
+    rows, dropped = int(final["rows"]), int(final.get("dropped", 0))
+    _check_row_count(n_file_rows, rows + dropped)
+    totals = ChunkTotals(rows=rows, nobs=int(final["nobs"]),
                          pearson=float(final.get("pearson", np.nan)), aic=aic,
-                         passes=chunked.passes + extra_pass)
+                         passes=data.passes)
     source = ChunkedSource(ddf=ddf, plan=plan, family=family, user_start=user_start,
                            run=run, has_offset=has_offset)
     return ChunkedGLMResult(
-        design=placeholder_design(prototype, plan, int(chunked.dropped), context,
+        design=placeholder_design(prototype, plan, dropped, context,
                                   weights_name is not None, offset_series),
         family=family, response=PreparedResponse(*(not_in_memory(f"the {what}") for what in (
             "response", "prior weights", "binomial trials", "starting means"))),
@@ -262,11 +266,3 @@ def _check_row_count(in_files: int | None, read: int) -> None:
             f"the files hold {in_files} rows but {read} were read; a file changed while "
             "it was read? Fit again"
         )
-
-
-def _warn_aliased(fit: Any, names: tuple[str, ...]) -> None:
-    if fit.rank < len(names):
-        aliased = [n for n, a in zip(names, fit.aliased, strict=True) if a]
-        warnings.warn(
-            f"{len(aliased)} coefficient(s) not defined because of singularities "
-            f"(aliased columns: {', '.join(aliased)})", AliasingWarning, stacklevel=4)

@@ -12,13 +12,19 @@ from __future__ import annotations
 
 import math
 import warnings
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from glmformula.chunked_irls import PassRequest, _linear_predictor, _prepared, fit_chunked
+from glmformula.chunked_irls import (
+    ChunkedData,
+    PassState,
+    _linear_predictor,
+    _prepared,
+    fit_chunked,
+)
 from glmformula.chunked_model import make_runner, partition_runner
 from glmformula.chunked_result import (
     ChunkedGLMResult,
@@ -29,7 +35,7 @@ from glmformula.chunked_result import (
 from glmformula.chunked_source import ChunkPlan, prepare_chunk
 from glmformula.errors import ConvergenceWarning
 from glmformula.families_extra import NegativeBinomial
-from glmformula.irls import Control
+from glmformula.irls import Control, null_deviance
 from glmformula.negbin import (
     NegativeBinomialML,
     NegBinResult,
@@ -83,7 +89,7 @@ class ChunkedNegBinResult(ChunkedGLMResult, NegBinResult):
 
 
 def glm_nb_chunked(
-    formula: str, data: Any, *, weights: Any, offset: Any, start: Sequence[float] | None,
+    formula: str, data: Any, *, weights: Any, offset: Any, start: Sequence[float] | Array | None,
     init_theta: float | None, link: str, control: Control, context: Mapping[str, Any],
     data_name: str | None, safe: bool,
 ) -> ChunkedNegBinResult:
@@ -171,28 +177,16 @@ def glm_nb_chunked(
 def _null_deviance(first: ChunkedGLMResult, source: ChunkedSource, fam: Any, used: Any,
                    coef: Array, control: Control, sums: tuple[float, float] | None
                    ) -> tuple[float, int]:
-    """glm.nb's null deviance, as :func:`glmformula.irls.null_deviance` on the rows: the
-    intercept-only fit with the offset (at the last theta), else the deviance of the
-    weighted mean (``sums``: sum of w y and of w, if known) or of linkinv(offset) (the last
-    fit's family). Returns it and the passes it took."""
+    """glm.nb's null deviance (:func:`glmformula.irls.null_deviance`): the intercept-only
+    fit with the offset at the last theta, else the deviance of the weighted mean
+    (``sums``: sum of w y and of w, if known) or of linkinv(offset) with the last fit's
+    family. Returns it and the passes it took."""
     p = len(first.column_names)
-    intercept = first.design.has_intercept
-    if intercept and source.has_offset:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            null = fit_chunked(make_runner(source.ddf, source.plan, fam, False), p, [0],
-                               control, start_full=coef)
-        if not null.fit.converged:
-            warnings.warn("fitting to calculate the null deviance did not converge -- "
-                          "increase maxit?", ConvergenceWarning, stacklevel=4)
-        return float(null.fit.deviance), null.passes
-    run: Callable[[PassRequest], dict[str, Any]] = make_runner(source.ddf, source.plan, used,
-                                                               False)
-    extra = 0
-    if sums is None:
-        state = run(PassRequest(coef=coef, columns=np.arange(p), gram=False))
-        sums, extra = (state["sum_wy"], state["sum_w"]), 1
-    state = run(PassRequest(coef=coef, columns=np.arange(p), gram=False, totals=True,
-                            null_mean=sums[0] / sums[1] if intercept else None,
-                            null_offset=not intercept))
-    return float(state["null_deviance"]), 1 + extra
+    family = fam if source.has_offset else used
+    data = ChunkedData(make_runner(source.ddf, source.plan, family, False), p, range(p))
+    if sums is not None:
+        data.first = {"sum_wy": sums[0], "sum_w": sums[1]}
+    deviance = null_deviance(data, intercept=first.design.has_intercept,
+                             has_offset=source.has_offset, final=PassState({}, coef),
+                             control=control)
+    return deviance, data.passes

@@ -17,17 +17,29 @@ weights, an offset and a family object with the methods ``linkfun``,
 
 from __future__ import annotations
 
+import math
+import os
+import sys
+import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 from scipy.linalg import lapack
 
-from glmformula.errors import ArgumentTypeError, BoundaryWarning, ConvergenceWarning, FitError
-from glmformula.matrices import ModelMatrix, as_model_matrix, serial_blas
-from glmformula.solvers import LeastSquares, weighted_least_squares
+from glmformula.errors import (
+    AliasingWarning,
+    ArgumentTypeError,
+    BoundaryWarning,
+    ConvergenceWarning,
+    FitError,
+)
+from glmformula.irls_memory import MemoryData
+from glmformula.matrices import ModelMatrix, serial_blas
+from glmformula.rformat import format_number
+from glmformula.solvers import LeastSquares
 
 Array = np.ndarray
 
@@ -84,63 +96,138 @@ class IRLSFit:
     converged: bool
     boundary: bool
     messages: list[str] = field(default_factory=list)
-    #: the deviance of fitted means, for these y and weights (reused for the null deviance)
-    deviance_function: Callable[[Array], float] | None = field(
-        default=None, repr=False, compare=False)
 
 
-def _deviance(family: Any, y: Array, mu: Array, weights: Array) -> float:
-    return float(np.sum(family.dev_resids(y, mu, weights)))
+class IRLSState(Protocol):
+    """The fit at one coefficient vector, as a data source gives it."""
+
+    @property
+    def deviance(self) -> float:
+        """The family's deviance at these coefficients."""
+        ...
+
+    @property
+    def valid(self) -> bool:
+        """eta and mu inside the family's domain."""
+        ...
 
 
-def _check_working_values(varmu: Array, mu_eta: Array, positive: Array | None) -> None:
-    """R's checks: no NaN or 0 in V(mu), no NaN in dmu/deta (rows with weight > 0)."""
-    v = varmu if positive is None else varmu[positive]
-    smallest = np.min(v) if v.size else 1.0
-    if not smallest > 0:
-        if np.any(np.isnan(v)):
-            raise FitError("NAs in V(mu): the variance function is undefined at the fitted values")
-        if np.any(v == 0):
-            raise FitError("0s in V(mu): the variance is zero at some fitted values")
-    m = mu_eta if positive is None else mu_eta[positive]
-    if m.size and np.isnan(np.sum(m)) and np.any(np.isnan(m)):
-        raise FitError("NAs in d(mu)/d(eta)")
+class IRLSData(Protocol):
+    """What the IRLS loop asks of a data source (in memory, or chunks read by passes)."""
+
+    def start(self) -> tuple[Any, Array | None]:
+        """The state at R's starting values, and the start coefficients if given."""
+        ...
+
+    def evaluate(self, coef: Array, last_change: float) -> Any:
+        """The state at ``coef`` (``last_change``: the last relative change of the deviance,
+        a hint for a source that collects more sums in the last passes)."""
+        ...
+
+    def least_squares(self, state: Any, tolerance: float) -> LeastSquares | None:
+        """The weighted least-squares step from ``state``: X'WX c = X'Wz; None when no row
+        is informative."""
+        ...
+
+    def null_model(self, state: Any) -> IRLSData:
+        """The intercept-only model on the same rows, started from the fitted means of
+        ``state``."""
+        ...
+
+    def mean_deviance(self, intercept: bool) -> float:
+        """The deviance of the weighted mean of y (``intercept``), else of linkinv(offset)."""
+        ...
 
 
-def informative_rows(varmu: Array, mu_eta: Array, positive: Array,
-                     all_positive: bool) -> tuple[Array, bool]:
-    """R's checks of V(mu) and dmu/deta, then the rows IRLS uses, and whether that is all.
+@dataclass(frozen=True)
+class IRLSRun:
+    """Where the IRLS loop stopped: the coefficients, their state and the last step."""
 
-    A row is used where its prior weight is positive and dmu/deta is not 0.
+    coef: Array
+    state: Any  # the state at coef
+    weights_state: Any  # the state whose working weights gave the last step
+    ls: LeastSquares  # the last step's least squares (its R factor gives the covariance)
+    iterations: int
+    converged: bool
+    boundary: bool
+    messages: list[str]
+
+
+INVALID_START = "cannot find valid starting values: please specify some with start="
+
+
+def iterate(data: IRLSData, control: Control, progress: Any = None) -> IRLSRun:
+    """R's ``glm.fit`` loop on any data source: steps, step halving, convergence, warnings.
+
+    ``progress`` (optional) is told each iteration's deviance and change.
     """
-    _check_working_values(varmu, mu_eta, None if all_positive else positive)
-    if all_positive and np.count_nonzero(mu_eta) == mu_eta.size:
-        return positive, True
-    good = positive & (mu_eta != 0)
-    return good, bool(np.all(good))
+    state, coefold = data.start()
+    if not state.valid:
+        raise FitError(INVALID_START)
+    devold = state.deviance
+    coef = coefold
+    weights_state = state
+    boundary = converged = False
+    messages: list[str] = []
+    ls: LeastSquares | None = None
+    change = math.inf
+    started = time.perf_counter()
+    iteration = 0
+    for iteration in range(1, control.maxit + 1):
+        step = data.least_squares(state, control.qr_tolerance)
+        if step is None:
+            stop = f"no observations informative at iteration {iteration}"
+            if iteration == 1:
+                raise FitError(_no_fit_message(
+                    f"{stop} (d(mu)/d(eta) is 0 at every row with a positive weight)"))
+            messages.append(stop)
+            converged = False
+            break
+        ls, weights_state = step, state
+        if not np.all(np.isfinite(ls.coef)):
+            stop = f"non-finite coefficients at iteration {iteration}"
+            if iteration == 1:
+                raise FitError(_no_fit_message(
+                    f"{stop} (the working weights or responses are not finite at the starting "
+                    "values)"))
+            messages.append(stop)
+            converged = False
+            break
+        coef = ls.coef
+        state = data.evaluate(coef, change)
+        dev = state.deviance
+        if control.trace:
+            print(f"Deviance = {_r_number(dev)} Iterations - {iteration}")
+        boundary = False
+        if not math.isfinite(dev):
+            messages.append("step size truncated due to divergence")
+            coef, state = _halve_step(data, coef, coefold, change,
+                                      lambda s: math.isfinite(s.deviance), control,
+                                      "inner loop 1")
+            boundary = True
+        if not state.valid:
+            messages.append("step size truncated: out of bounds")
+            coef, state = _halve_step(data, coef, coefold, change, lambda s: s.valid, control,
+                                      "inner loop 2")
+            boundary = True
+        dev = state.deviance
+        change = abs(dev - devold) / (abs(dev) + 0.1)
+        if progress is not None:
+            progress.update(iteration, dev, change, time.perf_counter() - started)
+        if change < control.epsilon:
+            converged = True
+            break
+        devold = dev
+        coefold = coef
+    _warn_messages(messages, converged, boundary)
+    if ls is None or coef is None:  # maxit >= 1, and the first iteration either steps or raises
+        raise FitError(_no_fit_message("IRLS made no iteration"))
+    return IRLSRun(coef, state, weights_state, ls, iteration, converged, boundary, messages)
 
 
-def working_values(
-    y: Array, mu: Array, eta: Array, mu_eta: Array, varmu: Array, weights: Array | None,
-    offset: Array | None, good: Array, all_good: bool, z: Array, w2: Array,
-) -> None:
-    """R's working response and weights, written into ``z`` and ``w2``.
-
-    z = eta - offset + (y - mu) / mu_eta and w2 = weights mu_eta^2 / V(mu),
-    both 0 outside the rows in ``good`` (``weights`` None: all 1; ``offset``
-    None: 0).
-    """
-    with np.errstate(divide="ignore", invalid="ignore"):
-        np.subtract(y, mu, out=z)
-        z /= mu_eta
-        z += eta if offset is None else (eta - offset)
-        np.multiply(mu_eta, mu_eta, out=w2)
-        if weights is not None:
-            w2 *= weights
-        w2 /= varmu
-    if not all_good:
-        np.putmask(z, ~good, 0.0)
-        np.putmask(w2, ~good, 0.0)
+def _r_number(value: float) -> str:
+    """A number as R's ``cat`` prints it (7 significant digits)."""
+    return "NaN" if math.isnan(value) else format_number(value)
 
 
 def fit(
@@ -156,112 +243,33 @@ def fit(
     control: Control | None = None,
 ) -> IRLSFit:
     """Fit by IRLS from R's starting values; warn as R warns."""
-    control = control or Control()
-    X = as_model_matrix(X)
-    n, p = X.shape
-    if p == 0:
-        return _empty_fit(y, weights, offset, family)
-    has_offset = bool(np.any(offset != 0))
-    unit_weights = bool(np.all(weights == 1))
-    positive = weights > 0
-    all_positive = bool(np.all(positive))
+    data = MemoryData(X, y, weights, offset, family, mustart=mustart, start=start,
+                      etastart=etastart)
+    return fit_from(data, control or Control())
 
-    def linear_predictor(coef: Array) -> Array:
-        eta = X.matvec(coef)
-        if has_offset:
-            eta += offset
-        return eta
 
-    def evaluate(coef: Array) -> tuple[Array, Array, Array]:
-        eta = linear_predictor(coef)
-        return (eta, *family.linkinv_and_mu_eta(eta))
+def fit_from(data: MemoryData, control: Control) -> IRLSFit:
+    """:func:`fit` on the in-memory data source ``data``."""
+    if data.p == 0:
+        return _empty_fit(data.y, data.weights, data.offset, data.family)
+    run = iterate(data, control)
+    final = run.state
+    with np.errstate(divide="ignore", invalid="ignore"):
+        working_residuals = (data.y - final.mu) / final.mu_eta
+    return IRLSFit(
+        **coefficients(run), eta=final.eta, mu=final.mu, deviance=final.deviance,
+        working_weights=data.working_weights(), working_residuals=working_residuals,
+    )
 
-    coefold: Array | None = None
-    if etastart is not None:
-        eta = np.asarray(etastart, dtype=float)
-    elif start is not None:
-        coefold = np.asarray(start, dtype=float)
-        if coefold.shape != (p,):
-            raise FitError(
-                f"start has length {coefold.size}, but the model has {p} coefficients; "
-                "give one starting value per column of the model matrix"
-            )
-        eta = linear_predictor(coefold)
-    else:
-        eta = family.linkfun(mustart)
-    invalid = FitError("cannot find valid starting values: please specify some with start=")
-    if not family.valid_eta(eta):  # before the inverse link, which may divide by 0
-        raise invalid
-    mu, mu_eta = family.linkinv_and_mu_eta(eta)
-    if not family.valid_mu(mu):
-        raise invalid
-    deviance = family.deviance_function(y, weights)
-    devold = deviance(mu)
-    boundary = converged = False
-    z, w2 = np.empty(n), np.empty(n)
-    coef = np.zeros(p) if coefold is None else coefold.copy()
-    ls: LeastSquares | None = None
-    good = None
-    messages: list[str] = []
-    dense_cache: list[Array] = []
-    iteration = 0
-    for iteration in range(1, control.maxit + 1):
-        varmu = family.variance(mu)
-        good, all_good = informative_rows(varmu, mu_eta, positive, all_positive)
-        if not all_good and not np.any(good):
-            if iteration == 1:
-                raise FitError(_no_fit_message(
-                    "no observations informative at iteration 1 (d(mu)/d(eta) is 0 at every "
-                    "row with a positive weight)"))
-            converged = False
-            messages.append(f"no observations informative at iteration {iteration}")
-            break
-        working_values(y, mu, eta, mu_eta, varmu, None if unit_weights else weights,
-                       offset if has_offset else None, good, all_good, z, w2)
-        ls, _ = weighted_least_squares(X, w2, z, good, control.qr_tolerance, dense_cache)
-        if not np.all(np.isfinite(ls.coef)):
-            if iteration == 1:
-                raise FitError(_no_fit_message(
-                    "non-finite coefficients at iteration 1 (the working weights or responses "
-                    "are not finite at the starting values)"))
-            converged = False
-            messages.append(f"non-finite coefficients at iteration {iteration}")
-            break
-        coef = ls.coef
-        eta = linear_predictor(coef)
-        mu, mu_eta = family.linkinv_and_mu_eta(eta)
-        dev = deviance(mu)
-        if control.trace:
-            print(f"Deviance = {dev:.8g} Iterations - {iteration}")
-        boundary = False
-        if not np.isfinite(dev):
-            messages.append("step size truncated due to divergence")
-            coef, (eta, mu, mu_eta) = _halve_step(
-                coef, coefold, evaluate, lambda state: np.isfinite(deviance(state[1])),
-                control.maxit, "inner loop 1",
-            )
-            boundary = True
-            dev = deviance(mu)
-        if not (family.valid_eta(eta) and family.valid_mu(mu)):
-            messages.append("step size truncated: out of bounds")
-            coef, (eta, mu, mu_eta) = _halve_step(
-                coef, coefold, evaluate,
-                lambda state: family.valid_eta(state[0]) and family.valid_mu(state[1]),
-                control.maxit, "inner loop 2",
-            )
-            boundary = True
-            dev = deviance(mu)
-        if abs(dev - devold) / (abs(dev) + 0.1) < control.epsilon:
-            converged = True
-            break
-        devold = dev
-        coefold = coef
-    _warn_messages(messages, converged, boundary)
-    if ls is None or good is None:  # maxit >= 1, and the first iteration either fits or raises
-        raise FitError(_no_fit_message("IRLS made no iteration"))
-    working_weights = w2 if good is positive and all_positive else np.where(good, w2, 0.0)
-    return _finish(y, coef, eta, mu, mu_eta, dev, ls, working_weights, iteration,
-                   converged, boundary, messages, deviance_function=deviance)
+
+def warn_aliased(aliased: Array, names: Sequence[str]) -> None:
+    """R's note on coefficients not defined because of singularities, as a warning."""
+    dropped = [name for name, a in zip(names, aliased, strict=True) if a]
+    if dropped:
+        warnings.warn(
+            f"{len(dropped)} coefficient(s) not defined because of singularities "
+            f"(aliased columns: {', '.join(dropped)})", AliasingWarning,
+            stacklevel=user_stacklevel())
 
 
 def _no_fit_message(reason: str) -> str:
@@ -269,45 +277,59 @@ def _no_fit_message(reason: str) -> str:
     return f"{reason}: cannot find valid starting values: please specify some with start="
 
 
-def _halve_step(
-    coef: Array, coefold: Array | None, evaluate: Callable[[Array], tuple[Array, Array, Array]],
-    acceptable: Callable[[tuple[Array, Array, Array]], bool], maxit: int, loop: str,
-) -> tuple[Array, tuple[Array, Array, Array]]:
+def _halve_step(data: IRLSData, coef: Array, coefold: Array | None, change: float,
+                acceptable: Callable[[Any], bool], control: Control, loop: str
+                ) -> tuple[Array, Any]:
     """Halve the step towards the previous coefficients until the fit is acceptable (R)."""
     if coefold is None:
         raise FitError("no valid set of coefficients has been found: please supply starting values")
-    for _ in range(maxit):
+    for _ in range(control.maxit):
         coef = (coef + coefold) / 2
-        state = evaluate(coef)
+        state = data.evaluate(coef, change)
         if acceptable(state):
+            if control.trace:
+                print(f"Step halved: new deviance = {_r_number(state.deviance)}")
             return coef, state
     raise FitError(f"{loop}; cannot correct step size")
 
 
+def user_stacklevel() -> int:
+    """The ``stacklevel`` that points a warning at the caller's first frame outside
+    glmformula (the user's call of ``glm()``, whatever path led to the warning)."""
+    frame = sys._getframe(1)
+    level = 1
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame = frame.f_back
+        level += 1
+    return level
+
+
+_PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
 def _warn_messages(messages: list[str], converged: bool, boundary: bool) -> None:
+    level = user_stacklevel()
     for message in messages:
-        warnings.warn(message, ConvergenceWarning, stacklevel=4)
+        warnings.warn(message, ConvergenceWarning, stacklevel=level)
     if not converged:
         warnings.warn(
             "glm.fit: algorithm did not converge; raise control maxit or check the model",
             ConvergenceWarning,
-            stacklevel=4,
+            stacklevel=level,
         )
     if boundary:
         warnings.warn("glm.fit: algorithm stopped at boundary value", BoundaryWarning,
-                      stacklevel=4)
+                      stacklevel=level)
 
 
-def _finish(
-    y: Array, coef: Array, eta: Array, mu: Array, mu_eta: Array, dev: float,
-    ls: LeastSquares, working_weights: Array, iteration: int, converged: bool,
-    boundary: bool, messages: list[str],
-    deviance_function: Callable[[Array], float] | None = None,
-) -> IRLSFit:
-    p = coef.size
+def coefficients(run: IRLSRun) -> dict[str, Any]:
+    """The coefficient-level fields of an :class:`IRLSFit` from where the loop stopped:
+    NaN for aliased columns, and (X'WX)^-1 from the last step's R factor."""
+    ls = run.ls
+    p = run.coef.size
     aliased = np.zeros(p, dtype=bool)
     aliased[ls.pivot[ls.rank:]] = True
-    coef = coef.astype(float, copy=True)
+    coef = run.coef.astype(float, copy=True)
     coef[aliased] = np.nan
     cov = np.full((p, p), np.nan)
     kept = ls.pivot[: ls.rank]
@@ -318,14 +340,9 @@ def _finish(
             raise FitError(f"cannot invert the weighted cross-product matrix (info {info})")
         inv = np.triu(inv) + np.triu(inv, 1).T
         cov[np.ix_(kept, kept)] = inv
-    with np.errstate(divide="ignore", invalid="ignore"):
-        working_residuals = (y - mu) / mu_eta
-    return IRLSFit(
-        coef=coef, eta=eta, mu=mu, deviance=dev, working_weights=working_weights,
-        working_residuals=working_residuals, rank=ls.rank, pivot=ls.pivot,
-        aliased=aliased, cov_unscaled=cov, iterations=iteration, converged=converged,
-        boundary=boundary, messages=messages, deviance_function=deviance_function,
-    )
+    return {"coef": coef, "rank": ls.rank, "pivot": ls.pivot, "aliased": aliased,
+            "cov_unscaled": cov, "iterations": run.iterations, "converged": run.converged,
+            "boundary": run.boundary, "messages": run.messages}
 
 
 def _empty_fit(y: Array, weights: Array, offset: Array, family: Any) -> IRLSFit:
@@ -339,39 +356,28 @@ def _empty_fit(y: Array, weights: Array, offset: Array, family: Any) -> IRLSFit:
     mu_eta = family.mu_eta(eta)
     ww = weights * mu_eta**2 / family.variance(mu)
     return IRLSFit(
-        coef=np.zeros(0), eta=eta, mu=mu, deviance=_deviance(family, y, mu, weights),
+        coef=np.zeros(0), eta=eta, mu=mu, deviance=family.deviance_function(y, weights)(mu),
         working_weights=ww, working_residuals=(y - mu) / mu_eta, rank=0,
         pivot=np.zeros(0, dtype=int), aliased=np.zeros(0, dtype=bool),
         cov_unscaled=np.zeros((0, 0)), iterations=0, converged=True, boundary=True,
     )
 
 
-def null_deviance(
-    y: Array, weights: Array, offset: Array, family: Any, *, intercept: bool,
-    has_offset: bool, fitted: Array, control: Control | None = None,
-    deviance_function: Callable[[Array], float] | None = None,
-) -> float:
+def null_deviance(data: IRLSData, *, intercept: bool, has_offset: bool, final: Any,
+                  control: Control) -> float:
     """The deviance of the null model, as R's ``glm`` computes it.
 
     With an intercept and an offset it is the deviance of the intercept-only
-    fit with that offset (started from the full model's fitted values);
-    with an intercept alone, of the weighted mean; without, of linkinv(offset).
-    ``deviance_function`` is the family's for these y and weights, when at hand.
+    fit with that offset (started from the fitted values at ``final``, the
+    state where the model's fit stopped); with an intercept alone, of the
+    weighted mean; without, of linkinv(offset).
     """
     if intercept and has_offset:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            null = fit(np.ones((y.size, 1)), y, weights, offset, family, mustart=fitted,
-                       control=control)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            null = iterate(data.null_model(final), control)
         if not null.converged:
             warnings.warn("fitting to calculate the null deviance did not converge -- "
                           "increase maxit?", ConvergenceWarning, stacklevel=3)
-        del caught
-        return null.deviance
-    if intercept:
-        mean = np.full_like(y, np.sum(weights * y) / np.sum(weights), dtype=float)
-    else:
-        mean = family.linkinv(offset)
-    if deviance_function is None:
-        deviance_function = family.deviance_function(y, weights)
-    return deviance_function(mean)
+        return float(null.state.deviance)
+    return data.mean_deviance(intercept)

@@ -21,9 +21,10 @@ import pandas as pd
 from glmformula.chunked_source import is_chunked_input
 from glmformula.design import build_design
 from glmformula.design_checks import check_design_scale
-from glmformula.errors import AliasingWarning, ArgumentTypeError, BoundaryWarning, DataError
+from glmformula.errors import ArgumentTypeError, BoundaryWarning, DataError
 from glmformula.families import Family, get_family
-from glmformula.irls import Control, fit, null_deviance
+from glmformula.irls import Control, fit_from, null_deviance, warn_aliased
+from glmformula.irls_memory import MemoryData
 from glmformula.links import Link
 from glmformula.result import GLMResult
 from glmformula.separation import check_separation
@@ -175,26 +176,17 @@ def glm(
             "observation is informative; give some rows a positive weight"
         )
     check_design_scale(design)
-    irls_fit = fit(design.X, response.y, response.weights, offset_values, fam,
-                   mustart=response.mustart, start=start_values, control=settings)
+    rows = MemoryData(design.X, response.y, response.weights, offset_values, fam,
+                      mustart=response.mustart, start=start_values)
+    irls_fit = fit_from(rows, settings)
     message = fam.boundary_message(irls_fit.mu)
     if message:
         warnings.warn(message, BoundaryWarning, stacklevel=2)
     infinite = check_separation(fam, design, response, irls_fit)
-    null_dev = null_deviance(
-        response.y, response.weights, offset_values, fam, intercept=design.has_intercept,
-        has_offset=design.offset is not None, fitted=irls_fit.mu, control=settings,
-        deviance_function=irls_fit.deviance_function,
-    )
-    if irls_fit.rank < p:
-        aliased = [name for name, a in zip(design.column_names, irls_fit.aliased, strict=True)
-                   if a]
-        warnings.warn(
-            f"{len(aliased)} coefficient(s) not defined because of singularities "
-            f"(aliased columns: {', '.join(aliased)})",
-            AliasingWarning,
-            stacklevel=2,
-        )
+    null_dev = null_deviance(rows, intercept=design.has_intercept,
+                             has_offset=design.offset is not None, final=irls_fit,
+                             control=settings)
+    warn_aliased(irls_fit.aliased, design.column_names)
     return GLMResult(
         design=design, family=fam, response=response, fit=irls_fit,
         null_deviance=null_dev, offset=offset_values, control=settings,

@@ -31,6 +31,7 @@ from glmformula.chunked_source import is_chunked_input
 from glmformula.errors import ConvergenceWarning
 from glmformula.families_extra import NegativeBinomial
 from glmformula.irls import Control, IRLSFit, fit, null_deviance
+from glmformula.irls_memory import MemoryData
 from glmformula.model import _control, formula_namespace, glm
 from glmformula.result import GLMResult
 from glmformula.summary import Summary, make_summary
@@ -210,9 +211,9 @@ def glm_nb(
     if nb.warning == "alternation limit reached":
         warnings.warn(nb.warning, ConvergenceWarning, stacklevel=2)
     has_offset = first.design.offset is not None
-    null_dev = null_deviance(y, w, offset_values, fam if has_offset else used,
-                             intercept=first.design.has_intercept, has_offset=has_offset,
-                             fitted=result_fit.mu, control=settings)
+    rows = MemoryData(X, y, w, offset_values, fam if has_offset else used, mustart=result_fit.mu)
+    null_dev = null_deviance(rows, intercept=first.design.has_intercept, has_offset=has_offset,
+                             final=result_fit, control=settings)
     call = negbin_call(formula, data_name, weights, offset, th, link)
     return NegBinResult(
         design=first.design, family=used, response=first.response,

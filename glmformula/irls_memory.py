@@ -1,0 +1,210 @@
+"""The in-memory data source of the IRLS loop: every row in numpy arrays.
+
+:class:`MemoryData` holds the fixed inputs of a fit (model matrix, prepared
+response, prior weights, offset, family, R's starting values); an
+:class:`MemoryState` is the fit at one coefficient vector (eta, mu and,
+when asked, the deviance and whether eta and mu are valid). The loop itself,
+with R's rules, is :func:`glmformula.irls.iterate`.
+
+>>> import numpy as np
+>>> from glmformula.families import Poisson
+>>> X = np.column_stack([np.ones(4), [0.0, 1.0, 2.0, 3.0]])
+>>> y = np.array([1.0, 2.0, 4.0, 8.0])
+>>> data = MemoryData(X, y, np.ones(4), np.zeros(4), Poisson(), mustart=y + 0.1)
+>>> state, start = data.start()
+>>> round(state.deviance, 4), bool(state.valid), start is None
+(0.0179, True, True)
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+
+from glmformula.errors import FitError
+from glmformula.matrices import ModelMatrix, as_model_matrix
+from glmformula.solvers import LeastSquares, weighted_least_squares
+
+Array = np.ndarray
+
+
+def _check_working_values(varmu: Array, mu_eta: Array, positive: Array | None) -> None:
+    """R's checks: no NaN or 0 in V(mu), no NaN in dmu/deta (rows with weight > 0)."""
+    v = varmu if positive is None else varmu[positive]
+    smallest = np.min(v) if v.size else 1.0
+    if not smallest > 0:
+        if np.any(np.isnan(v)):
+            raise FitError("NAs in V(mu): the variance function is undefined at the fitted values")
+        if np.any(v == 0):
+            raise FitError("0s in V(mu): the variance is zero at some fitted values")
+    m = mu_eta if positive is None else mu_eta[positive]
+    if m.size and np.isnan(np.sum(m)) and np.any(np.isnan(m)):
+        raise FitError("NAs in d(mu)/d(eta)")
+
+
+def informative_rows(varmu: Array, mu_eta: Array, positive: Array,
+                     all_positive: bool) -> tuple[Array, bool]:
+    """R's checks of V(mu) and dmu/deta, then the rows IRLS uses, and whether that is all.
+
+    A row is used where its prior weight is positive and dmu/deta is not 0.
+    """
+    _check_working_values(varmu, mu_eta, None if all_positive else positive)
+    if all_positive and np.count_nonzero(mu_eta) == mu_eta.size:
+        return positive, True
+    good = positive & (mu_eta != 0)
+    return good, bool(np.all(good))
+
+
+def working_values(
+    y: Array, mu: Array, eta: Array, mu_eta: Array, varmu: Array, weights: Array | None,
+    offset: Array | None, good: Array, all_good: bool, z: Array, w2: Array,
+) -> None:
+    """R's working response and weights, written into ``z`` and ``w2``.
+
+    z = eta - offset + (y - mu) / mu_eta and w2 = weights mu_eta^2 / V(mu),
+    both 0 outside the rows in ``good`` (``weights`` None: all 1; ``offset``
+    None: 0).
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        np.subtract(y, mu, out=z)
+        z /= mu_eta
+        z += eta if offset is None else (eta - offset)
+        np.multiply(mu_eta, mu_eta, out=w2)
+        if weights is not None:
+            w2 *= weights
+        w2 /= varmu
+    if not all_good:
+        np.putmask(z, ~good, 0.0)
+        np.putmask(w2, ~good, 0.0)
+
+
+def working_weights_and_response(family: Any, y: Array, weights: Array, eta: Array,
+                                 mu: Array, mu_eta: Array, offset: Array | None
+                                 ) -> tuple[Array, Array, Array]:
+    """R's working weights w^2 and response z at (eta, mu), 0 where a row is not informative,
+    and the informative rows (for a chunk of rows: fresh arrays)."""
+    varmu = family.variance(mu)
+    positive = weights > 0
+    good, all_good = informative_rows(varmu, mu_eta, positive, bool(np.all(positive)))
+    z, w2 = np.empty(y.size), np.empty(y.size)
+    working_values(y, mu, eta, mu_eta, varmu, weights, offset, good, all_good, z, w2)
+    return w2, z, good
+
+
+class MemoryState:
+    """The fit at one coefficient vector (or at the starting values): eta, mu, deviance."""
+
+    def __init__(self, data: MemoryData, eta: Array) -> None:
+        self.data = data
+        self.eta = eta
+
+    @cached_property
+    def _inverse(self) -> tuple[Array, Array]:
+        return self.data.family.linkinv_and_mu_eta(self.eta)
+
+    @property
+    def mu(self) -> Array:
+        """Fitted means."""
+        return self._inverse[0]
+
+    @property
+    def mu_eta(self) -> Array:
+        """dmu/deta."""
+        return self._inverse[1]
+
+    @cached_property
+    def deviance(self) -> float:
+        """The family's deviance at mu."""
+        return self.data.deviance_function(self.mu)
+
+    @cached_property
+    def valid(self) -> bool:
+        """eta and mu inside the family's domain (eta first: the inverse link may divide by 0)."""
+        family = self.data.family
+        return bool(family.valid_eta(self.eta) and family.valid_mu(self.mu))
+
+
+class MemoryData:
+    """The fixed inputs of an in-memory fit, as the IRLS loop asks for them.
+
+    ``mustart`` are R's starting means (``family$initialize``); ``start``
+    coefficients or ``etastart`` replace them, as in R's ``glm.fit``.
+    """
+
+    def __init__(self, X: Array | ModelMatrix, y: Array, weights: Array, offset: Array,
+                 family: Any, *, mustart: Array, start: Array | None = None,
+                 etastart: Array | None = None) -> None:
+        self.X = as_model_matrix(X)
+        self.y, self.weights, self.offset, self.family = y, weights, offset, family
+        self.mustart, self.start_coef, self.etastart = mustart, start, etastart
+        n, self.p = self.X.shape
+        self.has_offset = bool(np.any(offset != 0))
+        self.unit_weights = bool(np.all(weights == 1))
+        self.positive = weights > 0
+        self.all_positive = bool(np.all(self.positive))
+        self.deviance_function = family.deviance_function(y, weights)
+        self.z, self.w2 = np.empty(n), np.empty(n)
+        self.good = self.positive
+        self._dense: list[Array] = []
+
+    def linear_predictor(self, coef: Array) -> Array:
+        """eta = X coef + offset."""
+        eta = self.X.matvec(coef)
+        if self.has_offset:
+            eta += self.offset
+        return eta
+
+    def start(self) -> tuple[MemoryState, Array | None]:
+        """The state at R's starting values, and the start coefficients if given."""
+        if self.etastart is not None:
+            return MemoryState(self, np.asarray(self.etastart, dtype=float)), None
+        if self.start_coef is not None:
+            coef = np.asarray(self.start_coef, dtype=float)
+            if coef.shape != (self.p,):
+                raise FitError(
+                    f"start has length {coef.size}, but the model has {self.p} coefficients; "
+                    "give one starting value per column of the model matrix"
+                )
+            return MemoryState(self, self.linear_predictor(coef)), coef
+        return MemoryState(self, self.family.linkfun(self.mustart)), None
+
+    def evaluate(self, coef: Array, last_change: float) -> MemoryState:
+        """The state at ``coef``."""
+        return MemoryState(self, self.linear_predictor(coef))
+
+    def least_squares(self, state: MemoryState, tolerance: float) -> LeastSquares | None:
+        """The weighted least-squares step from ``state`` (None: no row is informative)."""
+        varmu = self.family.variance(state.mu)
+        good, all_good = informative_rows(varmu, state.mu_eta, self.positive,
+                                          self.all_positive)
+        self.good = good
+        if not all_good and not np.any(good):
+            return None
+        working_values(self.y, state.mu, state.eta, state.mu_eta, varmu,
+                       None if self.unit_weights else self.weights,
+                       self.offset if self.has_offset else None, good, all_good, self.z, self.w2)
+        ls, _ = weighted_least_squares(self.X, self.w2, self.z, good, tolerance, self._dense)
+        return ls
+
+    def working_weights(self) -> Array:
+        """R's ``fit$weights``: the w^2 of the last step, 0 for rows it did not use."""
+        good = self.good
+        if good is self.positive and self.all_positive:
+            return self.w2
+        return np.where(good, self.w2, 0.0)
+
+    def null_model(self, state: MemoryState) -> MemoryData:
+        """The intercept-only model, started from the fitted means of ``state``."""
+        return MemoryData(np.ones((self.y.size, 1)), self.y, self.weights, self.offset,
+                          self.family, mustart=state.mu)
+
+    def mean_deviance(self, intercept: bool) -> float:
+        """The deviance of the weighted mean of y (``intercept``), else of linkinv(offset)."""
+        if intercept:
+            mean = np.full_like(self.y, np.sum(self.weights * self.y) / np.sum(self.weights),
+                                dtype=float)
+        else:
+            mean = self.family.linkinv(self.offset)
+        return self.deviance_function(mean)
