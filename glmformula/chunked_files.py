@@ -36,6 +36,7 @@ from glmformula.chunked_kinds import (
     kind_of_values,
 )
 from glmformula.errors import DataError, shorten
+from glmformula.optional import optional_dependency_message
 
 PARQUET_SUFFIXES = (".parquet", ".pq", ".parq")
 CSV_SUFFIXES = (".csv", ".csv.gz", ".csv.bz2", ".csv.xz", ".csv.zst")
@@ -164,8 +165,7 @@ class PieceReader:
         return frame
 
     def _parquet(self, piece: Piece) -> pd.DataFrame:
-        import pyarrow as pa
-        import pyarrow.parquet as pq
+        pa, pq = _import_pyarrow()
 
         with pq.ParquetFile(piece.path) as handle:
             table = handle.read_row_groups(list(piece.row_groups), columns=list(self.columns),
@@ -274,9 +274,19 @@ def scan_files(source: str | Path) -> FileSet:
     return FileSet(fmt, tuple(infos))
 
 
+def _import_pyarrow() -> tuple[Any, Any]:
+    """pyarrow and pyarrow.parquet, or a DataError that tells missing from broken."""
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError as error:
+        raise DataError(optional_dependency_message(
+            "pyarrow", "reading Parquet files", "parquet", error)) from None
+    return pa, pq
+
+
 def _parquet_columns(path: Path) -> FileColumns:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
+    pa, pq = _import_pyarrow()
 
     try:
         metadata = pq.read_metadata(path)

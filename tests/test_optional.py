@@ -66,6 +66,32 @@ def test_cli_does_not_call_an_unimportable_pyarrow_missing(tmp_path):
     assert "Traceback" not in run.stderr
 
 
+def test_cli_dask_with_an_unimportable_pyarrow_is_a_clear_error(tmp_path):
+    pytest.importorskip("pyarrow")
+    pytest.importorskip("dask")
+    data = tmp_path / "wb.parquet"
+    pd.DataFrame({"y": [1.0, 2.0, 4.0, 3.0], "x": [1.0, 2.0, 3.0, 4.0]}).to_parquet(data)
+    (tmp_path / "fake").mkdir()
+    fake = _broken_package(tmp_path / "fake", "pyarrow")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+        [str(fake), str(Path(__file__).parents[1]), os.environ.get("PYTHONPATH", "")])}
+    run = subprocess.run([sys.executable, "-m", "glmformula", "fit", str(data), "y ~ x",
+                          "--dask"], capture_output=True, text=True, env=env, timeout=120)
+    assert run.returncode != 0
+    assert "pyarrow requires NumPy 2.0 or newer" in run.stderr, run.stderr
+    assert "Traceback" not in run.stderr
+
+
+def test_parquet_reader_with_an_unimportable_pyarrow_is_a_data_error(tmp_path, monkeypatch):
+    from glmformula import chunked_files
+    from glmformula.errors import DataError
+
+    monkeypatch.syspath_prepend(str(_broken_package(tmp_path, "brokenarrow_xyz")))
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    with pytest.raises(DataError, match="reading Parquet files needs pyarrow"):
+        chunked_files._import_pyarrow()
+
+
 def test_plot_with_an_unimportable_pyplot_shows_the_import_error(tmp_path):
     # matplotlib < 3.9 under IPython >= 8.24: matplotlib imports, pyplot does not
     fake = tmp_path / "matplotlib"
