@@ -28,7 +28,7 @@ from glmformula.deviance import (
     squared_error_deviance,
 )
 from glmformula.errors import FamilyError, GLMWarning, ResponseError, shorten
-from glmformula.families_extra import EXTRA_FAMILIES, R_SPELLINGS
+from glmformula.families_extra import EXTRA_FAMILIES, R_SPELLINGS, NegativeBinomial, Tweedie
 from glmformula.families_quasi import Quasi
 from glmformula.family_base import (
     Family,
@@ -406,7 +406,9 @@ def get_family(
             "family must be a name such as 'poisson' or a glmformula family object, "
             f"not {type(family).__name__}"
         )
-    name, args, kwargs = family.strip(), [], {}
+    args: list[object] = []
+    kwargs: dict[str, object] = {}
+    name = family.strip()
     if "(" in name:
         name, args, kwargs = _parse_call(name)
     key = name.lower().replace("inverse_gaussian", "inverse.gaussian")
@@ -423,3 +425,8 @@ def get_family(
         return cls(*args, **kwargs)  # type: ignore[arg-type]
     except TypeError as exc:
         raise FamilyError(f"bad arguments for the {cls.name} family: {exc}") from None
+
+
+__all__ = ["FAMILIES", "Binomial", "Family", "Gamma", "Gaussian", "InverseGaussian", "Link",
+           "NegativeBinomial", "Poisson", "PreparedResponse", "Quasi", "QuasiBinomial",
+           "QuasiPoisson", "Tweedie", "get_family", "known_families"]

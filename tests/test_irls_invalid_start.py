@@ -45,3 +45,10 @@ def test_invalid_start_is_r_error(family: str) -> None:
 def test_good_start_still_fits() -> None:
     m = gf.glm("y ~ x", data=DATA, family=Tweedie(1.5, link_power=0.5), start=[1, 0.1])
     assert m.converged
+
+
+def test_tweedie_from_the_families_module_with_a_zero_start_is_a_fit_error() -> None:
+    wb = gf.datasets.load("warpbreaks")
+    with pytest.raises(gf.FitError, match="cannot find valid starting values"):
+        gf.glm("breaks ~ wool", data=wb, family=gf.families.Tweedie(0, link_power=0.5),
+               start=[0, 0])
