@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 import warnings
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -92,7 +92,7 @@ class AnovaTable:
     def _repr_html_(self) -> str:
         return self.to_html()
 
-    def _repr_pretty_(self, printer, cycle: bool) -> None:  # pragma: no cover
+    def _repr_pretty_(self, printer: Any, cycle: bool) -> None:  # pragma: no cover
         printer.text(str(self))
 
 

@@ -18,7 +18,7 @@ was not re-estimated.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeGuard
 
 import numpy as np
 import pandas as pd
@@ -27,13 +27,14 @@ from glmformula.errors import ArgumentTypeError
 
 if TYPE_CHECKING:
     from glmformula.anova import AnovaTable
+    from glmformula.negbin import NegBinResult
     from glmformula.result import GLMResult
 
 WARNING = "tests made without re-estimating 'theta'"
 HEADING = "Likelihood ratio tests of Negative Binomial Models\n"
 
 
-def is_negbin(model: object) -> bool:
+def is_negbin(model: object) -> TypeGuard[NegBinResult]:
     """True for a :func:`glmformula.glm_nb` fit (theta estimated)."""
     return hasattr(model, "twologlik") and hasattr(model, "theta")
 
@@ -46,7 +47,7 @@ def _sides(model: GLMResult) -> tuple[str, str]:
     return " ".join(lhs.split()), " ".join(rhs.split())
 
 
-def compare_negbin(models: Sequence[GLMResult], test: str | None) -> AnovaTable:
+def compare_negbin(models: Sequence[GLMResult], test: str | bool | None) -> AnovaTable:
     """The likelihood-ratio table of ``anova(m1, m2, ...)`` for glm.nb fits."""
     from glmformula.anova import AnovaTable
 
@@ -65,7 +66,7 @@ def compare_negbin(models: Sequence[GLMResult], test: str | None) -> AnovaTable:
     from scipy import stats  # imported when needed: it takes most of a second
 
     dfs = np.array([m.df_residual for m in ordered], dtype=float)
-    loglik = np.array([m.twologlik for m in ordered], dtype=float)  # type: ignore[attr-defined]
+    loglik = np.array([m.twologlik for m in ordered], dtype=float)
     df = np.concatenate([[np.nan], -np.diff(dfs)])
     lr = np.concatenate([[np.nan], np.diff(loglik)])
     with np.errstate(invalid="ignore"):
@@ -73,7 +74,7 @@ def compare_negbin(models: Sequence[GLMResult], test: str | None) -> AnovaTable:
     n = len(ordered)
     data = pd.DataFrame({
         "Model": [_sides(m)[1] for m in ordered],
-        "theta": [float(m.theta) for m in ordered],  # type: ignore[attr-defined]
+        "theta": [float(m.theta) for m in ordered],
         "Resid. df": dfs,
         "   2 x log-lik.": loglik,
         "Test": [""] + [f"{i} vs {i + 1}" for i in range(1, n)],

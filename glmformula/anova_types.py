@@ -74,7 +74,7 @@ def anova_types(
     from scipy import stats  # imported when needed: it takes most of a second
 
     model = require_model(model, "anova()")
-    kind = {2: 2, "II": 2, "2": 2, 3: 3, "III": 3, "3": 3}.get(type)  # type: ignore[call-overload]
+    kind = {2: 2, "II": 2, "2": 2, 3: 3, "III": 3, "3": 3}.get(type)
     if kind is None:
         raise ArgumentTypeError(f"type must be 2 or 3, not {type!r}")
     if test not in ("LR", "F"):

@@ -19,12 +19,16 @@ import sys
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 
 from glmformula import datasets
 from glmformula.errors import DataError, GLMError, shorten
 from glmformula.optional import optional_dependency_message
+
+if TYPE_CHECKING:
+    from glmformula.result import GLMResult
 
 
 def read_data(source: str) -> tuple[pd.DataFrame, str]:
@@ -71,13 +75,14 @@ def tidy_table(frame: pd.DataFrame, fmt: str) -> str:
     """A tidy() data frame as a text, Markdown, HTML or LaTeX table."""
     from tabulate import tabulate
 
-    return str(tabulate(frame, headers="keys", tablefmt=_TABULATE_FORMATS[fmt],
-                        showindex=False, floatfmt=".5g"))
+    # types-tabulate leaves out the DataFrame that tabulate documents and reads as a table
+    return str(tabulate(frame, headers="keys",  # type: ignore[arg-type]
+                        tablefmt=_TABULATE_FORMATS[fmt], showindex=False, floatfmt=".5g"))
 
 
-def _explain_supported(model: object) -> bool:
+def _explain_supported(model: GLMResult) -> bool:
     try:
-        parameters = inspect.signature(model.summary).parameters  # type: ignore[attr-defined]
+        parameters = inspect.signature(model.summary).parameters
     except (TypeError, ValueError):
         return False
     return "explain" in parameters
@@ -120,7 +125,7 @@ def datasets_table() -> str:
     rows = [("name", "title", "rows", "suggested model")]
     for item in listing.itertuples(index=False):
         model = f"{item.suggested_formula}, family = {item.suggested_family}"
-        rows.append((item.name, item.title, str(item.rows), model))
+        rows.append((str(item.name), str(item.title), str(item.rows), model))
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
     lines = []
     for number, row in enumerate(rows):

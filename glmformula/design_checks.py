@@ -35,7 +35,7 @@ def row_labels(index: pd.Index, rows: Any, limit: int = 5) -> str:
 
 def as_frame(data: Any, what: str) -> pd.DataFrame:
     """`data` as a non-empty DataFrame with unique column names (a dict is converted)."""
-    if isinstance(data, Mapping) and not isinstance(data, pd.DataFrame):
+    if isinstance(data, Mapping):  # a DataFrame is not a Mapping
         try:
             data = pd.DataFrame(dict(data))
         except (ValueError, TypeError) as e:

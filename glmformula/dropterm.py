@@ -32,6 +32,7 @@ from glmformula.scope import key, model_data
 from glmformula.stepwise import add1, add_terms, chi2_sf, drop1, drop_terms, table_heading
 
 if TYPE_CHECKING:
+    from glmformula.negbin import NegBinResult
     from glmformula.result import GLMResult
 
 _P_NAMES = {"Pr(>Chi)": "Pr(Chi)", "Pr(>F)": "Pr(F)"}
@@ -72,12 +73,12 @@ def _negbin_table(model: GLMResult, names: list[str], rows: list[tuple[float, fl
                       kind="drop1" if drop else "add1")
 
 
-def _nb_aic(model: GLMResult, X: np.ndarray, k: float) -> tuple[float, float]:
+def _nb_aic(model: NegBinResult, X: np.ndarray, k: float) -> tuple[float, float]:
     """(edf, AIC) of glm.nb on the columns X, started at the model's theta."""
     from glmformula.negbin import refit_columns
 
     try:
-        nb = refit_columns(model, X)  # type: ignore[arg-type]
+        nb = refit_columns(model, X)
     except GLMError:
         return np.nan, np.nan
     w = model.response.weights

@@ -99,8 +99,8 @@ def equation(result: GLMResult, digits: int = 2) -> Equation:
     """
     parts = column_parts(result)
     pieces: list[tuple[float, str]] = []
-    for name, b in result.coef.items():
-        if result.aliased[name] or math.isnan(b):
+    for (name, b), aliased in zip(result.coef.items(), result.aliased, strict=True):
+        if aliased or math.isnan(b):
             continue
         if name == "(Intercept)":
             pieces.append((float(b), ""))

@@ -421,8 +421,10 @@ def get_family(
     kwargs.update(options)
     if link is not None:
         kwargs["link"] = link
+    # the arguments come from the caller's text: the constructor checks them (TypeError)
+    factory: Callable[..., Family] = cls
     try:
-        return cls(*args, **kwargs)  # type: ignore[arg-type]
+        return factory(*args, **kwargs)
     except TypeError as exc:
         raise FamilyError(f"bad arguments for the {cls.name} family: {exc}") from None
 

@@ -117,7 +117,8 @@ class NegativeBinomial(Family):
         return f"NegativeBinomial(theta={self.theta!r}, link={self.link.name!r})"
 
     def __eq__(self, other: object) -> bool:
-        return super().__eq__(other) and other.theta == self.theta  # type: ignore[attr-defined]
+        return (isinstance(other, NegativeBinomial) and super().__eq__(other)
+                and other.theta == self.theta)
 
     def __hash__(self) -> int:
         return hash(("NegativeBinomial", self.theta, self.link.name))
@@ -183,12 +184,17 @@ class Tweedie(Family):
     """
 
     name = "Tweedie"
+    link: TweedieLink
 
     def __init__(
         self, var_power: float = 0.0, link_power: float | str | None = None,
         link: str | Link | None = None,
     ) -> None:
         self.var_power = _number(var_power, "var_power")
+        # the canonical link, and what the mean is: any real value for var_power 0 (the
+        # normal variance), else a mean above 0
+        self.default_link = f"mu^{1.0 - self.var_power:.15g}"
+        self.response_kind = "real" if self.var_power == 0 else "positive"
         if link is not None and link_power is not None:
             raise FamilyError("give either link= or link_power= for the Tweedie family")
         chosen = link if link is not None else link_power
@@ -209,16 +215,7 @@ class Tweedie(Family):
     @property
     def link_power(self) -> float:
         """The exponent of the link (0 for the log)."""
-        return self.link.lam  # type: ignore[attr-defined]
-
-    @property
-    def default_link(self) -> str:  # type: ignore[override]
-        return f"mu^{1.0 - self.var_power:.15g}"
-
-    @property
-    def response_kind(self) -> str:  # type: ignore[override]
-        """Any real value for var_power 0 (the normal variance), else a mean above 0."""
-        return "real" if self.var_power == 0 else "positive"
+        return self.link.lam
 
     def variance(self, mu: Array) -> Array:
         return np.asarray(mu, dtype=float) ** self.var_power

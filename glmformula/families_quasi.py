@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from glmformula.errors import FamilyError
@@ -39,13 +41,14 @@ class Quasi(Family):
 
     def variance(self, mu: Array) -> Array:
         mu = np.asarray(mu, dtype=float)
-        return {
+        variances: dict[str, Callable[[], Array]] = {
             "constant": lambda: np.ones_like(mu),
             "mu(1-mu)": lambda: mu * (1.0 - mu),
             "mu": lambda: mu,
             "mu^2": lambda: mu**2,
             "mu^3": lambda: mu**3,
-        }[self.variance_name]()
+        }
+        return variances[self.variance_name]()
 
     def valid_mu(self, mu: Array) -> bool:
         if self.variance_name == "constant":
@@ -84,7 +87,8 @@ class Quasi(Family):
         return f"Quasi(link={self.link.name!r}, variance={self.variance_name!r})"
 
     def __eq__(self, other: object) -> bool:
-        return super().__eq__(other) and other.variance_name == self.variance_name  # type: ignore[attr-defined]
+        return (isinstance(other, Quasi) and super().__eq__(other)
+                and other.variance_name == self.variance_name)
 
     def __hash__(self) -> int:
         return hash(("Quasi", self.link.name, self.variance_name))

@@ -356,10 +356,13 @@ def formula_code(
     offset = None
     if offsets:
         offset = python_code("I(" + " + ".join(f"({o})" for o in offsets) + ")", names)
-    check = {"env": env, "safe": safe, "trusted": trusted, "formula": formula}
-    response = check_formula_code(lhs_text, names, **check)  # type: ignore[arg-type]
-    model = check_formula_code(rhs_text, names, **check)  # type: ignore[arg-type]
+
+    def check(text: str) -> list[str]:
+        return check_formula_code(text, names, env, safe=safe, trusted=trusted, formula=formula)
+
+    response = check(lhs_text)
+    model = check(rhs_text)
     if offset is not None:
-        model += check_formula_code(offset, names, **check)  # type: ignore[arg-type]
+        model += check(offset)
     return FormulaCode(expanded, lhs_text, rhs_text, offset, tuple(response),
                        tuple(dict.fromkeys(model)))

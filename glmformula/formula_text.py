@@ -81,7 +81,7 @@ def display_formula(model: GLMResult, data: Any = None) -> str:
         alone = (before == "" or before.endswith("+")) and (after == "" or after[0] == "+")
         return plain if alone or len(columns) == 1 else f"({plain})"
 
-    rhs = "".join(p if i % 2 else DOT.sub(lambda m, p=p: replace(m, p), p)  # type: ignore[misc]
+    rhs = "".join(p if i % 2 else DOT.sub(lambda m, p=p: replace(m, p), p)
                   for i, p in enumerate(parts))
     return f"{lhs}~{rhs}"
 

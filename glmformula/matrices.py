@@ -108,7 +108,7 @@ class DenseModelMatrix:
 
     @property
     def shape(self) -> tuple[int, int]:
-        return self.values.shape  # type: ignore[return-value]
+        return self.values.shape
 
     def matvec(self, coef: Array) -> Array:
         with serial_blas():

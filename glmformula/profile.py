@@ -31,6 +31,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from numpy.typing import ArrayLike
 
 from glmformula.distributions import normal_quantile
 from glmformula.errors import ArgumentTypeError, FitError
@@ -99,7 +100,7 @@ def _fmm_coef(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.
 
 
 def spline_fmm(
-    x: Sequence[float], y: Sequence[float], xout: Sequence[float] | None = None
+    x: ArrayLike, y: ArrayLike, xout: ArrayLike | None = None
 ) -> tuple[np.ndarray, np.ndarray]:
     """R's ``spline(x, y)`` with the default ``method = "fmm"`` and ``n = 3 * length(x)``.
 

@@ -39,7 +39,7 @@ def extract_aic(model: GLMResult, k: float = 2) -> tuple[float, float]:
     """
     edf = float(model.response.y.size - model.df_residual)
     if is_negbin(model):
-        return edf, float(-model.twologlik + k * edf)  # type: ignore[attr-defined]
+        return edf, float(-model.twologlik + k * edf)
     return edf, float(model.aic + (k - 2) * edf)
 
 
@@ -108,7 +108,7 @@ def refit(model: GLMResult, formula: str, data: Any, *, context: Any = None,
             warnings.simplefilter("ignore")
         if is_negbin(model):
             fitted: GLMResult = glm_nb(
-                formula, data, init_theta=float(f"{model.theta:.10g}"),  # type: ignore[attr-defined]
+                formula, data, init_theta=float(f"{model.theta:.10g}"),
                 link=model.family.link.name, **options)
         else:
             fitted = glm(formula, data, family=model.family, **options)

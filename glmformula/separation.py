@@ -83,7 +83,8 @@ def separation_lp(X: Array, y: Array, weights: Array) -> Separation:
     bounds = [(-1.0, 1.0)] * p
     found = linprog(-rows.sum(axis=0), A_ub=-rows, b_ub=np.zeros(rows.shape[0]),
                     bounds=bounds, method="highs")
-    if found.status != 0 or -found.fun <= TOLERANCE:
+    # x and fun are None unless the solver succeeded (status 0)
+    if found.status != 0 or found.x is None or found.fun is None or -found.fun <= TOLERANCE:
         return Separation(np.zeros(p, dtype=int), False)
     beta = found.x
     directions = np.where(np.abs(beta) > TOLERANCE, np.sign(beta), 0).astype(int)
@@ -92,7 +93,7 @@ def separation_lp(X: Array, y: Array, weights: Array) -> Separation:
                      A_ub=np.hstack([-rows, np.ones((rows.shape[0], 1))]),
                      b_ub=np.zeros(rows.shape[0]), bounds=[*bounds, (None, 1.0)],
                      method="highs")
-    complete = strict.status == 0 and -strict.fun > TOLERANCE
+    complete = strict.status == 0 and strict.fun is not None and -strict.fun > TOLERANCE
     return Separation(directions, bool(complete))
 
 

@@ -168,7 +168,7 @@ def drop1(model: GLMResult, test: str | None = None, k: float = 2,
     table = _table(model, ["<none>", *scope], dev_a, dfs, aic, loglik, np.asarray(score),
                    dispersion, test, drop=True)
     return AnovaTable(data=table, heading=table_heading("Single term deletions", model, data),
-                      test=None if test == "none" else test, kind="drop1")  # type: ignore[arg-type]
+                      test=None if test == "none" else test, kind="drop1")
 
 
 def add_terms(model: GLMResult, scope: str | Sequence[str], data: Any, context: Any,
@@ -229,7 +229,7 @@ def add1(model: GLMResult, scope: str | Sequence[str], data: Any = None,
     table = _table(model, ["<none>", *cand], dev_a, dfs, aic, loglik, np.asarray(score),
                    dispersion, test, drop=False)
     return AnovaTable(data=table, heading=table_heading("Single term additions", model, data),
-                      test=None if test == "none" else test, kind="add1")  # type: ignore[arg-type]
+                      test=None if test == "none" else test, kind="add1")
 
 
 from glmformula.stepaic import step  # noqa: E402

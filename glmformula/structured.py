@@ -80,7 +80,7 @@ class StructuredModelMatrix:
                 if kind == "dense":
                     parts.append(tabmat.DenseMatrix(data))
                 elif kind == "codes":
-                    levels = pd.Categorical.from_codes(data, categories=np.arange(width))
+                    levels = pd.Categorical.from_codes(data, categories=pd.Index(np.arange(width)))
                     parts.append(tabmat.CategoricalMatrix(levels))
                 else:
                     parts.append(tabmat.SparseMatrix(data))

@@ -148,7 +148,7 @@ def make_summary(result: GLMResult, explain: bool = False) -> Summary:
         iterations=result.iterations,
         n_dropped=result.design.n_dropped,
         explanations=_explanations(result) if explain else [],
-        infinite=dict(result.infinite_estimates.items())
+        infinite={str(k): str(v) for k, v in result.infinite_estimates.items()}
         if result.infinite_estimates is not None else {},
     )
 

@@ -35,7 +35,7 @@ Column names and meanings are broom's (``broom::tidy.glm``, ``glance.glm``,
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -126,8 +126,11 @@ def augment(result: GLMResult, data: pd.DataFrame | None = None,
     if type_residuals not in ("deviance", "pearson"):
         raise ArgumentTypeError(
             f"type_residuals must be 'deviance' or 'pearson', not {type_residuals!r}")
+    # both checked just above: mypy does not narrow a str by `in`
+    predict_type = cast(Literal["link", "response"], type_predict)
+    residual_type = cast(Literal["deviance", "pearson"], type_residuals)
     if newdata is not None:
-        pred = result.predict(newdata, type=type_predict, se_fit=True, offset=offset)
+        pred = result.predict(newdata, type=predict_type, se_fit=True, offset=offset)
         frame = pd.DataFrame(newdata).loc[pred.index].copy()
         frame[".fitted"] = pred["fit"].to_numpy()
         if se_fit:
@@ -144,13 +147,13 @@ def augment(result: GLMResult, data: pd.DataFrame | None = None,
         frame = pd.DataFrame(index=index)
         if result.response.y.ndim == 1:
             frame[result.design.response.name] = result.response.y
-    pred = result.predict(type=type_predict, se_fit=se_fit, offset=offset)
+    pred = result.predict(type=predict_type, se_fit=se_fit, offset=offset)
     if se_fit:
         frame[".fitted"] = pred["fit"].to_numpy()
         frame[".se.fit"] = pred["se_fit"].to_numpy()
     else:
         frame[".fitted"] = pred.to_numpy()
-    frame[".resid"] = result.residuals(type_residuals).to_numpy()
+    frame[".resid"] = result.residuals(residual_type).to_numpy()
     for column, values in _diagnostics(result).items():
         frame[column] = values
     return frame

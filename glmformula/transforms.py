@@ -15,10 +15,18 @@ standard deviation (and stay missing, so their rows are dropped).
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar, cast
 
 import numpy as np
-from formulaic.utils.stateful_transforms import stateful_transform
+from formulaic.utils.stateful_transforms import stateful_transform as _stateful_transform
+
+_Transform = TypeVar("_Transform", bound=Callable[..., Any])
+
+
+def stateful_transform(func: _Transform) -> _Transform:
+    """formulaic's decorator, typed: its wrapper takes the arguments of ``func``."""
+    return cast(_Transform, _stateful_transform(func))
 
 
 def _setting(value: bool | float, learned: float) -> float | None:

@@ -45,6 +45,8 @@ class SummaryParts:
 def summary_parts(summary: Summary) -> SummaryParts:
     """Format the summary's numbers once, as :func:`render_summary` does."""
     k = summary.n_aliased
+    headers: list[str]
+    cells: list[list[str]]
     if len(summary.table) == 0:
         title, headers, cells = "No Coefficients", [], []
     else:
