@@ -4,14 +4,14 @@ The first pass learns the factor levels (and the state of ``center()`` and
 ``scale()``) from all partitions; IRLS then makes one pass per iteration
 (:mod:`glmformula.chunked_irls`), each partition adding its share of
 ``X'WX``, ``X'Wz`` and the deviance; a last pass adds the dispersion, the AIC
-and the null deviance. The result is a :class:`ChunkedGLMResult` with the same
-summary as an in-memory fit. Dask runs the passes: its threaded scheduler by
-default, or the cluster of an active ``dask.distributed.Client``.
+and the null deviance. The result is a :class:`GLMResult` whose rows are lazy
+(:class:`~glmformula.chunked_result.DaskRows`), with the same summary as an
+in-memory fit. Dask runs the passes: its threaded scheduler by default, or the
+cluster of an active ``dask.distributed.Client``.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import warnings
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -25,13 +25,7 @@ from glmformula.chunked_irls import (
     chunk_pass,
     fitted_coefficients,
 )
-from glmformula.chunked_result import (
-    ChunkedGLMResult,
-    ChunkedSource,
-    ChunkTotals,
-    not_in_memory,
-    rows_not_in_memory,
-)
+from glmformula.chunked_result import ChunkedSource, ChunkTotals, DaskRows, chunked_result
 from glmformula.chunked_source import (
     OFFSET_COLUMN,
     WEIGHTS_COLUMN,
@@ -48,12 +42,12 @@ from glmformula.chunked_source import (
     partition_transform_state,
     with_levels,
 )
-from glmformula.design import Response, build_design
+from glmformula.design import build_design
 from glmformula.errors import ArgumentTypeError, BoundaryWarning, DataError
 from glmformula.families import Family
-from glmformula.family_base import PreparedResponse
 from glmformula.irls import Control, iterate, null_deviance, user_stacklevel, warn_aliased
 from glmformula.progress import IterationProgress
+from glmformula.result import GLMResult
 
 _PROTOTYPE_ROWS = 1000
 
@@ -171,7 +165,7 @@ def glm_chunked(
     formula: str, data: Any, family: Family, *, weights: object, offset: object,
     start: np.ndarray | None, control: Control, context: Mapping[str, Any], call: str,
     verbose: bool | None, safe: bool = False,
-) -> ChunkedGLMResult:
+) -> GLMResult:
     """Fit on a Dask DataFrame or Parquet/CSV path; see :func:`glmformula.glm`."""
     ddf, n_file_rows = as_dask_frame(
         data, lambda columns: formula_columns(formula, columns, _name(weights), _name(offset)))
@@ -226,37 +220,11 @@ def glm_chunked(
                          passes=data.passes)
     source = ChunkedSource(ddf=ddf, plan=plan, family=family, user_start=user_start,
                            run=run, has_offset=has_offset)
-    return ChunkedGLMResult(
-        design=placeholder_design(prototype, plan, dropped, context,
-                                  weights_name is not None, offset_series),
-        family=family, response=PreparedResponse(*(not_in_memory(f"the {what}") for what in (
-            "response", "prior weights", "binomial trials", "starting means"))),
-        fit=rows_not_in_memory(fit), null_deviance=float(null_dev),
-        offset=not_in_memory("the offset"), control=control, call=call, source=source,
-        totals=totals,
-    )
-
-
-def placeholder_design(prototype: Any, plan: Any, dropped: int, context: Mapping[str, Any],
-                       weighted: bool, offset_series: bool) -> Any:
-    """The design of a chunked fit: the prototype's coding, its per-row arrays not in memory.
-
-    An offset= given as a Dask Series stands as an array offset does in memory
-    (``predict(newdata)`` then needs ``offset=``).
-    """
-    offset_argument = prototype.offset_argument
-    return dataclasses.replace(
-        prototype, X=not_in_memory("the model matrix"),
-        response=Response(not_in_memory("the response"), prototype.response.name,
-                          prototype.response.levels),
-        prior_weights=not_in_memory("the prior weights") if weighted else None,
-        offset=None if prototype.offset is None else not_in_memory("the offset"),
-        offset_argument=None if offset_argument is None else not_in_memory("the offset= values"),
-        offset_column=None if offset_series else prototype.offset_column,
-        row_index=not_in_memory("the row labels"), n_dropped=dropped,
-        model_spec=plan.model_spec if plan.model_spec is not None else prototype.model_spec,
-        context=dict(context),
-    )
+    row_data = DaskRows(source, totals, np.where(np.isnan(fit.coef), 0.0, fit.coef),
+                        done.weights_state.coef)
+    return chunked_result(prototype, plan, dropped, context, weights_name is not None,
+                          offset_series, family=family, fit=fit, null_deviance=float(null_dev),
+                          control=control, call=call, rows=row_data)
 
 
 def _check_row_count(in_files: int | None, read: int) -> None:

@@ -26,12 +26,7 @@ from glmformula.chunked_irls import (
     fit_chunked,
 )
 from glmformula.chunked_model import make_runner, partition_runner
-from glmformula.chunked_result import (
-    ChunkedGLMResult,
-    ChunkedSource,
-    ChunkTotals,
-    rows_not_in_memory,
-)
+from glmformula.chunked_result import ChunkedSource, ChunkTotals, DaskRows, rows_not_in_memory
 from glmformula.chunked_source import ChunkPlan, prepare_chunk
 from glmformula.errors import ConvergenceWarning
 from glmformula.families_extra import NegativeBinomial
@@ -78,21 +73,11 @@ def theta_share(frame: Any, plan: ChunkPlan, family: Any, request: ThetaRequest
     return {"score": score, "info": info}
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class ChunkedNegBinResult(ChunkedGLMResult, NegBinResult):
-    """A :func:`glmformula.glm_nb` fit on chunked data: theta and MASS's AIC, lazy rows."""
-
-    aic = NegBinResult.aic  # type: ignore[assignment]
-    loglik = NegBinResult.loglik  # type: ignore[assignment]
-    summary = NegBinResult.summary  # type: ignore[assignment]
-    __repr__ = GLMResult.__repr__
-
-
 def glm_nb_chunked(
     formula: str, data: Any, *, weights: Any, offset: Any, start: Sequence[float] | Array | None,
     init_theta: float | None, link: str, control: Control, context: Mapping[str, Any],
     data_name: str | None, safe: bool,
-) -> ChunkedNegBinResult:
+) -> NegBinResult:
     """:func:`glmformula.glm_nb` on a Dask DataFrame or Parquet/CSV files."""
     from glmformula.model import glm
 
@@ -100,11 +85,11 @@ def glm_nb_chunked(
     first = glm(formula, data, family0, link if init_theta is None else None, weights=weights,
                 offset=offset, start=start, control=control, context=context,
                 data_name=data_name, safe=safe)
-    assert isinstance(first, ChunkedGLMResult)
-    source = first._source
+    assert isinstance(first.rows, DaskRows) and first.rows.source is not None
+    source = first.rows.source
     run_any = partition_runner(source.ddf, source.plan)
     p = len(first.column_names)
-    passes = first.passes
+    passes = first.rows.passes
 
     def full(coef: Array) -> Array:
         return np.where(np.isnan(coef), 0.0, coef)
@@ -162,19 +147,20 @@ def glm_nb_chunked(
     null_dev, null_passes = _null_deviance(first, source, fam, used, coef_mu, control, means)
     totals = ChunkTotals(rows=first.n_rows, nobs=first.nobs, pearson=math.nan, aic=math.nan,
                          passes=passes + null_passes)
-    return ChunkedNegBinResult(
+    source_used = ChunkedSource(ddf=source.ddf, plan=source.plan, family=used, user_start=False,
+                                run=make_runner(source.ddf, source.plan, used, False),
+                                has_offset=source.has_offset)
+    rows = DaskRows(source_used, totals, full(fit.coef),
+                    first.rows.coef_weights if last is None else last.coef_weights)
+    return NegBinResult(
         design=first.design, family=used, response=first.response,
         fit=rows_not_in_memory(fit), null_deviance=null_dev, offset=first.offset,
         control=control, call=negbin_call(formula, data_name, weights, offset, th, link),
-        theta=th, theta_se=se, twologlik=2 * lm, theta_warning=warn,
-        source=ChunkedSource(ddf=source.ddf, plan=source.plan, family=used, user_start=False,
-                             run=make_runner(source.ddf, source.plan, used, False),
-                             has_offset=source.has_offset),
-        totals=totals,
+        rows=rows, theta=th, theta_se=se, twologlik=2 * lm, theta_warning=warn,
     )
 
 
-def _null_deviance(first: ChunkedGLMResult, source: ChunkedSource, fam: Any, used: Any,
+def _null_deviance(first: GLMResult, source: ChunkedSource, fam: Any, used: Any,
                    coef: Array, control: Control, sums: tuple[float, float] | None
                    ) -> tuple[float, int]:
     """glm.nb's null deviance (:func:`glmformula.irls.null_deviance`): the intercept-only

@@ -1,35 +1,47 @@
-"""A model fitted on chunked data: the same :class:`GLMResult`, with lazy per-row values.
+"""The rows of a model fitted on chunked data: lazy Dask series, and the sums of the passes.
 
-Coefficients, standard errors, deviances, AIC and the summary are those of an
-in-memory fit. Per-row quantities (fitted values, residuals, predictions) are
-lazy Dask series computed partition by partition; what needs every row at
-once in memory (influence, plots, robust covariances, profile intervals) says
-so and names the alternative.
+A fit on a Dask DataFrame or Parquet/CSV files is a :class:`GLMResult` like any
+other; its ``rows`` are a :class:`DaskRows`. Coefficients, standard errors,
+deviances, AIC and the summary are those of an in-memory fit. Per-row
+quantities (fitted values, residuals, working weights, predictions) are lazy
+Dask series computed partition by partition, each partition by the in-memory
+provider (:class:`~glmformula.rows.ArrayRows`); what needs every row in memory
+at once (the model matrix, influence, plots, robust covariances, profile
+intervals, selection refits) raises :func:`~glmformula.rows.needs_rows`'s error.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable
+import math
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, NoReturn
+from functools import cached_property
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from glmformula.chunked_irls import _linear_predictor, _prepared, fit_chunked
+from glmformula.chunked_irls import _linear_predictor, _offset, _prepared, fit_chunked
 from glmformula.chunked_source import (
     OFFSET_COLUMN,
+    Chunk,
     ChunkPlan,
     aligned_assign,
     is_dask_frame,
     is_dask_series,
     prepare_chunk,
 )
-from glmformula.errors import ArgumentTypeError, DataError
+from glmformula.design import Response
+from glmformula.errors import ArgumentTypeError
 from glmformula.families import Family
-from glmformula.irls import IRLSFit
-from glmformula.result import GLMResult, residual_values
+from glmformula.family_base import PreparedResponse
+from glmformula.irls import Control, IRLSFit
+from glmformula.irls_memory import working_weights_and_response
+from glmformula.result import GLMResult
+from glmformula.rows import ArrayRows, needs_rows, not_in_memory
+
+Array = np.ndarray
 
 
 @dataclass(frozen=True, eq=False)
@@ -55,225 +67,160 @@ class ChunkTotals:
     passes: int
 
 
-def _not_chunked(what: str, instead: str) -> DataError:
-    return DataError(
-        f"{what} needs every row in memory and is not available for a model fitted on "
-        f"chunked (Dask) data; {instead}"
-    )
+class _ChunkFit:
+    """A chunk's per-row fit at the final coefficients (working weights at ``coef_weights``)."""
 
+    def __init__(self, chunk: Chunk, family: Family, response: PreparedResponse, coef: Array,
+                 coef_weights: Array | None) -> None:
+        self.chunk, self.family, self.response = chunk, family, response
+        self.coef_weights = coef_weights
+        self.eta = _linear_predictor(chunk, coef)
+        self.mu, self.mu_eta = family.linkinv_and_mu_eta(self.eta)
+        self.deviance = float("nan")
 
-class NotInMemory:
-    """Stands for a per-row array of a chunked fit (the response, the model matrix, the
-    fitted values...), which is never in memory: any use of it raises a DataError.
+    @cached_property
+    def working_residuals(self) -> Array:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return (self.response.y - self.mu) / self.mu_eta
 
-    The inherited :class:`GLMResult` methods that need the rows fail with that
-    error instead of computing on an empty array.
-
-    >>> y = NotInMemory("the response")
-    >>> try:
-    ...     y.size
-    ... except DataError as error:
-    ...     print(str(error)[:46])
-    this needs the response of every row in memory
-    """
-
-    __hash__ = None  # type: ignore[assignment]
-
-    def __init__(self, what: str) -> None:
-        self.what = what
-
-    def _refuse(self, *_: object, **__: object) -> NoReturn:
-        raise DataError(
-            f"this needs {self.what} of every row in memory, which a model fitted on chunked "
-            f"(Dask) data does not keep; {IN_MEMORY_HINT}"
-        )
-
-    def __getattr__(self, name: str) -> Any:
-        if name.startswith("__") and name.endswith("__"):  # copy, pickle and numpy probes
-            raise AttributeError(name)
-        self._refuse()
-
-    def __repr__(self) -> str:
-        return f"<{self.what}: not in memory (chunked fit)>"
-
-    __array__ = __array_ufunc__ = __array_function__ = _refuse
-    __len__ = __iter__ = __getitem__ = __bool__ = __float__ = __int__ = _refuse
-    __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = _refuse  # type: ignore[assignment]
-    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _refuse
-    __truediv__ = __rtruediv__ = __pow__ = __matmul__ = __rmatmul__ = _refuse
-    __neg__ = __abs__ = __invert__ = __and__ = __or__ = _refuse
-
-
-#: functions that take a fitted model but need its rows in memory (selection refits)
-IN_MEMORY_FUNCTIONS = frozenset({"drop1()", "add1()", "step()", "dropterm()", "addterm()",
-                                 "plot_predictions()"})
-def not_in_memory(what: str) -> Any:
-    """A :class:`NotInMemory` where the fields of a result hold per-row arrays."""
-    return NotInMemory(what)
-
-
-IN_MEMORY_HINT = ("fit the data in memory for this: gf.glm(formula, data=ddf.compute()), or "
-                  "a sample of it (ddf.sample(frac=0.1).compute())")
+    @cached_property
+    def working_weights(self) -> Array:
+        r, family = self.response, self.family
+        if self.coef_weights is None:  # the last step was from the starting means
+            eta = family.linkfun(r.mustart)
+        else:
+            eta = _linear_predictor(self.chunk, self.coef_weights)
+        mu, mu_eta = family.linkinv_and_mu_eta(eta)
+        return working_weights_and_response(family, r.y, r.weights, eta, mu, mu_eta,
+                                            _offset(self.chunk))[0]
 
 
 def _partition_values(frame: pd.DataFrame, plan: ChunkPlan, family: Family, user_start: bool,
-                      coef: np.ndarray, what: str) -> pd.Series:
-    """Per-row values of one partition, indexed by the rows used."""
+                      coef: Array, coef_weights: Array | None, what: str) -> pd.Series:
+    """Per-row values of one partition, indexed by the rows used (as in memory)."""
     chunk = prepare_chunk(frame, plan)
     if chunk is None or not len(chunk.row_index):
         return pd.Series(np.zeros(0), index=frame.index[:0], name=what)
-    eta = _linear_predictor(chunk, coef)
-    if what == "linear_predictor":
-        return pd.Series(eta, index=chunk.row_index, name=what)
     response = _prepared(chunk, family, user_start)
-    mu, mu_eta = family.linkinv_and_mu_eta(eta)
-    if what == "fitted":
-        values = mu
-    elif what == "y":
-        values = response.y
-    elif what == "prior_weights":
-        values = response.weights
-    else:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            working = (response.y - mu) / mu_eta
-        values = residual_values(family, what.removesuffix("_residuals"), response.y, mu,
-                                 response.weights, working)
-    return pd.Series(np.array(values, dtype=float), index=chunk.row_index, name=what)
+    fit = _ChunkFit(chunk, family, response, coef, coef_weights)
+    rows = ArrayRows(chunk.X, chunk.row_index, response, chunk.offset, fit, family)
+    return pd.Series(np.array(rows.values(what), dtype=float), index=chunk.row_index,
+                     name=what)
 
 
 def _partition_predict(frame: pd.DataFrame, model: GLMResult, levels: dict[str, list[Any]],
                        kind: str, se_fit: bool, interval: str | None, level: float,
                        offset: str | None) -> Any:
     """Predictions for one partition, its factors coded with the levels of the fit."""
+    from glmformula.prediction import predict
+
     coded = frame.copy(deep=False)
     for column, values in levels.items():
         if column in coded.columns:
             coded[column] = pd.Categorical(np.asarray(coded[column], dtype=object),
                                            categories=values)
-    return GLMResult.predict(model, coded, kind, se_fit, interval, level,  # type: ignore[arg-type]
-                             offset=offset)
+    return predict(model, coded, kind, se_fit, interval, level, offset)
 
 
-def _partition_predict_fitted(frame: pd.DataFrame, model: ChunkedGLMResult, plan: ChunkPlan,
+def _partition_predict_fitted(frame: pd.DataFrame, model: GLMResult, plan: ChunkPlan,
                               kind: str, se_fit: bool, interval: str | None, level: float
                               ) -> Any:
     """Predictions for the rows of one partition that the fit used (R's ``predict(m)``)."""
+    from glmformula.prediction import predict
+
     chunk = prepare_chunk(frame, plan)
     if chunk is None or not len(chunk.row_index):
         return _predict_meta(se_fit, interval)
-    rows = dataclasses.replace(model.design, X=chunk.X, row_index=chunk.row_index)
-    view = GLMResult(**{f.name: getattr(model, f.name) for f in dataclasses.fields(GLMResult)
-                        if f.name not in ("design", "offset", "cov_override")},
-                     design=rows, offset=chunk.offset, cov_override=model.vcov.to_numpy())
-    return GLMResult.predict(view, None, kind, se_fit, interval, level)  # type: ignore[arg-type]
+    design = dataclasses.replace(model.design, X=chunk.X, row_index=chunk.row_index)
+    rows = ArrayRows(chunk.X, chunk.row_index, model.response, chunk.offset, model.fit,
+                     model.family)
+    view = dataclasses.replace(model, design=design, offset=chunk.offset, rows=rows,
+                               cov_override=model.vcov.to_numpy())
+    return predict(view, None, kind, se_fit, interval, level)
 
 
-@dataclass(frozen=True, eq=False, repr=False)
-class ChunkedGLMResult(GLMResult):
-    """A GLM fitted on a Dask DataFrame or Parquet/CSV files (see :func:`glmformula.glm`)."""
+class DaskRows:
+    """The rows of a chunked fit: lazy Dask series and the totals of the fit's passes.
 
-    source: ChunkedSource | None = None
-    totals: ChunkTotals | None = None
+    ``coef`` are the final coefficients (0 where aliased), ``coef_weights``
+    those whose eta gave the last working weights (None: the starting means).
+    ``source`` is None in the copy that travels with predictions to the workers.
+    """
 
-    def check_usable_in(self, function: str) -> None:
-        """Model selection and prediction plots refit or read the rows in memory: refused."""
-        if function in IN_MEMORY_FUNCTIONS:
-            raise DataError(
-                f"{function} refits models on data in memory and is not available for a model "
-                f"fitted on chunked (Dask) data; {IN_MEMORY_HINT}, and pass that data to it. "
-                "gf.anova(m) and gf.anova(m0, m1) compare chunked fits (refitting on the chunks)"
-            )
+    in_memory = False
 
-    @property
-    def _totals(self) -> ChunkTotals:
-        assert self.totals is not None
-        return self.totals
+    def __init__(self, source: ChunkedSource | None, totals: ChunkTotals, coef: Array,
+                 coef_weights: Array | None) -> None:
+        self.source, self.totals = source, totals
+        self.coef, self.coef_weights = coef, coef_weights
 
     @property
     def nobs(self) -> int:
-        """Observations with non-zero prior weight."""
-        return self._totals.nobs
+        """Rows with non-zero prior weight."""
+        return self.totals.nobs
 
     @property
     def n_rows(self) -> int:
-        """Rows used (R's ``length(y)``)."""
-        return self._totals.rows
+        """Rows used."""
+        return self.totals.rows
 
     @property
     def passes(self) -> int:
         """Passes over the data that the fit took (IRLS iterations, halvings, the last)."""
-        return self._totals.passes
+        return self.totals.passes
 
-    @property
-    def dispersion(self) -> float:  # type: ignore[override]
-        """1 where the family fixes it; else the Pearson-type estimate, as in memory."""
-        if self.family.fixed_dispersion:
-            return 1.0
-        if self.df_residual <= 0:
-            return float("nan")
-        return self._totals.pearson / self.df_residual
+    @cached_property
+    def _pearson(self) -> float:
+        if not math.isnan(self.totals.pearson):
+            return self.totals.pearson
+        ww, wres = self.series("working_weights"), self.series("working_residuals")
+        return float((ww * wres**2)[ww > 0].sum().compute())
 
-    @property
-    def aic(self) -> float:  # type: ignore[override]
-        """Akaike's criterion as R computes it; NaN for quasi families."""
-        return float(self._totals.aic + 2 * self.rank)
+    def pearson(self) -> float:
+        """The Pearson statistic of the working values: added in the fit's last pass, or
+        (families with a fixed dispersion, whose fit does not need it) by a pass when asked."""
+        return self._pearson
 
-    @property
-    def pearson_chi2(self) -> float:
-        """Sum of squared Pearson residuals, one pass over the data."""
-        return float((self.residuals("pearson") ** 2).sum().compute())
+    def aic_base(self) -> float:
+        """The family's AIC without 2 * rank, added in the fit's passes."""
+        return self.totals.aic
 
-    # --- per-row quantities, lazily ----------------------------------------------
-    def _lazy(self, what: str) -> Any:
-        source = self._source
-        coef = np.where(np.isnan(self.fit.coef), 0.0, self.fit.coef)
-        return source.ddf.map_partitions(
-            _partition_values, source.plan, source.family, source.user_start, coef, what,
-            meta=pd.Series(np.zeros(0), name=what),
-        )
-
-    @property
     def _source(self) -> ChunkedSource:
         if self.source is None:
-            raise _not_chunked("this", "refit on the data")
+            raise needs_rows("this")
         return self.source
 
-    @property
-    def fitted(self) -> Any:  # type: ignore[override]
-        """Fitted means, a lazy Dask series over the rows used."""
-        return self._lazy("fitted")
+    def series(self, what: str) -> Any:
+        """A per-row quantity: a lazy Dask series over the rows used."""
+        source = self._source()
+        return source.ddf.map_partitions(
+            _partition_values, source.plan, source.family, source.user_start, self.coef,
+            self.coef_weights, what, meta=pd.Series(np.zeros(0), name=what))
 
-    @property
-    def linear_predictor(self) -> Any:  # type: ignore[override]
-        """eta = X b + offset, a lazy Dask series."""
-        return self._lazy("linear_predictor")
+    def model_matrix(self) -> Array:
+        """Never in memory: refused."""
+        raise needs_rows("the model matrix")
 
-    @property
-    def y(self) -> Any:  # type: ignore[override]
-        """The response as modelled, a lazy Dask series."""
-        return self._lazy("y")
+    def refit(self, X: Array, control: Control) -> IRLSFit:
+        """A refit on a matrix of every row: refused (gf.anova refits on the chunks)."""
+        raise needs_rows("refit(X)")
 
-    @property
-    def prior_weights(self) -> Any:  # type: ignore[override]
-        """Prior weights as used in the fit, a lazy Dask series."""
-        return self._lazy("prior_weights")
+    def column_fitter(self, control: Control) -> Callable[[list[int]], IRLSFit]:
+        """Refits on subsets of the columns, one pass over the chunks per iteration."""
+        source = self._source()
+        p = self.coef.size
 
-    @property
-    def working_weights(self) -> Any:  # type: ignore[override]
-        raise _not_chunked("working_weights", "use fitted and prior_weights")
+        def refit(columns: list[int]) -> IRLSFit:
+            return rows_not_in_memory(fit_chunked(source.run, p, columns, control).fit)
 
-    def residuals(self, type: str = "deviance") -> Any:  # type: ignore[override]  # noqa: A002
-        """Residuals of the given type, a lazy Dask series."""
-        if type not in ("deviance", "pearson", "working", "response"):
-            raise ArgumentTypeError(
-                f"unknown residual type {type!r}; use 'deviance', 'pearson', 'working' or "
-                "'response'"
-            )
-        return self._lazy(f"{type}_residuals")
+        return refit
 
-    def predict(self, newdata: Any = None, type: str = "link",  # type: ignore[override]  # noqa: A002
-                se_fit: bool = False, interval: str | None = None, level: float = 0.95,
-                offset: Any = None) -> Any:
+    def detached(self) -> DaskRows:
+        """A copy without the data source, light to send to the workers."""
+        return DaskRows(None, self.totals, self.coef, self.coef_weights)
+
+    def predict(self, model: GLMResult, newdata: Any, type: str, se_fit: bool,  # noqa: A002
+                interval: str | None, level: float, offset: Any) -> Any:
         """Predictions; lazy (a Dask series or frame) for Dask data or ``newdata=None``.
 
         Without ``newdata``: the rows the fit used, with the fit's offset. With
@@ -281,66 +228,49 @@ class ChunkedGLMResult(GLMResult):
         (see :meth:`GLMResult.predict`); for Dask ``newdata`` a column name of it
         or a Dask Series of its rows.
         """
-        slim = dataclasses.replace(self, source=None)
+        from glmformula.prediction import _newdata_offset, predict
+
+        slim = dataclasses.replace(model, rows=self.detached())
         meta = _predict_meta(se_fit, interval)
-        if newdata is None:
-            if offset is not None:
-                return GLMResult.predict(slim, None, type, se_fit, interval, level,  # type: ignore[arg-type]
-                                         offset=offset)  # raises the in-memory error
-            source = self._source
+        if newdata is None and offset is None:
+            source = self._source()
             return source.ddf.map_partitions(_partition_predict_fitted, slim, source.plan,
                                              type, se_fit, interval, level, meta=meta)
-        if not is_dask_frame(newdata):
-            return GLMResult.predict(slim, newdata, type, se_fit, interval, level,  # type: ignore[arg-type]
-                                     offset=offset)
+        if not is_dask_frame(newdata):  # in memory, or the in-memory error
+            return predict(slim, newdata, type, se_fit, interval, level, offset)
         newdata, offset_name = _dask_offset(newdata, offset)
-        from glmformula.prediction import _newdata_offset
-
         _newdata_offset(slim, newdata._meta, offset_name)  # the in-memory checks, at once
-        levels = dict(self._source.plan.levels)
+        levels = dict(self._source().plan.levels)
         return newdata.map_partitions(_partition_predict, slim, levels, type, se_fit, interval,
                                       level, offset_name, meta=meta)
 
-    # --- refits for analysis of deviance ----------------------------------------
-    def column_refitter(self) -> Callable[[list[int]], IRLSFit]:
-        """Fit the same response on a subset of the columns, one pass per iteration."""
-        source = self._source
-        p = len(self.column_names)
 
-        def refit(columns: list[int]) -> IRLSFit:
-            return rows_not_in_memory(fit_chunked(source.run, p, columns, self.control).fit)
+def chunked_result(prototype: Any, plan: ChunkPlan, dropped: int, context: Mapping[str, Any],
+                   weighted: bool, offset_series: bool, **fields: Any) -> GLMResult:
+    """A :class:`GLMResult` of a chunked fit: the prototype's coding, ``fields`` (family,
+    fit, rows, ...), and the per-row arrays of the in-memory fields not in memory.
 
-        return refit
-
-    # --- what needs all rows in memory ---------------------------------------------
-    def model_matrix(self) -> np.ndarray:
-        raise _not_chunked("the model matrix", "compute it on a sample with "
-                           "gf.glm(formula, data=ddf.head(n))")
-
-    def refit(self, X: np.ndarray) -> IRLSFit:
-        raise _not_chunked("refit(X)", "use gf.anova, which refits on the chunks")
-
-    def influence(self) -> pd.DataFrame:
-        raise _not_chunked("influence()", "fit a sample in memory for diagnostics")
-
-    def plot(self, id_n: int = 3, figsize: tuple[float, float] = (10, 8)) -> object:
-        raise _not_chunked("plot()", "fit a sample in memory for diagnostic plots")
-
-    def with_cov(self, cov_type: str, groups: object = None) -> GLMResult:
-        raise _not_chunked("with_cov()", "fit in memory for robust standard errors")
-
-    def confint(self, level: float = 0.95, method: str = "profile") -> pd.DataFrame:
-        """Wald intervals (``method="wald"``); profiling would need a refit per point."""
-        if method == "profile":
-            raise _not_chunked("profile confint()", 'use m.confint(method="wald")')
-        return super().confint(level, method)
-
-    def augment(self, newdata: pd.DataFrame | None = None, type_predict: str = "link",
-                type_residuals: str = "deviance", data: pd.DataFrame | None = None,
-                se_fit: bool = False, offset: Any = None) -> pd.DataFrame:
-        if newdata is None:
-            raise _not_chunked("augment() without newdata", "pass newdata=")
-        return super().augment(newdata, type_predict, type_residuals, data, se_fit, offset)
+    An offset= given as a Dask Series stands as an array offset does in memory
+    (``predict(newdata)`` then needs ``offset=``).
+    """
+    offset_argument = prototype.offset_argument
+    design = dataclasses.replace(
+        prototype, X=not_in_memory("the model matrix"),
+        response=Response(not_in_memory("the response"), prototype.response.name,
+                          prototype.response.levels),
+        prior_weights=not_in_memory("the prior weights") if weighted else None,
+        offset=None if prototype.offset is None else not_in_memory("the offset"),
+        offset_argument=None if offset_argument is None else not_in_memory("the offset= values"),
+        offset_column=None if offset_series else prototype.offset_column,
+        row_index=not_in_memory("the row labels"), n_dropped=dropped,
+        model_spec=plan.model_spec if plan.model_spec is not None else prototype.model_spec,
+        context=dict(context),
+    )
+    response = PreparedResponse(*(not_in_memory(f"the {what}") for what in (
+        "response", "prior weights", "binomial trials", "starting means")))
+    kind: type[GLMResult] = fields.pop("kind", GLMResult)
+    return kind(design=design, response=response, offset=not_in_memory("the offset"),
+                **{**fields, "fit": rows_not_in_memory(fields["fit"])})
 
 
 def _predict_meta(se_fit: bool, interval: str | None) -> pd.Series | pd.DataFrame:

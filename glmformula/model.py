@@ -27,6 +27,7 @@ from glmformula.irls import Control, fit_from, null_deviance, warn_aliased
 from glmformula.irls_memory import MemoryData
 from glmformula.links import Link
 from glmformula.result import GLMResult
+from glmformula.rows import ArrayRows
 from glmformula.separation import check_separation
 
 
@@ -190,6 +191,7 @@ def glm(
     return GLMResult(
         design=design, family=fam, response=response, fit=irls_fit,
         null_deviance=null_dev, offset=offset_values, control=settings,
+        rows=ArrayRows.of(design, response, offset_values, irls_fit, fam),
         call=_call_text(formula, fam, data_name, weights, offset), infinite_estimates=infinite,
     )
 

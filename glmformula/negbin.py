@@ -34,6 +34,7 @@ from glmformula.irls import Control, IRLSFit, fit, null_deviance
 from glmformula.irls_memory import MemoryData
 from glmformula.model import _control, formula_namespace, glm
 from glmformula.result import GLMResult
+from glmformula.rows import ArrayRows
 from glmformula.summary import Summary, make_summary
 
 Array = np.ndarray
@@ -145,12 +146,12 @@ class NegBinResult(GLMResult):
     theta_warning: str | None = None
 
     @property
-    def aic(self) -> float:  # type: ignore[override]
+    def aic(self) -> float:
         """MASS's AIC: -2 log-likelihood + 2 (rank + 1), theta counted."""
         return -self.twologlik + 2 * self.rank + 2
 
     @property
-    def loglik(self) -> float:  # type: ignore[override]
+    def loglik(self) -> float:
         """The log-likelihood at the estimated theta (MASS's ``logLik.negbin``)."""
         return self.twologlik / 2
 
@@ -218,7 +219,9 @@ def glm_nb(
     return NegBinResult(
         design=first.design, family=used, response=first.response,
         fit=result_fit, null_deviance=null_dev, offset=offset_values, control=settings,
-        call=call, theta=th, theta_se=se, twologlik=2 * lm, theta_warning=warn,
+        call=call,
+        rows=ArrayRows.of(first.design, first.response, offset_values, result_fit, used),
+        theta=th, theta_se=se, twologlik=2 * lm, theta_warning=warn,
     )
 
 

@@ -24,31 +24,16 @@ from glmformula.design import Design
 from glmformula.errors import ArgumentTypeError
 from glmformula.families import Family, PreparedResponse
 from glmformula.irls import Control, IRLSFit
-from glmformula.irls import fit as irls_fit
-from glmformula.matrices import as_dense
+from glmformula.rows import RowData, check_residual_type, needs_rows
 
 if TYPE_CHECKING:
     from glmformula.equation import Equation
     from glmformula.summary import Summary
 
 ResidualType = Literal["deviance", "pearson", "working", "response"]
-
-
-def residual_values(family: Family, type: str, y: np.ndarray, mu: np.ndarray,  # noqa: A002
-                    wt: np.ndarray, working: np.ndarray) -> np.ndarray:
-    """Residuals of one type from the response, fitted means and prior weights (R's rules)."""
-    if type == "deviance":
-        d = np.sqrt(np.maximum(family.dev_resids(y, mu, wt), 0.0))
-        return np.where(y > mu, d, -d)
-    if type == "pearson":
-        return (y - mu) * np.sqrt(wt) / np.sqrt(family.variance(mu))
-    if type == "working":
-        return working
-    if type == "response":
-        return y - mu
-    raise ArgumentTypeError(
-        f"unknown residual type {type!r}; use 'deviance', 'pearson', 'working' or 'response'"
-    )
+#: functions that take a fitted model but need its rows in memory (selection refits, plots)
+IN_MEMORY_FUNCTIONS = frozenset({"drop1()", "add1()", "step()", "dropterm()", "addterm()",
+                                 "plot_predictions()"})
 
 
 def require_model(value: object, function: str) -> GLMResult:
@@ -84,6 +69,8 @@ class GLMResult:
     offset: np.ndarray
     control: Control
     call: str
+    #: the row-level data: arrays in memory (:class:`~glmformula.rows.ArrayRows`), lazy on Dask
+    rows: RowData
     cov_type: str = "nonrobust"  # "nonrobust", "HC0".."HC3" or "cluster"; see with_cov()
     cov_override: np.ndarray | None = None  # the robust covariance (non-aliased columns)
     #: after :func:`glmformula.step`: R's ``$anova``, the stepwise model path
@@ -92,7 +79,12 @@ class GLMResult:
     infinite_estimates: pd.Series | None = None
 
     def check_usable_in(self, function: str) -> None:
-        """Nothing for an in-memory fit; a chunked fit refuses what needs its rows in memory."""
+        """Model selection and prediction plots refit or read the rows in memory: a chunked
+        fit refuses them (:data:`IN_MEMORY_FUNCTIONS`)."""
+        if function in IN_MEMORY_FUNCTIONS and not self.rows.in_memory:
+            raise needs_rows(function, "refits models on data in memory",
+                             ", and pass that data to it. gf.anova(m) and gf.anova(m0, m1) "
+                             "compare chunked fits (refitting on the chunks)")
 
     # --- coefficients and their covariance ----------------------------------
     @property
@@ -117,13 +109,11 @@ class GLMResult:
 
     def model_matrix(self) -> np.ndarray:
         """The model matrix of the rows used, as a numpy array (R's ``model.matrix``)."""
-        return as_dense(self.design.X)
+        return self.rows.model_matrix()
 
     def refit(self, X: np.ndarray) -> IRLSFit:
         """Fit the same response, weights, offset, family and control on other columns X."""
-        r = self.response
-        return irls_fit(X, r.y, r.weights, self.offset, self.family, mustart=r.mustart,
-                        control=self.control)
+        return self.rows.refit(X, self.control)
 
     def column_refitter(self) -> Callable[[list[int]], IRLSFit]:
         """A function that refits the model on a subset of its columns (by position).
@@ -134,8 +124,7 @@ class GLMResult:
         >>> round(m.column_refitter()([0, 1]).deviance, 4)
         281.3335
         """
-        X = self.model_matrix()
-        return lambda columns: self.refit(X[:, columns])
+        return self.rows.column_fitter(self.control)
 
     @cached_property
     def dispersion(self) -> float:
@@ -144,9 +133,7 @@ class GLMResult:
             return 1.0
         if self.df_residual <= 0:
             return math.nan
-        ww = self.fit.working_weights
-        used = ww > 0
-        return float(np.sum(ww[used] * self.fit.working_residuals[used] ** 2) / self.df_residual)
+        return self.rows.pearson() / self.df_residual
 
     @property
     def dispersion_estimated(self) -> bool:
@@ -199,6 +186,9 @@ class GLMResult:
         from glmformula.profile import profile_confint
 
         if method == "profile":
+            if not self.rows.in_memory:  # a refit per profile point
+                raise needs_rows("profile confint()",
+                                 more='; or use Wald intervals: m.confint(method="wald")')
             return profile_confint(self, level)
         if method != "wald":
             raise ArgumentTypeError(
@@ -252,12 +242,12 @@ class GLMResult:
     @property
     def nobs(self) -> int:
         """Observations with non-zero prior weight (R's ``nobs``)."""
-        return int(np.sum(self.response.weights != 0))
+        return self.rows.nobs
 
     @property
     def n_rows(self) -> int:
         """Rows used in the fit, zero prior weights included (R's ``length(y)``)."""
-        return int(self.response.y.size)
+        return self.rows.n_rows
 
     @property
     def df_residual(self) -> int:
@@ -282,9 +272,7 @@ class GLMResult:
     @cached_property
     def aic(self) -> float:
         """Akaike's criterion as R computes it; NaN for quasi families."""
-        r = self.response
-        value = self.family.aic(r.y, r.n, self.fit.mu, r.weights, self.deviance)
-        return float(value + 2 * self.rank)
+        return float(self.rows.aic_base() + 2 * self.rank)
 
     @property
     def df_loglik(self) -> int:
@@ -304,42 +292,39 @@ class GLMResult:
     @property
     def pearson_chi2(self) -> float:
         """Sum of squared Pearson residuals (the error estimate of car's F tests)."""
-        return float(np.nansum(self.residuals("pearson").to_numpy(dtype=float) ** 2))
+        total = (self.residuals("pearson") ** 2).sum()  # NaN skipped; lazy on Dask
+        return float(total.compute() if hasattr(total, "compute") else total)
 
-    # --- per-row quantities --------------------------------------------------
-    def _series(self, values: np.ndarray, name: str) -> pd.Series:
-        return pd.Series(values, index=self.design.row_index, name=name)
-
+    # --- per-row quantities: a pandas Series in memory, a lazy Dask series on Dask ---------
     @property
     def fitted(self) -> pd.Series:
         """Fitted means mu for the rows used."""
-        return self._series(self.fit.mu, "fitted")
+        return self.rows.series("fitted")
 
     @property
     def linear_predictor(self) -> pd.Series:
         """eta = X b + offset for the rows used."""
-        return self._series(self.fit.eta, "linear_predictor")
+        return self.rows.series("linear_predictor")
 
     @property
     def prior_weights(self) -> pd.Series:
         """Prior weights as used in the fit (times the trials for cbind responses)."""
-        return self._series(self.response.weights, "prior_weights")
+        return self.rows.series("prior_weights")
 
     @property
     def working_weights(self) -> pd.Series:
         """IRLS weights of the last iteration (R's ``weights(m, "working")``)."""
-        return self._series(self.fit.working_weights, "working_weights")
+        return self.rows.series("working_weights")
 
     @property
     def y(self) -> pd.Series:
         """The response as modelled (a proportion for binomial families)."""
-        return self._series(self.response.y, "y")
+        return self.rows.series("y")
 
     def residuals(self, type: ResidualType = "deviance") -> pd.Series:  # noqa: A002
         """Residuals of the given type, as R's ``residuals.glm``."""
-        values = residual_values(self.family, type, self.response.y, self.fit.mu,
-                                 self.response.weights, self.fit.working_residuals)
-        return self._series(values, f"{type}_residuals")
+        check_residual_type(type)
+        return self.rows.series(f"{type}_residuals")
 
     def influence(self) -> pd.DataFrame:
         """Regression diagnostics, one row per observation with non-zero prior weight.
@@ -425,9 +410,7 @@ class GLMResult:
         >>> list(ci.columns), bool(ci["lwr"].iloc[0] < ci["fit"].iloc[0] < ci["upr"].iloc[0])
         (['fit', 'lwr', 'upr'], True)
         """
-        from glmformula.prediction import predict
-
-        return predict(self, newdata, type, se_fit, interval, level, offset)
+        return self.rows.predict(self, newdata, type, se_fit, interval, level, offset)
 
     # --- broom-style tables ------------------------------------------------
     def tidy(self, conf_int: bool = False, conf_level: float = 0.95,

@@ -259,7 +259,7 @@ def test_fixed_dispersion_fits_need_no_extra_pass(frame):
     # the starting values and one per iteration; an estimated dispersion needs one more
     ddf = dd.from_pandas(frame, npartitions=3)
     poisson = gf.glm("count ~ x + g", data=ddf, family="poisson")
-    assert poisson.passes == poisson.iterations + 1
+    assert poisson.rows.passes == poisson.iterations + 1
     _compare(gf.glm("count ~ x + g", data=frame, family="poisson"), poisson)
     gamma = gf.glm("t ~ x + g", data=ddf, family="Gamma")
-    assert gamma.passes == gamma.iterations + 2
+    assert gamma.rows.passes == gamma.iterations + 2

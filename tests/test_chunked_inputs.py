@@ -178,7 +178,7 @@ def test_large_csv_files_are_read_in_blocks_each_checked(tmp_path, monkeypatch):
     df.to_csv(tmp_path / "big.csv", index=False)
     monkeypatch.setattr(chunked_files, "CSV_BLOCK", 7000)
     m1 = gf.glm("y ~ x + g + k", data=str(tmp_path / "big.csv"), family="poisson")
-    assert m1._source.ddf.npartitions > 5
+    assert m1.rows.source.ddf.npartitions > 5
     _same_fit(gf.glm("y ~ x + g + k", data=df, family="poisson"), m1)
     bad = df.astype({"k": object})
     bad.loc[1500, "k"] = "five"  # text far beyond the first rows
