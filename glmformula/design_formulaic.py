@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from formulaic.errors import FactorEvaluationError
 from formulaic.materializers import PandasMaterializer
 from formulaic.materializers.types import ScopedFactor, ScopedTerm
 from formulaic.parser.types import Factor
@@ -27,9 +28,13 @@ from formulaic.utils.cast import as_columns
 from formulaic.utils.null_handling import drop_rows as drop_nulls
 from interface_meta import override
 
+from glmformula.design_dates import as_factor_call, check_no_dates, expression_columns
 from glmformula.design_parse import r_expr
-from glmformula.errors import DataError, shorten
+from glmformula.errors import DataError, GLMError, shorten
+from glmformula.polynomials import poly
 from glmformula.powers import POWER_NAME, power, power_calls
+from glmformula.rfunctions import c, log
+from glmformula.splines import bs, ns
 from glmformula.transforms import center, scale
 
 
@@ -51,7 +56,9 @@ def factor(x: Any, levels: Any = None) -> pd.Series:
 DEFAULT_CONTEXT: dict[str, Any] = {
     "np": np,
     "numpy": np,
-    **{f: getattr(np, f) for f in ("log", "exp", "sqrt", "log10", "log2", "log1p", "expm1")},
+    **{f: getattr(np, f) for f in ("exp", "sqrt", "log10", "log2", "log1p", "expm1")},
+    "log": log,  # R's log(x, base)
+    "c": c,
     **{f: getattr(np, f) for f in ("abs", "sin", "cos", "tan", "floor", "sign", "tanh")},
     "ceiling": np.ceil,
     "pmin": np.minimum,
@@ -63,6 +70,9 @@ DEFAULT_CONTEXT: dict[str, Any] = {
     "factor": factor,
     "scale": scale,
     "center": center,
+    "poly": poly,  # R's poly, bs and ns (knots and names as R)
+    "bs": bs,
+    "ns": ns,
     POWER_NAME: power,  # ``a ** b`` (see glmformula.powers)
 }
 
@@ -155,6 +165,25 @@ class GLMMaterializer(PandasMaterializer):
         ))
         encoder_state["glmformula_poly"] = True
         return encoded
+
+    @override
+    def _evaluate_factor(self, factor: Any, spec: Any, drop_rows: Any) -> Any:
+        """formulaic's evaluation, after a check that no column used holds dates; a
+        glmformula error raised by a transform is passed on as it is."""
+        if factor.expr not in self.factor_cache:
+            if factor.eval_method is Factor.EvalMethod.LOOKUP:
+                used = {factor.expr}
+            elif as_factor_call(factor.expr):
+                used = set()
+            else:
+                used = expression_columns(factor.expr, self.data.columns)
+            check_no_dates(self.data, sorted(used))
+        try:
+            return super()._evaluate_factor(factor, spec, drop_rows)
+        except FactorEvaluationError as e:
+            if isinstance(e.__cause__, GLMError):
+                raise e.__cause__ from None
+            raise
 
     @override
     def _encode_evaled_factor(

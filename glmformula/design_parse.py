@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from glmformula.errors import FormulaError, shorten
+from glmformula.rdeparse import R_KEYWORDS, deparse
 
 _OPEN = {"(": ")", "[": "]", "{": "}"}
 _CLOSE = {")", "]", "}"}
@@ -33,6 +34,9 @@ _DOTTED_NAME = re.compile(
 _R_SYNTACTIC = re.compile(r"^(?:[A-Za-z]|\.(?![0-9]))[A-Za-z0-9._]*$")
 _R_NAME = re.compile(r"(?<![A-Za-z0-9_.])(?:[A-Za-z]|\.(?![0-9]))[A-Za-z0-9._]*")
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_R_KEYWORD = re.compile(
+    "(" + "|".join(re.escape(k) for k in R_KEYWORDS) + r")(?=\s*=(?!=))"
+)
 
 
 def _scan(text: str) -> tuple[list[int], list[bool], list[bool]]:
@@ -254,6 +258,11 @@ def python_code(text: str, columns: Iterable[str]) -> str:
                 out.append("**")
                 i += 1
                 continue
+            keyword = _R_KEYWORD.match(text, i)
+            if keyword and (i == 0 or not _NAME_CHAR.match(text[i - 1])):
+                out.append(R_KEYWORDS[keyword.group(1)])  # R's Boundary.knots= is Python's
+                i += len(keyword.group(1))                # Boundary_knots=
+                continue
             m = _DOTTED_NAME.match(text, i)
             if m and m.group(1) in known and (i == 0 or not _NAME_CHAR.match(text[i - 1])):
                 out.append(f"`{m.group(1)}`")
@@ -280,7 +289,11 @@ def lhs_code(lhs: str, columns: list[str]) -> str:
 
 
 def r_expr(expr: str) -> str:
-    """R's spelling of a formulaic (Python) expression, for column and term names."""
+    """R's spelling of a formulaic (Python) expression, for column and term names
+    (R's deparse: :func:`glmformula.rdeparse.deparse`)."""
+    deparsed = deparse(expr)
+    if deparsed is not None:
+        return deparsed
     text = re.sub(r"\s*\*\*\s*", "^", expr)
     text = re.sub(r"\s+/\s+", "/", text)
     return re.sub(

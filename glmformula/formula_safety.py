@@ -19,7 +19,7 @@ it only checks that every name is a column or a known function.
 ...     check_formula_code("y ~ I(__import__('os').getcwd())", ["y"], {}, safe=True)
 ... except FormulaError as e:
 ...     print(str(e)[:60])
-the formula uses a call to __import__() (in the term I(__imp
+the formula uses a call to __import__() (in the term I(`__im
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ MATH_FUNCTIONS = frozenset({
 })
 SAFE_FUNCTIONS = MATH_FUNCTIONS | frozenset({
     "I", "C", "poly", "bs", "ns", "cr", "cs", "cc", "scale", "center", "standardize", "factor",
-    "cbind", "offset",
+    "cbind", "offset", "c",
 })
 #: ``np.<name>`` / ``numpy.<name>`` calls allowed in a safe formula.
 NUMPY_FUNCTIONS = (MATH_FUNCTIONS - {"ceiling", "pmin", "pmax"}) | frozenset({
