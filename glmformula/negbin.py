@@ -21,20 +21,19 @@ import math
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 from scipy import special
 
-from glmformula.chunked_source import is_chunked_input
 from glmformula.errors import ConvergenceWarning
 from glmformula.families_extra import NegativeBinomial
-from glmformula.irls import Control, IRLSFit, fit, null_deviance
+from glmformula.irls import Control, IRLSData, IRLSFit, fit, null_deviance
 from glmformula.irls_memory import MemoryData
 from glmformula.model import _control, formula_namespace, glm
 from glmformula.result import GLMResult
-from glmformula.rows import ArrayRows
+from glmformula.rows import ArrayRows, RowData
 from glmformula.summary import Summary, make_summary
 
 Array = np.ndarray
@@ -194,34 +193,30 @@ def glm_nb(
     """
     settings = _control(control)
     namespace = formula_namespace(context, formula, safe)
-    if is_chunked_input(data):  # theta by passes over the chunks, as below
-        from glmformula.chunked_negbin import glm_nb_chunked
-
-        return glm_nb_chunked(formula, data, weights=weights, offset=offset, start=start,
-                              init_theta=init_theta, link=link, control=settings,
-                              context=namespace, data_name=data_name, safe=safe)
     family0: Any = "poisson" if init_theta is None else NegativeBinomial(init_theta, link)
     first = glm(formula, data, family0, link if init_theta is None else None, weights=weights,
                 offset=offset, start=start, control=settings, context=namespace,
                 data_name=data_name, safe=safe)
-    X, y, w = first.design.X, first.response.y, first.response.weights
-    offset_values = first.offset
-    nb = alternate(X, y, w, offset_values, first.fit, first.df_residual, link, settings)
-    result_fit, used, fam, th = nb.fit, nb.used, NegativeBinomialML(nb.theta, link), nb.theta
-    se, warn, lm = nb.theta_se, nb.warning, nb.loglik
+    if first.rows.in_memory:
+        rows: ThetaData = MemoryTheta(first.design.X, first.response.y,
+                                      first.response.weights, first.offset, settings)
+    else:  # theta's sums by passes over the chunks
+        from glmformula.chunked_negbin import ChunkedTheta
+
+        rows = ChunkedTheta(first, settings)
+    nb = alternate(rows, first.fit, rows.means_of(first), first.df_residual, link, settings)
     if nb.warning == "alternation limit reached":
         warnings.warn(nb.warning, ConvergenceWarning, stacklevel=2)
     has_offset = first.design.offset is not None
-    rows = MemoryData(X, y, w, offset_values, fam if has_offset else used, mustart=result_fit.mu)
-    null_dev = null_deviance(rows, intercept=first.design.has_intercept, has_offset=has_offset,
-                             final=result_fit, control=settings)
-    call = negbin_call(formula, data_name, weights, offset, th, link)
+    null_family = NegativeBinomialML(nb.theta, link) if has_offset else nb.used
+    null_dev = null_deviance(rows.irls_data(null_family), intercept=first.design.has_intercept,
+                             has_offset=has_offset, final=rows.final_state(nb), control=settings)
     return NegBinResult(
-        design=first.design, family=used, response=first.response,
-        fit=result_fit, null_deviance=null_dev, offset=offset_values, control=settings,
-        call=call,
-        rows=ArrayRows.of(first.design, first.response, offset_values, result_fit, used),
-        theta=th, theta_se=se, twologlik=2 * lm, theta_warning=warn,
+        design=first.design, family=nb.used, response=first.response, fit=nb.fit,
+        null_deviance=null_dev, offset=first.offset, control=settings,
+        call=negbin_call(formula, data_name, weights, offset, nb.theta, link),
+        rows=rows.rows(first, nb), theta=nb.theta, theta_se=nb.theta_se,
+        twologlik=2 * nb.loglik, theta_warning=nb.warning,
     )
 
 
@@ -235,43 +230,112 @@ class Alternation:
     theta_se: float
     warning: str | None
     loglik: float  # at theta and the last fitted means
+    means: Any = None  # the last fitted means, as the data source holds them
 
 
-def alternate(X: Any, y: Array, w: Array, offset: Array, first: IRLSFit, df_residual: int,
-              link: str, settings: Control) -> Alternation:
+class ThetaData(Protocol):
+    """What glm.nb's alternation asks of the rows, at fitted means that the source holds
+    its own way (an array in memory; a family and coefficients on chunks)."""
+
+    def means_of(self, model: GLMResult) -> Any:
+        """The fitted means of a model."""
+        ...
+
+    def theta(self, means: Any) -> tuple[float, float, str | None]:
+        """MASS's theta.ml at these means: theta, its standard error, its warning."""
+        ...
+
+    def loglik(self, theta: float, means: Any) -> float:
+        """glm.nb's log-likelihood."""
+        ...
+
+    def refit(self, family: NegativeBinomialML, means: Any) -> tuple[IRLSFit, Any]:
+        """IRLS at this family from eta = g(means): the fit and its fitted means."""
+        ...
+
+    def irls_data(self, family: Any) -> IRLSData:
+        """The IRLS data source of these rows with ``family`` (for the null deviance)."""
+        ...
+
+    def final_state(self, nb: Alternation) -> Any:
+        """The state where the alternation's last fit stopped (for the null deviance)."""
+        ...
+
+    def rows(self, first: GLMResult, nb: Alternation) -> RowData:
+        """The row provider of the glm.nb fit."""
+        ...
+
+
+class MemoryTheta:
+    """:class:`ThetaData` on rows in memory."""
+
+    def __init__(self, X: Any, y: Array, w: Array, offset: Array, control: Control) -> None:
+        self.X, self.y, self.w, self.offset, self.control = X, y, w, offset, control
+
+    def means_of(self, model: GLMResult) -> Array:
+        """Fitted means of an in-memory fit."""
+        return model.fit.mu
+
+    def theta(self, means: Array) -> tuple[float, float, str | None]:
+        """:func:`theta_ml` at these means."""
+        return theta_ml(self.y, means, float(np.sum(self.w)), self.w, limit=self.control.maxit)
+
+    def loglik(self, theta: float, means: Array) -> float:
+        """glm.nb's log-likelihood."""
+        return _loglik(theta, means, self.y, self.w)
+
+    def refit(self, family: NegativeBinomialML, means: Array) -> tuple[IRLSFit, Array]:
+        """IRLS from eta = g(means)."""
+        prepared = family.initialize(self.y, self.w, None, user_start=False)
+        result = fit(self.X, self.y, self.w, self.offset, family, mustart=prepared.mustart,
+                     etastart=family.linkfun(means), control=self.control)
+        return result, result.mu
+
+    def irls_data(self, family: Any) -> MemoryData:
+        """The in-memory IRLS source with ``family``."""
+        return MemoryData(self.X, self.y, self.w, self.offset, family, mustart=self.y)
+
+    def final_state(self, nb: Alternation) -> IRLSFit:
+        """The last fit (its mu starts the null model)."""
+        return nb.fit
+
+    def rows(self, first: GLMResult, nb: Alternation) -> ArrayRows:
+        """Arrays."""
+        return ArrayRows.of(first.design, first.response, self.offset, nb.fit, nb.used)
+
+
+def alternate(data: ThetaData, first: IRLSFit, means: Any, df_residual: int, link: str,
+              settings: Control) -> Alternation:
     """glm.nb's loop from a first fit: theta by ``theta_ml``, then IRLS at that theta.
 
     Stops when ``|Lm0 - Lm| / d1 + |dtheta| / d2 <= epsilon`` (MASS's test).
     """
     maxit, epsilon = settings.maxit, settings.epsilon
-    mu = first.mu
-    th, se, warn = theta_ml(y, mu, float(np.sum(w)), w, limit=maxit)
+    th, se, warn = data.theta(means)
     fam = NegativeBinomialML(th, link)
     result_fit, used = first, fam
     d1 = math.sqrt(2 * max(1, df_residual))
     d2 = delta = 1.0
-    lm = _loglik(th, mu, y, w)
+    lm = data.loglik(th, means)
     lm0 = lm + 2 * d1
     it = 0
     while True:
         it += 1
         if not (it <= maxit and abs(lm0 - lm) / d1 + abs(delta) / d2 > epsilon):
             break
-        prepared = fam.initialize(y, w, None, user_start=False)
-        result_fit = fit(X, y, w, offset, fam, mustart=prepared.mustart,
-                         etastart=fam.linkfun(mu), control=settings)
+        result_fit, fitted = data.refit(fam, means)
         used = fam
         t0 = th
-        th, se, warn = theta_ml(y, mu, float(np.sum(w)), w, limit=maxit)
+        th, se, warn = data.theta(means)  # at the means before this fit, as MASS
         fam = NegativeBinomialML(th, link)
-        mu = result_fit.mu
+        means = fitted
         delta = t0 - th
         lm0 = lm
-        lm = _loglik(th, mu, y, w)
+        lm = data.loglik(th, means)
     if it > maxit:
         warn = "alternation limit reached"
     return Alternation(fit=result_fit, used=used, theta=th, theta_se=se, warning=warn,
-                       loglik=lm)
+                       loglik=lm, means=means)
 
 
 def refit_columns(model: NegBinResult, X: Any) -> Alternation:
@@ -286,7 +350,8 @@ def refit_columns(model: NegBinResult, X: Any) -> Alternation:
     prepared = fam0.initialize(y, w, None, user_start=False)
     first = fit(X, y, w, model.offset, fam0, mustart=prepared.mustart, control=model.control)
     df_residual = int(np.sum(w != 0)) - first.rank
-    return alternate(X, y, w, model.offset, first, df_residual, link, model.control)
+    data = MemoryTheta(X, y, w, model.offset, model.control)
+    return alternate(data, first, first.mu, df_residual, link, model.control)
 
 
 def negbin_call(formula: str, data_name: str | None, weights: object, offset: object,
