@@ -105,6 +105,7 @@ def poly(x: Any, *args: Any, degree: Any = 1, coefs: Any = None, raw: bool = Fal
     if "degree" not in _state:
         _state["degree"] = _degree(args, degree)
         _state["raw"] = bool(raw)
+        _state["fixed"] = bool(raw) or coefs is not None  # nothing learned from the data
         if coefs is not None:
             _state["alpha"] = [float(a) for a in coefs["alpha"]]
             _state["norm2"] = [float(v) for v in coefs["norm2"]]

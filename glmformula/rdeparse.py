@@ -118,7 +118,11 @@ class _Writer:
             return (f"{left} {op} {right}" if spaced else f"{left}{op}{right}"), prec, py
         if isinstance(node, ast.UnaryOp) and type(node.op) in _UNARY:
             prec, py = (_NOT_PREC, 3) if isinstance(node.op, ast.Not) else (_UNARY_PREC, 11)
-            return _UNARY[type(node.op)] + self._child(node.operand, prec, py, False), prec, py
+            # R users bracket what ! negates (R parses !x > 1 as !(x > 1) all the same)
+            tight = isinstance(node.op, ast.Not) and not isinstance(
+                node.operand, ast.Name | ast.Constant | ast.Call)
+            operand = self._child(node.operand, _ATOM if tight else prec, py, False)
+            return _UNARY[type(node.op)] + operand, prec, py
         if isinstance(node, ast.Compare) and all(type(o) in _COMPARE for o in node.ops):
             parts = [self._child(node.left, _COMPARE_PREC, 4, True)]
             for cmp, operand in zip(node.ops, node.comparators, strict=True):

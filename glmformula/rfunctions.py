@@ -3,8 +3,8 @@
 >>> import numpy as np
 >>> [round(float(v), 6) for v in log(np.array([8.0, 100.0]), 2)]
 [3.0, 6.643856]
->>> log(np.array([1000.0]), base=10).tolist(), c(3, 5.5).tolist()
-([3.0], [3.0, 5.5])
+>>> log(np.array([1000.0]), base=10).tolist(), c(3, 5.5).tolist(), c('a', 'b').tolist()
+([3.0], [3.0, 5.5], ['a', 'b'])
 """
 
 from __future__ import annotations
@@ -28,8 +28,7 @@ def log(x: Any, base: Any = None) -> Any:
 
 
 def c(*values: Any) -> np.ndarray:
-    """R's ``c(...)`` of numbers: one float64 vector (``knots = c(10, 20)``)."""
+    """R's ``c(...)``: the values as one vector (``knots = c(10, 20)``)."""
     if not values:
         return np.zeros(0)
-    return np.concatenate([np.atleast_1d(np.asarray(v, dtype=np.float64)).ravel()
-                           for v in values])
+    return np.concatenate([np.atleast_1d(np.asarray(v)).ravel() for v in values])

@@ -19,10 +19,15 @@ knots ``bs()`` extrapolates its polynomial pieces and warns as R does, and
 
 from __future__ import annotations
 
+import functools
+import os
+import sys
 import warnings
 from collections.abc import Callable
 from typing import Any, TypeVar, cast
 
+import formulaic
+import interface_meta
 import numpy as np
 from formulaic.materializers.types import FactorValues
 from formulaic.utils.stateful_transforms import stateful_transform as _stateful_transform
@@ -42,25 +47,28 @@ def stateful(func: _Transform) -> _Transform:
 
 
 def caller_stacklevel() -> int:
-    """The ``stacklevel`` of the first frame outside glmformula and formulaic (a warning
-    raised while formulaic evaluates a formula points at the caller's line)."""
-    import os
-    import sys
-
-    import formulaic
-
-    packages = tuple(os.path.dirname(os.path.abspath(m.__file__ or "")) + os.sep
-                     for m in (sys.modules["glmformula"], formulaic))
+    """The ``stacklevel`` of the first frame outside glmformula, formulaic and the
+    functools wrapper (a warning raised while formulaic evaluates a formula points at
+    the caller's line)."""
     frame = sys._getframe(1)
     level = 1
-    while frame.f_back is not None and (
-        frame.f_code.co_filename.startswith(packages)
-        or not os.path.isabs(frame.f_code.co_filename)
-        or f"{os.sep}interface_meta{os.sep}" in frame.f_code.co_filename
-    ):
+    while frame.f_back is not None and _internal(frame.f_code.co_filename):
         frame = frame.f_back
         level += 1
     return level
+
+
+def _internal(filename: str) -> bool:
+    if filename in ("", "<string>"):  # formulaic's compiled expressions
+        return True
+    if filename == functools.__file__:
+        return True
+    return any(filename.startswith(p) for p in _PACKAGES)
+
+
+_PACKAGES = tuple(os.path.dirname(os.path.abspath(m.__file__ or "")) + os.sep
+                  for m in (formulaic, interface_meta)) + (
+    os.path.dirname(os.path.abspath(__file__)) + os.sep,)
 
 
 def numeric_values(x: Any, call: str) -> np.ndarray:
@@ -141,7 +149,11 @@ def _learn(values: np.ndarray, call: str, df: Any, knots: Any, boundary: Any,
                  if count > 0 else [])
     else:
         inner = []
-    return {"knots": inner, "boundary": bounds, "degree": degree, "intercept": intercept}
+    # fixed: nothing was learned from the data (knots and boundary knots given), so data
+    # that come in parts give every part the same state
+    fixed = boundary is not None and (knots is not None or not inner)
+    return {"knots": inner, "boundary": bounds, "degree": degree, "intercept": intercept,
+            "fixed": fixed}
 
 
 def _columns(values: np.ndarray, basis: Callable[[np.ndarray], np.ndarray],
