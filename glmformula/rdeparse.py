@@ -121,8 +121,8 @@ class _Writer:
             # R users bracket what ! negates (R parses !x > 1 as !(x > 1) all the same)
             tight = isinstance(node.op, ast.Not) and not isinstance(
                 node.operand, ast.Name | ast.Constant | ast.Call)
-            operand = self._child(node.operand, _ATOM if tight else prec, py, False)
-            return _UNARY[type(node.op)] + operand, prec, py
+            text = self._child(node.operand, _ATOM if tight else prec, py, False)
+            return _UNARY[type(node.op)] + text, prec, py
         if isinstance(node, ast.Compare) and all(type(o) in _COMPARE for o in node.ops):
             parts = [self._child(node.left, _COMPARE_PREC, 4, True)]
             for cmp, operand in zip(node.ops, node.comparators, strict=True):
