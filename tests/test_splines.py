@@ -52,7 +52,7 @@ def test_the_golden_cases_cover_every_term() -> None:
     tags = {tag for case in CASES for tag in case["tags"]}
     assert len(CASES) >= 15
     assert {"ns", "bs", "poly", "raw", "orthogonal", "knots", "boundary_knots", "intercept",
-            "degree", "log_base", "exp", "sqrt", "extrapolation", "missing"} <= tags
+            "degree", "log_base", "exp", "sqrt", "extrapolation", "missing", "interaction"} <= tags
     assert {case["family"] for case in CASES} >= {"gaussian", "poisson", "binomial", "Gamma"}
 
 

@@ -134,4 +134,13 @@ record("poly_ns_birthwt", "low ~ poly(age, 2) + ns(lwt, df = 3) + smoke",
        data.frame(age = c(14, 25, 45), lwt = c(80, 130, 260), smoke = c(0, 1, 0)),
        tags = c("poly", "ns", "binomial"))
 
+cat("\n--- interactions with a factor\n")
+tooth_new <- data.frame(supp = factor(c("OJ", "VC", "VC", "OJ"), levels = c("OJ", "VC")),
+                        dose = c(0.25, 0.5, 1.5, 2.5))
+record("poly_interaction_toothgrowth", "len ~ supp * poly(dose, 2)", 'gaussian(link = "identity")',
+       ToothGrowth, "ToothGrowth", tooth_new, tags = c("poly", "interaction"))
+record("ns_interaction_toothgrowth", "len ~ supp:ns(dose, df = 2)", 'Gamma(link = "log")',
+       ToothGrowth, "ToothGrowth", tooth_new, tags = c("ns", "interaction"),
+       notes = "no main effects: R codes supp by dummies in each ns column")
+
 write_golden(cases, out_path, "tests/golden/make_golden_terms.R")
