@@ -43,9 +43,9 @@ from glmformula.chunked_source import (
     with_levels,
 )
 from glmformula.design import build_design
-from glmformula.errors import ArgumentTypeError, BoundaryWarning, DataError
+from glmformula.errors import ArgumentTypeError, DataError
 from glmformula.families import Family
-from glmformula.irls import Control, iterate, null_deviance, user_stacklevel, warn_aliased
+from glmformula.irls import Control, conclude, iterate
 from glmformula.progress import IterationProgress
 from glmformula.result import GLMResult
 
@@ -205,14 +205,12 @@ def glm_chunked(
             weight_totals=(final["sum_w"], final["rows"]),
         ))
     data.final = final
-    null_dev = null_deviance(data, intercept=intercept, has_offset=has_offset,
-                             final=done.state, control=control)
-    if final.get("boundary"):
-        warnings.warn(final["boundary"], BoundaryWarning, stacklevel=user_stacklevel())
+    null_dev = conclude(data, done.state, boundary=final.get("boundary"), intercept=intercept,
+                        has_offset=has_offset, aliased=fit.aliased, names=plan.column_names,
+                        control=control)
     aic = float(final.get("aic", np.nan))
     if family.aic_dispersion_basis is not None:
         aic += family.aic_constant
-    warn_aliased(fit.aliased, plan.column_names)
     rows, dropped = int(final["rows"]), int(final.get("dropped", 0))
     _check_row_count(n_file_rows, rows + dropped)
     totals = ChunkTotals(rows=rows, nobs=int(final["nobs"]),

@@ -262,6 +262,18 @@ def fit_from(data: MemoryData, control: Control) -> IRLSFit:
     )
 
 
+def conclude(data: IRLSData, final: Any, *, boundary: str | None, intercept: bool,
+             has_offset: bool, aliased: Array, names: Sequence[str], control: Control) -> float:
+    """What R's ``glm`` does after the loop, for either data source: the family's boundary
+    warning (``boundary``), the null deviance (returned), the aliasing warning."""
+    if boundary:
+        warnings.warn(boundary, BoundaryWarning, stacklevel=user_stacklevel())
+    null = null_deviance(data, intercept=intercept, has_offset=has_offset, final=final,
+                         control=control)
+    warn_aliased(aliased, names)
+    return null
+
+
 def warn_aliased(aliased: Array, names: Sequence[str]) -> None:
     """R's note on coefficients not defined because of singularities, as a warning."""
     dropped = [name for name, a in zip(names, aliased, strict=True) if a]

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 import sys
-import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -21,9 +20,9 @@ import pandas as pd
 from glmformula.chunked_source import is_chunked_input
 from glmformula.design import build_design
 from glmformula.design_checks import check_design_scale
-from glmformula.errors import ArgumentTypeError, BoundaryWarning, DataError
+from glmformula.errors import ArgumentTypeError, DataError
 from glmformula.families import Family, get_family
-from glmformula.irls import Control, fit_from, null_deviance, warn_aliased
+from glmformula.irls import Control, conclude, fit_from
 from glmformula.irls_memory import MemoryData
 from glmformula.links import Link
 from glmformula.result import GLMResult
@@ -180,14 +179,10 @@ def glm(
     rows = MemoryData(design.X, response.y, response.weights, offset_values, fam,
                       mustart=response.mustart, start=start_values)
     irls_fit = fit_from(rows, settings)
-    message = fam.boundary_message(irls_fit.mu)
-    if message:
-        warnings.warn(message, BoundaryWarning, stacklevel=2)
+    null_dev = conclude(rows, irls_fit, boundary=fam.boundary_message(irls_fit.mu),
+                        intercept=design.has_intercept, has_offset=design.offset is not None,
+                        aliased=irls_fit.aliased, names=design.column_names, control=settings)
     infinite = check_separation(fam, design, response, irls_fit)
-    null_dev = null_deviance(rows, intercept=design.has_intercept,
-                             has_offset=design.offset is not None, final=irls_fit,
-                             control=settings)
-    warn_aliased(irls_fit.aliased, design.column_names)
     return GLMResult(
         design=design, family=fam, response=response, fit=irls_fit,
         null_deviance=null_dev, offset=offset_values, control=settings,
