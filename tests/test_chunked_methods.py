@@ -24,7 +24,7 @@ from glmformula.negbin import NegBinResult
 
 dd = pytest.importorskip("dask.dataframe")
 
-RTOL = 1e-8
+RTOL = 1e-9
 RESIDUALS = ("deviance", "pearson", "working", "response")
 
 
