@@ -341,15 +341,35 @@ def merge_transform_state(parts: Sequence[tuple[Mapping[str, Any], int]]) -> dic
     merged: dict[str, Any] = {}
     for expr, first in parts[0][0].items():
         name = expr.split("(", 1)[0].strip()
+        if isinstance(first, dict) and first.get("fixed") is True:
+            merged[expr] = _shared_fixed_state(expr, [state[expr] for state, _ in parts])
+            continue
         if name not in MERGEABLE_TRANSFORMS or not isinstance(first, dict):
             raise FormulaError(
-                f"{expr} needs the whole data at once; on chunked data only center() and "
-                "scale() are supported: compute the transform beforehand, e.g. a column "
-                "with the values you need"
+                f"{expr} needs the whole data at once; on chunked data only center(), "
+                "scale() and terms that learn nothing from the data are supported (give "
+                "ns()/bs() knots=c(...) and Boundary.knots=c(lo, hi), or poly(..., "
+                "raw=TRUE)), or compute the transform beforehand as a column"
             )
         states = [(state[expr], n) for state, n in parts]
         merged[expr] = _merge_scale(states)
     return merged
+
+
+def _shared_fixed_state(expr: str, states: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """The state of a term that learns nothing from the data: the same in every partition."""
+    first = states[0]
+    for other in states[1:]:
+        same = other.keys() == first.keys() and all(
+            np.array_equal(np.asarray(other[k], dtype=object), np.asarray(first[k], dtype=object))
+            for k in first
+        )
+        if not same:
+            raise FormulaError(
+                f"{expr} came out differently on two partitions of the data; give its "
+                "arguments (knots, boundary knots) explicitly so that every partition agrees"
+            )
+    return dict(first)
 
 
 def _merge_scale(states: Sequence[tuple[Mapping[str, Any], int]]) -> dict[str, Any]:

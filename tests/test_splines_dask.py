@@ -4,8 +4,8 @@ Their knots (poly's coefficients) are learnt from all the data, by R's exact
 quantiles: the chunked path refuses them with one FormulaError naming the term.
 log(x, base), exp and sqrt need no state and fit as in memory. A spline with its
 knots and boundary knots given, or a raw polynomial, learns nothing from the
-data (its state says ``fixed``): the chunked path can take it once its merge of
-transform states accepts states that every partition shares (xfail below).
+data (its state says ``fixed``): the chunked path takes it, the same state on
+every partition.
 """
 
 from __future__ import annotations
@@ -51,10 +51,13 @@ def test_states_say_whether_they_were_learnt_from_the_data(term: str, fixed: boo
     assert state["fixed"] is fixed
 
 
-@pytest.mark.xfail(strict=True, reason="the chunked merge of transform states accepts only "
-                   "center() and scale(); it can accept states marked fixed")
-def test_given_knots_fit_on_dask() -> None:
-    formula = "dist ~ ns(speed, knots = c(10, 15), Boundary.knots = c(4, 25))"
+@pytest.mark.parametrize("term", [
+    "ns(speed, knots = c(10, 15), Boundary.knots = c(4, 25))",
+    "bs(speed, knots = c(10, 15), Boundary.knots = c(4, 25))",
+    "poly(speed, 2, raw = TRUE)",
+])
+def test_terms_that_learn_nothing_fit_on_dask(term: str) -> None:
+    formula = f"dist ~ {term}"
     chunked = gf.glm(formula, data=_cars(), family="poisson")
     memory = gf.glm(formula, data=gf.datasets.load("cars"), family="poisson")
     assert np.allclose(chunked.coef.to_numpy(), memory.coef.to_numpy(), rtol=1e-9)
