@@ -242,10 +242,17 @@ def extract_offsets(rhs: str) -> tuple[str, list[str]]:
     return rhs, offsets
 
 
+_R_OPERATORS = {"%/%": " // ", "%%": " % "}
+
+
 def python_code(text: str, columns: Iterable[str]) -> str:
-    """Rewrite R code inside function calls as Python: ``^`` -> ``**``, dotted column names quoted.
+    """Rewrite R code inside function calls as Python: ``^`` -> ``**``, ``%%`` -> ``%``,
+    ``%/%`` -> ``//``, dotted column names quoted.
 
     A ``^`` outside calls is formula syntax (``(a + b)^2``) and is left alone.
+
+    >>> python_code("I(x %% 3) + I(x %/% 2)", columns=[])
+    'I(x  %  3) + I(x  //  2)'
     """
     _, quoted, in_call = _scan(text)
     known = set(columns)
@@ -257,6 +264,11 @@ def python_code(text: str, columns: Iterable[str]) -> str:
             if ch == "^":
                 out.append("**")
                 i += 1
+                continue
+            operator = next((op for op in _R_OPERATORS if text.startswith(op, i)), None)
+            if operator is not None:  # R's %/% and %% are Python's // and %
+                out.append(_R_OPERATORS[operator])
+                i += len(operator)
                 continue
             keyword = _R_KEYWORD.match(text, i)
             if keyword and (i == 0 or not _NAME_CHAR.match(text[i - 1])):
