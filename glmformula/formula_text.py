@@ -59,6 +59,8 @@ def deparse_lines(text: str, cutoff: int = 60) -> list[str]:
 
 def _dot_columns(model: GLMResult, data: Any) -> list[str]:
     lhs = model.design.formula.split("~", 1)[0]
+    if data is None:
+        data = model.data
     if data is not None and hasattr(data, "columns"):
         response = set(_NAME.findall(lhs))
         return [str(c) for c in data.columns if str(c) not in response]

@@ -28,6 +28,7 @@ from glmformula.links import Link
 from glmformula.result import GLMResult
 from glmformula.rows import ArrayRows
 from glmformula.separation import check_separation
+from glmformula.update import call_arguments, remember
 
 
 def _control(control: Control | Mapping[str, Any] | None) -> Control:
@@ -136,6 +137,7 @@ def glm(
     iteration (see :mod:`glmformula.chunked_model`); ``verbose`` shows the
     iterations of such a fit (None: once it has run a few seconds).
     """
+    given = dict(locals())  # the call's arguments, kept on the fit for update()
     fam = get_family(family, link) if variance is None else get_family(
         family, link, variance=variance
     )
@@ -152,12 +154,12 @@ def glm(
     if is_chunked_input(data):
         from glmformula.chunked_model import glm_chunked
 
-        return glm_chunked(
+        return remember(glm_chunked(
             formula, data, fam, weights=weights, offset=offset,
             start=None if start is None else np.asarray(start, dtype=float),
             control=settings, context=namespace, verbose=verbose, safe=safe,
             call=_call_text(formula, fam, data_name, weights, offset),
-        )
+        ), data, given)
     design = build_design(formula, data, weights=weights, offset=offset, context=namespace,
                           safe=safe)
     n, p = design.X.shape
@@ -188,6 +190,7 @@ def glm(
         null_deviance=null_dev, offset=offset_values, control=settings,
         rows=ArrayRows.of(design, response, offset_values, irls_fit, fam),
         call=_call_text(formula, fam, data_name, weights, offset), infinite_estimates=infinite,
+        data=data, call_args=call_arguments(given),
     )
 
 

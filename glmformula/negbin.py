@@ -35,6 +35,7 @@ from glmformula.model import _control, formula_namespace, glm
 from glmformula.result import GLMResult
 from glmformula.rows import ArrayRows, RowData
 from glmformula.summary import Summary, make_summary
+from glmformula.update import call_arguments
 
 Array = np.ndarray
 
@@ -191,6 +192,7 @@ def glm_nb(
     >>> round(nb.theta, 3), nb.summary().statistic_name
     (9.944, 'z value')
     """
+    given = dict(locals())  # the call's arguments, kept on the fit for update()
     settings = _control(control)
     namespace = formula_namespace(context, formula, safe)
     family0: Any = "poisson" if init_theta is None else NegativeBinomial(init_theta, link)
@@ -217,6 +219,7 @@ def glm_nb(
         call=negbin_call(formula, data_name, weights, offset, nb.theta, link),
         rows=rows.rows(first, nb), theta=nb.theta, theta_se=nb.theta_se,
         twologlik=2 * nb.loglik, theta_warning=nb.warning,
+        data=data, call_args=call_arguments(given),
     )
 
 

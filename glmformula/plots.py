@@ -223,7 +223,8 @@ def plot_predictions(result: GLMResult, x: str, by: str | None = None,
                      points: int = 100, ax: Any = None) -> Any:
     """Predicted mean (response scale) over a grid of ``x``, with confidence bands.
 
-    Other numeric columns are held at their means in ``data``, factors at
+    ``data`` is the fit's own data unless given. Other numeric columns are held
+    at their means in ``data``, factors at
     their reference (first) level, the ``offset=`` of the fit at its mean
     (formula ``offset()`` terms are evaluated on those values); ``by`` draws one
     line and band per level of a column. A numeric ``x`` gets ``points`` evenly
@@ -237,7 +238,7 @@ def plot_predictions(result: GLMResult, x: str, by: str | None = None,
     >>> import glmformula as gf
     >>> mt = gf.datasets.load("mtcars")
     >>> m = gf.glm("am ~ wt + hp", data=mt, family="binomial")
-    >>> fig = plot_predictions(m, "wt", data=mt)
+    >>> fig = plot_predictions(m, "wt")
     >>> len(fig.axes), len(fig.axes[0].lines), len(fig.axes[0].collections)
     (1, 1, 1)
     """
@@ -245,6 +246,8 @@ def plot_predictions(result: GLMResult, x: str, by: str | None = None,
 
     result = require_model(result, "plot_predictions()")
     plt = _pyplot()
+    if data is None:
+        data = result.data
     if data is None or not isinstance(data, pd.DataFrame):
         raise ArgumentTypeError("plot_predictions needs the data frame the model was fitted on "
                                 "(data=...)")

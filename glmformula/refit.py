@@ -64,14 +64,17 @@ def new_formula(model: GLMResult, terms: list[str]) -> str:
 def _argument(model: GLMResult, name: str, given: Any, data: Any) -> Any:
     """The weights or offset to refit with: as given, else as the model was fitted with them.
 
-    A column name is looked up in ``data`` again; an array is reused when it
-    covers every row of ``data`` (no rows were dropped), as R's ``update``
-    re-evaluates the call's variable. The decision rests on what the fit
-    recorded, never on the call's text (an array's text is ``offset``, which
-    may also be a column of ``data``).
+    The fit's own argument (a column name, or an array over the rows of its
+    data) is reused on its data, as R's ``update`` re-evaluates the call. On
+    other data, a column name is looked up in them again; an array is reused
+    when it covers every row of ``data`` (no rows were dropped). The decision
+    rests on what the fit recorded, never on the call's text (an array's text
+    is ``offset``, which may also be a column of ``data``).
     """
     if given is not None:
         return given
+    if name in model.call_args and data is model.data:
+        return model.call_args[name]
     design = model.design
     column = design.weights_column if name == "weights" else design.offset_column
     if column is not None:
@@ -88,9 +91,24 @@ def _argument(model: GLMResult, name: str, given: Any, data: Any) -> Any:
     )
 
 
+def carried_arguments(model: GLMResult) -> dict[str, Any]:
+    """The fit's call arguments that a refit keeps (subset, na_action, ... as given)."""
+    from glmformula.update import NOT_CARRIED
+
+    return {k: v for k, v in model.call_args.items()
+            if k not in NOT_CARRIED and k not in ("weights", "offset", "init_theta")}
+
+
 def refit(model: GLMResult, formula: str, data: Any, *, context: Any = None,
-          weights: Any = None, offset: Any = None, quiet: bool = False) -> GLMResult:
-    """The model refitted on ``formula`` over ``data`` (same rows), as R's ``update``."""
+          weights: Any = None, offset: Any = None, quiet: bool = False,
+          same_rows: bool = True, family: Any = None, **arguments: Any) -> GLMResult:
+    """The model refitted on ``formula`` over ``data``, as R's ``update`` re-evaluates its call.
+
+    The family, weights, offset, control, safe mode and the call's other
+    arguments are the model's unless given; a glm_nb fit is refitted by
+    ``glm_nb`` from its theta (no ``family``). ``same_rows``: R's check in
+    selection that the refit used as many rows (DataError otherwise).
+    """
     import warnings
 
     from glmformula.model import glm
@@ -98,21 +116,29 @@ def refit(model: GLMResult, formula: str, data: Any, *, context: Any = None,
 
     env = context if context is not None else model.design.context
     options: dict[str, Any] = {
+        **carried_arguments(model),
         "weights": _argument(model, "weights", weights, data),
         "offset": _argument(model, "offset", offset, data),
         "control": model.control, "context": env,
         "data_name": call_argument(model, "data"), "safe": model.design.safe,
+        **arguments,
     }
     with warnings.catch_warnings():
         if quiet:
             warnings.simplefilter("ignore")
         if is_negbin(model):
-            fitted: GLMResult = glm_nb(
-                formula, data, init_theta=float(f"{model.theta:.10g}"),
-                link=model.family.link.name, **options)
+            if family is not None:
+                raise ArgumentTypeError(
+                    "a glm_nb() fit takes no family= (R's update of a glm.nb fit refuses it "
+                    "too); fit another family with gf.glm(m.formula, data=m.data, family=...)")
+            options.setdefault("init_theta", float(f"{model.theta:.10g}"))
+            options.setdefault("link", model.family.link.name)
+            fitted: GLMResult = glm_nb(formula, data, **options)
         else:
-            fitted = glm(formula, data, family=model.family, **options)
-    check_rows(model, fitted.response.y.size)
+            fitted = glm(formula, data, family=model.family if family is None else family,
+                         **options)
+    if same_rows:
+        check_rows(model, fitted.response.y.size)
     return fitted
 
 

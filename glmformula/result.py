@@ -12,8 +12,9 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+import sys
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -77,6 +78,25 @@ class GLMResult:
     step_path: pd.DataFrame | None = None
     #: binomial separation: '+Inf' / '-Inf' by coefficient name for the infinite estimates
     infinite_estimates: pd.Series | None = None
+    #: the caller's data object (a reference, never copied or modified): refits use it
+    data: Any = field(default=None, repr=False)
+    #: the other arguments of the glm()/glm_nb() call, as given (update() reuses them)
+    call_args: Mapping[str, Any] = field(default_factory=dict, repr=False)
+
+    @property
+    def formula(self) -> str:
+        """R's ``formula(m)``: the model formula, its ``.`` expanded into the data's columns,
+        deparsed as R writes it. See :mod:`glmformula.update`."""
+        from glmformula.update import model_formula
+
+        return model_formula(self)
+
+    def update(self, formula: str | None = None, **arguments: Any) -> GLMResult:
+        """R's ``update(m, formula, ...)``: refit with an updated formula or arguments; see
+        :func:`glmformula.update.update`."""
+        from glmformula.update import update_model
+
+        return update_model(self, formula, arguments, sys._getframe(1))
 
     def check_usable_in(self, function: str) -> None:
         """Model selection and prediction plots refit or read the rows in memory: a chunked

@@ -12,8 +12,9 @@ Column names and meanings are broom's (``broom::tidy.glm``, ``glance.glm``,
   ``conf.high`` (not to ``std.error``), as broom does.
 * :func:`glance`: one row, ``null.deviance``, ``df.null``, ``logLik``,
   ``AIC``, ``BIC``, ``deviance``, ``df.residual``, ``nobs``.
-* :func:`augment`: one row per observation used, the data columns (when the
-  data are given) then ``.fitted``, ``.resid``, ``.std.resid``, ``.hat``,
+* :func:`augment`: one row per observation used, the data columns (those of
+  ``data`` when given, else the fit's data columns that the model uses, as
+  broom's ``model.frame``) then ``.fitted``, ``.resid``, ``.std.resid``, ``.hat``,
   ``.sigma``, ``.cooksd``; with ``newdata``, the new data then ``.fitted``
   (and ``.se.fit`` with ``se_fit=True``).
 
@@ -101,9 +102,9 @@ def augment(result: GLMResult, data: pd.DataFrame | None = None,
     """broom's ``augment(m, data, newdata, type.predict, type.residuals, se_fit)``.
 
     Without ``newdata``: one row per row used in the fit, the columns of
-    ``data`` (the frame the model was fitted on; glmformula keeps no copy of
-    it, so without ``data`` the frame starts with the response as modelled
-    when it is a single column) then ``.fitted`` (``predict(type=
+    ``data`` (default: the columns of the fit's own data that the model uses,
+    broom's ``model.frame(m)``; for a fit on data that are not a pandas frame,
+    the response as modelled when it is a single column) then ``.fitted`` (``predict(type=
     type_predict)``), ``.resid`` (``residuals(type=type_residuals)``, "deviance"
     or "pearson"), ``.std.resid`` (standardized residuals), ``.hat``,
     ``.sigma`` (the leave-one-out residual scale of R's ``influence(m)$sigma``)
@@ -138,6 +139,8 @@ def augment(result: GLMResult, data: pd.DataFrame | None = None,
         return frame
 
     index = result.design.row_index
+    if data is None and isinstance(result.data, pd.DataFrame):  # broom's model.frame(m)
+        data = result.data[_model_columns(result)]
     if data is not None:
         if not isinstance(data, pd.DataFrame):
             raise ArgumentTypeError(
@@ -157,6 +160,17 @@ def augment(result: GLMResult, data: pd.DataFrame | None = None,
     for column, values in _diagnostics(result).items():
         frame[column] = values
     return frame
+
+
+def _model_columns(result: GLMResult) -> list[str]:
+    """The columns of the fit's data that its formula uses, the response's first."""
+    from glmformula.design_parse import lhs_variables, split_formula
+
+    frame = result.data
+    response = lhs_variables(split_formula(result.design.formula)[0])
+    used = [c for c in frame.columns if c in response]
+    used += [c for c in result.design.data_columns if c in frame.columns and c not in used]
+    return used
 
 
 def _diagnostics(result: GLMResult) -> dict[str, np.ndarray]:

@@ -125,6 +125,10 @@ EQUAL.update({
     "rows": lambda m: [m.rows.nobs, m.rows.n_rows, m.rows.pearson(),
                        _computed(m.rows.series("working_weights"))],
     "check_usable_in": lambda m: m.check_usable_in("anova()"),
+    "formula": lambda m: m.formula,
+    "data": lambda m: list(m.data.columns),  # the caller's object: a Dask or pandas frame
+    "call_args": lambda m: sorted(m.call_args),
+    "update": lambda m: m.update(". ~ . - g").coef,
 })
 #: members that need the rows in memory: refused on a chunked fit with a DataError
 REFUSED: dict[str, Callable[[gf.GLMResult], Any]] = {

@@ -1,5 +1,6 @@
 """m.plot() (R's plot.lm panels for a glm) and gf.plot_predictions: figure content."""
 
+import dataclasses
 import subprocess
 import sys
 
@@ -170,8 +171,10 @@ def test_plot_predictions_single_line_and_errors():
     ax = fig.axes[0]
     assert len(ax.lines) == 1 and ax.get_legend() is None
     assert len([c for c in ax.collections if isinstance(c, PolyCollection)]) == 1
+    own = gf.plot_predictions(m, "wt").axes[0]  # the fit's own data unless given
+    np.testing.assert_array_equal(own.lines[0].get_ydata(), ax.lines[0].get_ydata())
     with pytest.raises(gf.ArgumentTypeError, match="data"):
-        gf.plot_predictions(m, "wt")
+        gf.plot_predictions(dataclasses.replace(m, data=None), "wt")
     with pytest.raises(gf.DataError, match="not used"):
         gf.plot_predictions(m, "hp", data=mt)
 

@@ -53,10 +53,15 @@ def test_step_with_array_weights_ignores_a_column_named_weights(insurance):
     assert chosen.deviance != pytest.approx(column_named_weights.deviance, rel=1e-3)
 
 
-def test_array_offset_with_dropped_rows_asks_for_the_offset_again(insurance):
+def test_array_offset_with_dropped_rows(insurance):
+    """On the fit's own data the array is evaluated again over every row, as R's update
+    re-evaluates the call; on other data (a copy) it must be given again."""
     data = insurance.astype({"Claims": float})
     data.loc[data.index[0], "Claims"] = np.nan
     fit = gf.glm("Claims ~ District * Age", data=data, family="poisson",
                  offset=np.log(insurance["Holders"].to_numpy()))
+    column_fit = gf.glm("Claims ~ District * Age", data=data, family="poisson", offset="logH")
+    assert _quiet_step(fit, data).deviance == pytest.approx(
+        _quiet_step(column_fit, data).deviance, rel=1e-10)
     with pytest.raises(gf.ArgumentTypeError, match="pass the same offset="):
-        _quiet_step(fit, data)
+        _quiet_step(fit, data.copy())

@@ -9,10 +9,12 @@ stats::drop1/add1 on a glm.nb fit (theta held).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import warnings
 
 import numpy as np
+import pandas as pd
 import pytest
 from compare import case_frame, golden_cases
 
@@ -215,8 +217,10 @@ def test_scope_dict_and_errors():
         gf.step(m, scope={"lower": "~ wool:tension"}, data=wb)
     with pytest.raises(gf.FormulaError, match="not in the model"):
         gf.drop1(m, scope="~ wool:tension", data=wb)
+    # the model's own data unless other data are given (R re-evaluates the call's data)
+    pd.testing.assert_frame_equal(gf.add1(m, "~ .^2").data, gf.add1(m, "~ .^2", data=wb).data)
     with pytest.raises(gf.ArgumentTypeError, match="data="):
-        gf.add1(m, "~ .^2")
+        gf.add1(dataclasses.replace(m, data=None), "~ .^2")
     with pytest.raises(gf.FormulaError, match="no terms in scope"):
         gf.add1(m, "~ .", data=wb)
     assert list(gf.drop1(m, scope=["tension"]).data.index) == ["<none>", "tension"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import io
 import warnings
 
@@ -136,8 +137,10 @@ def test_marginality_and_errors():
     small = gf.glm("breaks ~ wool + tension", data=wb, family="poisson")
     with pytest.raises(gf.FormulaError):
         add1(small, "~ wool", data=wb)
-    with pytest.raises(gf.ArgumentTypeError):
-        step(small)
+    # step() refits on the model's own data (R re-evaluates the call's data)
+    assert step(small, trace=False).step_path.equals(step(small, data=wb, trace=False).step_path)
+    with pytest.raises(gf.ArgumentTypeError, match="data="):
+        step(dataclasses.replace(small, data=None), scope="~ .^2")
     q = gf.glm("breaks ~ wool", data=wb, family="quasipoisson")
     assert "AIC" not in drop1(q).data.columns
     with pytest.raises(gf.DataError):
