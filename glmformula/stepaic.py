@@ -29,6 +29,7 @@ from glmformula.errors import ArgumentTypeError, DataError, GLMWarning
 from glmformula.formula_text import formula_lines
 from glmformula.refit import extract_aic, new_formula, refit
 from glmformula.result import require_model
+from glmformula.rtables import RFrame, frame_text
 from glmformula.scope import Scope, factor_scope, key, model_data, parse_scope
 
 if TYPE_CHECKING:
@@ -56,10 +57,10 @@ def _candidates(current: GLMResult, names: list[str], sign: str, k: float, data:
     return frame
 
 
-def _zero_df_change(table: pd.DataFrame, negbin: bool) -> str | None:
+def _zero_df_change(table: pd.DataFrame, mass: bool) -> str | None:
     """A 0-df deletion to make first (the last listed), as step / stepAIC choose it."""
     zero = [i for i, df in enumerate(table["Df"]) if df == 0]
-    if negbin and zero:  # MASS: a 0-df term that changes AIC is not dropped for free
+    if mass and zero:  # MASS: a 0-df term that changes AIC is not dropped for free
         changing = [i for i in zero if abs(table["AIC"].iloc[i] - table["AIC"].iloc[0]) > 0.01]
         if changing:
             warnings.warn("0 df terms are changing AIC", GLMWarning, stacklevel=4)
@@ -85,16 +86,60 @@ def step(model: GLMResult, scope: Scope = None,
     ``update.formula`` reads it (``"~ .^2"``: the model's terms squared;
     ``"~ . + x"``), or a dict ``{"lower": ..., "upper": ...}`` (terms of
     ``lower`` are never dropped); without it only backward steps are taken
-    (as R). ``data`` (the model's data frame) is required: each chosen model
-    is refitted. ``weights``/``offset`` are passed to the refits; by default
-    the column names recorded in the model's call are reused. With ``trace``
-    each step is printed as R prints it. Returns the chosen fitted model
-    (a glm_nb fit for a glm_nb model), whose ``step_path`` is R's ``$anova``:
-    a DataFrame with columns Step, Df, Deviance, Resid. Df, Resid. Dev and
-    AIC, one row per model on the path, and R's heading (initial and final
-    model) in ``.attrs["heading"]``.
+    (as R). ``k`` is the penalty per parameter (``k=math.log(m.nobs)`` for
+    BIC-like steps; the printed criterion is still called AIC, as R's).
+    Each chosen model is refitted on ``data``, the fit's own data unless
+    given. ``weights``/``offset`` are passed to the refits; by default the
+    fit's own are reused. With ``trace`` each step is printed as R prints it.
+    Returns the chosen fitted model (a glm_nb fit for a glm_nb model), whose
+    ``step_path`` is R's ``$anova`` (:class:`StepPath`): a DataFrame with
+    columns Step, Df, Deviance, Resid. Df, Resid. Dev and AIC, one row per
+    model on the path, R's heading (initial and final model) in
+    ``.attrs["heading"]``, printed as MASS prints it.
+
+    >>> import glmformula as gf
+    >>> wb = gf.datasets.load("warpbreaks")
+    >>> m = gf.glm("breaks ~ wool * tension", data=wb, family="poisson")
+    >>> path = step(m, scope={"lower": "~ 1", "upper": "~ .^2"}, trace=False).step_path
+    >>> print(path)  # doctest: +NORMALIZE_WHITESPACE
+    Stepwise Model Path
+    Analysis of Deviance Table
+    <BLANKLINE>
+    Initial Model:
+    breaks ~ wool * tension
+    <BLANKLINE>
+    Final Model:
+    breaks ~ wool * tension
+    <BLANKLINE>
+    <BLANKLINE>
+      Step Df Deviance Resid. Df Resid. Dev      AIC
+    1                         48   182.3051 468.9692
     """
     model = require_model(model, "step()")
+    return _select(model, scope, direction, k, data, trace, context, weights, offset, steps,
+                   mass=is_negbin(model))
+
+
+def stepAIC(model: GLMResult, scope: Scope = None,  # noqa: N802 (MASS's name)
+            direction: Literal["both", "backward", "forward"] = "both", k: float = 2,
+            data: Any = None, trace: bool = True, context: Any = None,
+            weights: Any = None, offset: Any = None, steps: int = 1000) -> GLMResult:
+    """MASS's ``stepAIC``: :func:`step` with MASS's conventions on a glm fit too.
+
+    The path's ``Df`` is the size of each change (R's ``step`` gives the change
+    in residual df, negative when a term is added), and a 0-df term that
+    changes AIC by more than 0.01 is not dropped first ("0 df terms are
+    changing AIC"). A glm_nb fit steps the same way with either function.
+    """
+    model = require_model(model, "stepAIC()")
+    return _select(model, scope, direction, k, data, trace, context, weights, offset, steps,
+                   mass=True)
+
+
+def _select(model: GLMResult, scope: Scope, direction: str, k: float, data: Any,
+            trace: bool, context: Any, weights: Any, offset: Any, steps: int,
+            mass: bool) -> GLMResult:
+    """The stepwise loop of R's ``step`` (``mass``: MASS's ``stepAIC``)."""
     if direction not in ("both", "backward", "forward"):
         raise ArgumentTypeError("direction must be 'both', 'backward' or 'forward'")
     data = model_data(model, data, "step()")
@@ -119,7 +164,7 @@ def step(model: GLMResult, scope: Scope = None,
         change = None
         if backward and drop_c:
             d = _candidates(current, drop_c, "-", k, data, context, negbin)
-            change = _zero_df_change(d, negbin)
+            change = _zero_df_change(d, mass)
             tables.append(d)
         if change is None:
             if forward and add_c:
@@ -149,12 +194,21 @@ def step(model: GLMResult, scope: Scope = None,
                      "df_residual": n - edf})
     if trace:
         print("\n".join(out))
-    frame = _path_frame(path, model, current, data, absolute_df=negbin)
+    frame = _path_frame(path, model, current, data, absolute_df=mass)
     return dataclasses.replace(current, step_path=frame)
 
 
+class StepPath(RFrame):
+    """R's ``$anova`` of a stepwise selection: a DataFrame (Step, Df, Deviance, Resid. Df,
+    Resid. Dev, AIC) that prints as MASS prints it ("Stepwise Model Path", the initial and
+    final models, then the table with blanks for NA); the heading is in ``.attrs``."""
+
+    def r_text(self) -> str:
+        return str(self.attrs.get("heading", "")) + "\n" + frame_text(self, na="")
+
+
 def _path_frame(path: list[dict[str, Any]], initial: GLMResult, final: GLMResult,
-                data: Any, absolute_df: bool) -> pd.DataFrame:
+                data: Any, absolute_df: bool) -> StepPath:
     """R's ``step.results``: the models on the path, their changes, deviances and AIC.
 
     ``Df`` is the change in residual df (``step``), or its size (``stepAIC``).
@@ -162,7 +216,7 @@ def _path_frame(path: list[dict[str, Any]], initial: GLMResult, final: GLMResult
     deviance = np.array([p["deviance"] for p in path], dtype=float)
     df_residual = np.array([p["df_residual"] for p in path], dtype=float)
     ddf = np.abs(np.diff(df_residual)) if absolute_df else np.diff(df_residual)
-    frame = pd.DataFrame({
+    frame = StepPath({
         "Step": [p["change"] for p in path],
         "Df": np.concatenate([[np.nan], ddf]),
         "Deviance": np.concatenate([[np.nan], np.abs(np.diff(deviance))]),
@@ -177,4 +231,4 @@ def _path_frame(path: list[dict[str, Any]], initial: GLMResult, final: GLMResult
     return frame
 
 
-__all__ = ["step"]
+__all__ = ["StepPath", "step", "stepAIC"]

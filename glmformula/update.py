@@ -86,7 +86,7 @@ def _caller_names(frame: FrameType | None, formula: str) -> dict[str, Any]:
     return found
 
 
-def _name_in(frame: FrameType | None, value: object) -> str | None:
+def name_in_frame(frame: FrameType | None, value: object) -> str | None:
     """The caller's variable name for ``value`` (R's ``data = quine`` in the call)."""
     if frame is None:
         return None
@@ -115,7 +115,7 @@ def update_model(model: GLMResult, formula: str | None, arguments: Mapping[str, 
         if "data_name" not in options:
             options["data_name"] = call_argument(model, "data")
     elif "data_name" not in options:
-        options["data_name"] = _name_in(caller, data)
+        options["data_name"] = name_in_frame(caller, data)
     if formula is None:
         new = model.design.formula  # R keeps the call's formula: its "." is read anew
     elif isinstance(formula, str):
@@ -153,4 +153,4 @@ def update(model: GLMResult, formula: str | None = None, **arguments: Any) -> GL
     return update_model(model, formula, arguments, sys._getframe(1))
 
 
-__all__ = ["call_arguments", "model_formula", "remember", "update"]
+__all__ = ["call_arguments", "model_formula", "name_in_frame", "remember", "update"]
