@@ -155,12 +155,13 @@ class NegBinResult(GLMResult):
         """The log-likelihood at the estimated theta (MASS's ``logLik.negbin``)."""
         return self.twologlik / 2
 
-    def summary(self, explain: bool = False) -> NegBinSummary:
+    def summary(self, explain: bool = False, correlation: bool = False,
+                digits: int | None = None) -> NegBinSummary:
         """MASS's ``summary.negbin``: z tests (dispersion 1), then theta and 2 x logLik.
 
-        ``explain=True`` adds the plain-language notes of :meth:`GLMResult.summary`.
+        ``explain``, ``correlation`` and ``digits`` as in :meth:`GLMResult.summary`.
         """
-        base = make_summary(self, explain=explain)
+        base = make_summary(self, explain=explain, correlation=correlation, digits=digits)
         fields = {f.name: getattr(base, f.name) for f in dataclasses.fields(base)}
         return NegBinSummary(**fields, theta=self.theta, theta_se=self.theta_se,
                              twologlik=self.twologlik, theta_warning=self.theta_warning)

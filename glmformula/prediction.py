@@ -1,5 +1,8 @@
 """Predictions from a fitted GLM, on the link or the response scale (R's ``predict.glm``).
 
+``newdata`` is a DataFrame or a dict of columns; a row with a missing predictor
+(or offset) gets NaN, one value per row of ``newdata`` (R's ``na.pass``).
+
 Confidence intervals for the mean are formed on the link scale, ``fit ± z * se``
 with the normal quantile ``z``, and mapped to the response scale by the inverse
 link (so they respect the range of the mean, e.g. (0, 1) for binomial):
@@ -23,16 +26,25 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from glmformula.design_checks import argument, row_labels
+from glmformula.design_checks import argument, as_frame
 from glmformula.distributions import normal_quantile
-from glmformula.errors import AliasingWarning, ArgumentTypeError, DataError
+from glmformula.errors import AliasingWarning, ArgumentTypeError
 
 if TYPE_CHECKING:
+    from glmformula.design import Design
     from glmformula.result import GLMResult
 
 
-def _model_rows(result: GLMResult, newdata: pd.DataFrame | None,
-                offset: Any = None) -> tuple[np.ndarray, np.ndarray, pd.Index]:
+def model_rows(result: GLMResult, newdata: Any, offset: Any = None,
+               with_offset: bool = True) -> tuple[np.ndarray, np.ndarray, pd.Index]:
+    """Model matrix, offset and row labels of the rows to predict (the fitted rows when
+    ``newdata`` is None).
+
+    As R's ``na.pass``, a missing value in newdata makes NaN the model-matrix
+    columns built from that variable (and the offset, for an offset variable),
+    in its row only. ``with_offset=False`` (``type="terms"``) leaves the fit's
+    ``offset=`` out.
+    """
     if newdata is None:
         if offset is not None:
             raise ArgumentTypeError(
@@ -42,17 +54,52 @@ def _model_rows(result: GLMResult, newdata: pd.DataFrame | None,
         design = result.design
         X = result.model_matrix()
         return X, result.offset, design.row_index
-    if not isinstance(newdata, pd.DataFrame):
-        raise ArgumentTypeError(
-            f"newdata must be a pandas DataFrame, not {type(newdata).__name__}"
-        )
+    frame = as_frame(newdata, "newdata")
     design = result.design
-    extra = _newdata_offset(result, newdata, offset)
-    if extra is not None:  # offset= stands for the fit's offset= (its column is not read)
-        design = dataclasses.replace(design, offset_column=None)
-    X, formula_offset, index = design.transform(newdata)
-    total = np.zeros(X.shape[0]) if formula_offset is None else formula_offset
-    return X, total if extra is None else total + extra, index
+    extra = _newdata_offset(result, frame, offset) if with_offset else None
+    if with_offset and extra is None and design.offset_column is not None:
+        values, missing = argument(design.offset_column, "offset", frame)
+        extra = None if values is None else np.where(missing, np.nan, values)
+    # the offset= column is read above, the formula's offset() terms by the design
+    X, formula_offset = _matrix_passing_missing(
+        dataclasses.replace(design, offset_column=None), frame)
+    total = np.zeros(len(frame)) if formula_offset is None else formula_offset
+    return X, total if extra is None else total + extra, frame.index
+
+
+def _matrix_passing_missing(design: Design, frame: pd.DataFrame
+                            ) -> tuple[np.ndarray, np.ndarray | None]:
+    """``design.transform(frame)``, NaN where a variable is missing (R's ``na.pass``).
+
+    Each missing value is filled with another row's value of its column for the
+    transform; then the columns that use the variable (formulaic's
+    ``variable_indices``) are set to NaN in those rows.
+    """
+    missing = {c: mask for c in design.data_columns if c in frame.columns
+               and (mask := frame[c].isna().to_numpy()).any()}
+    if not missing:
+        X, formula_offset, _ = design.transform(frame)
+        return X, formula_offset
+    if any(mask.all() for mask in missing.values()):  # nothing to fill with: all NaN
+        X = np.full((len(frame), len(design.column_names)), np.nan)
+        return X, np.full(len(frame), np.nan)
+    filled = frame.copy(deep=False)
+    for column, mask in missing.items():
+        filled[column] = frame[column].where(~mask, frame[column][~mask].iloc[0])
+    X, formula_offset, _ = design.transform(filled)
+    X = np.array(X, dtype=float)
+    formula_offset = None if formula_offset is None else np.array(formula_offset, dtype=float)
+    columns = design.model_spec["rhs"].variable_indices
+    offset_variables = (set(design.model_spec["offset"].variable_indices)
+                        if "offset" in design.model_spec else set())
+    for column, mask in missing.items():
+        if column in columns:
+            X[np.ix_(mask, columns[column])] = np.nan
+        elif column not in offset_variables:  # not traced to columns: the whole row
+            X[mask] = np.nan
+        if column in offset_variables and formula_offset is not None:
+            formula_offset[mask] = np.nan
+    return X, formula_offset
 
 
 def _newdata_offset(result: GLMResult, newdata: pd.DataFrame, offset: Any) -> np.ndarray | None:
@@ -81,12 +128,8 @@ def _newdata_offset(result: GLMResult, newdata: pd.DataFrame, offset: Any) -> np
             + "; refit with offset= (a column name or an array) to predict with one"
         )
     values, missing = argument(offset, "offset", newdata)
-    if values is not None and missing.any():
-        rows = row_labels(newdata.index, np.flatnonzero(missing).tolist())
-        raise DataError(
-            f"offset has missing values (rows {rows} of newdata); drop or fill those rows "
-            "before predicting"
-        )
+    if values is not None and missing.any():  # those rows predict NaN
+        values = np.where(missing, np.nan, values)
     return values
 
 
@@ -96,7 +139,9 @@ def predict(
 ) -> pd.Series | pd.DataFrame:
     """See :meth:`GLMResult.predict`."""
     if type not in ("link", "response"):
-        raise ArgumentTypeError(f"type must be 'link' or 'response', not {type!r}")
+        raise ArgumentTypeError(
+            f"type must be 'link', 'response' or 'terms', not {type!r}"
+        )
     if interval not in (None, "none", "confidence"):
         raise ArgumentTypeError(
             f"interval must be None or 'confidence', not {interval!r} (prediction intervals "
@@ -106,7 +151,7 @@ def predict(
         interval = None
     if interval is not None and not (isinstance(level, (int, float)) and 0 < level < 1):
         raise ArgumentTypeError(f"level must be a number between 0 and 1, not {level!r}")
-    X, offset_values, index = _model_rows(result, newdata, offset)
+    X, offset_values, index = model_rows(result, newdata, offset)
     keep = ~result.fit.aliased
     if newdata is not None and not keep.all():
         warnings.warn(

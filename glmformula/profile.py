@@ -146,12 +146,14 @@ def percent_names(probs: Sequence[float]) -> list[str]:
 
 
 def profile_glm(
-    model: GLMResult, alpha: float = 0.01, maxsteps: int = 10
+    model: GLMResult, alpha: float = 0.01, maxsteps: int = 10,
+    which: Sequence[str] | None = None,
 ) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """MASS's ``profile.glm``: per coefficient, the sorted ``(z, beta)`` profile.
 
-    Aliased coefficients are left out. ``z`` is the signed root of the
-    deviance increase over the dispersion ("z" or "tau" in R).
+    Aliased coefficients are left out, and those not in ``which`` (coefficient
+    names; None: all). ``z`` is the signed root of the deviance increase over
+    the dispersion ("z" or "tau" in R).
     """
     from scipy.stats import chi2, f  # imported when needed: it takes most of a second
 
@@ -179,7 +181,7 @@ def profile_glm(
     lp0 = X[:, non_aliased] @ b0[non_aliased] + offset
     profiles: dict[str, tuple[np.ndarray, np.ndarray]] = {}
     for i, name in enumerate(names):
-        if not non_aliased[i]:
+        if not non_aliased[i] or (which is not None and name not in which):
             continue
         keep = non_aliased.copy()
         keep[i] = False
@@ -212,9 +214,11 @@ def profile_glm(
     return profiles
 
 
-def profile_confint(model: GLMResult, level: float = 0.95) -> pd.DataFrame:
+def profile_confint(model: GLMResult, level: float = 0.95,
+                    which: Sequence[str] | None = None) -> pd.DataFrame:
     """R's ``confint(m)`` for a glm (``MASS:::confint.glm``): profile-likelihood intervals.
 
+    Rows for the coefficients named in ``which`` (None: all), in that order.
     Aliased coefficients get NaN rows; an end the profile does not reach is NaN.
     """
     if not (isinstance(level, int | float) and 0 < level < 1):
@@ -222,8 +226,8 @@ def profile_confint(model: GLMResult, level: float = 0.95) -> pd.DataFrame:
     a = (1 - level) / 2
     probs = [a, 1 - a]
     cutoff = normal_quantile(np.array(probs))
-    profiles = profile_glm(model, alpha=(1 - level) / 4)
-    names = list(model.column_names)
+    profiles = profile_glm(model, alpha=(1 - level) / 4, which=which)
+    names = list(model.column_names) if which is None else list(which)
     values = np.full((len(names), 2), np.nan)
     for row, name in enumerate(names):
         if name not in profiles:

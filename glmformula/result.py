@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from glmformula.equation import Equation
     from glmformula.summary import Summary
 
-ResidualType = Literal["deviance", "pearson", "working", "response"]
+ResidualType = Literal["deviance", "pearson", "working", "response", "partial"]
 #: functions that take a fitted model but need its rows in memory (selection refits, plots)
 IN_MEMORY_FUNCTIONS = frozenset({"drop1()", "add1()", "step()", "dropterm()", "addterm()",
                                  "plot_predictions()"})
@@ -181,7 +181,8 @@ class GLMResult:
         se[~self.fit.aliased] = np.sqrt(np.diag(self.vcov.to_numpy()))
         return pd.Series(se, index=self.column_names, name="std_errors")
 
-    def confint(self, level: float = 0.95, method: str = "profile") -> pd.DataFrame:
+    def confint(self, level: float = 0.95, method: str = "profile",
+                parm: str | Sequence[str] | None = None) -> pd.DataFrame:
         """Confidence intervals for the coefficients, as R's ``confint``.
 
         ``method="profile"`` (the default, R's ``confint.glm``, from MASS in
@@ -189,7 +190,9 @@ class GLMResult:
         ``method="wald"`` (R's ``confint.default``): ``coef +/- qnorm((1 +
         level) / 2) * std_error`` with normal quantiles, also when the
         dispersion is estimated (as R). Columns are named as R names them
-        ("2.5 %", "97.5 %"); aliased coefficients get NaN rows.
+        ("2.5 %", "97.5 %"); aliased coefficients get NaN rows. ``parm``: a
+        coefficient name or a list of names (R's ``parm``; positions are refused,
+        see :mod:`glmformula.confint`) gives only their rows, profiling only them.
 
         >>> import glmformula as gf
         >>> m = gf.glm("breaks ~ wool + tension", data=gf.datasets.load("warpbreaks"),
@@ -199,22 +202,12 @@ class GLMResult:
         ['5 %', '95 %']
         >>> ci.loc["woolB"].round(4).tolist()
         [-0.2908, -0.1212]
-        >>> m.confint().loc["woolB"].round(4).tolist()
-        [-0.3073, -0.1051]
+        >>> m.confint(parm="woolB").round(4).values.tolist()
+        [[-0.3073, -0.1051]]
         """
-        from glmformula.confint import wald_confint
-        from glmformula.profile import profile_confint
+        from glmformula.confint import model_confint
 
-        if method == "profile":
-            if not self.rows.in_memory:  # a refit per profile point
-                raise needs_rows("profile confint()",
-                                 more='; or use Wald intervals: m.confint(method="wald")')
-            return profile_confint(self, level)
-        if method != "wald":
-            raise ArgumentTypeError(
-                f"unknown confint method {method!r}; use 'profile' or 'wald'"
-            )
-        return wald_confint(self.coef, self.std_errors, level)
+        return model_confint(self, level, method, parm)
 
     def with_cov(self, cov_type: str, groups: object = None) -> GLMResult:
         """A copy whose ``vcov``, ``std_errors``, ``summary()`` and ``predict`` SEs are robust.
@@ -341,8 +334,14 @@ class GLMResult:
         """The response as modelled (a proportion for binomial families)."""
         return self.rows.series("y")
 
-    def residuals(self, type: ResidualType = "deviance") -> pd.Series:  # noqa: A002
-        """Residuals of the given type, as R's ``residuals.glm``."""
+    def residuals(self, type: ResidualType = "deviance") -> Any:  # noqa: A002
+        """Residuals of the given type, as R's ``residuals.glm``: a Series, or for
+        ``type="partial"`` a DataFrame (see :func:`glmformula.terms_predict.partial_residuals`).
+        """
+        if type == "partial":
+            from glmformula.terms_predict import partial_residuals
+
+            return partial_residuals(self)
         check_residual_type(type)
         return self.rows.series(f"{type}_residuals")
 
@@ -388,13 +387,20 @@ class GLMResult:
     def predict(
         self,
         newdata: pd.DataFrame | None = None,
-        type: Literal["link", "response"] = "link",  # noqa: A002
+        type: Literal["link", "response", "terms"] = "link",  # noqa: A002
         se_fit: bool = False,
         interval: Literal["confidence"] | None = None,
         level: float = 0.95,
         offset: str | Sequence[float] | np.ndarray | pd.Series | None = None,
+        terms: Sequence[str] | None = None,
     ) -> pd.Series | pd.DataFrame:
         """Predictions on the link or response scale, optionally with standard errors.
+
+        ``newdata`` is a DataFrame or a dict of columns; a row with a missing
+        predictor gets NaN (R's ``na.pass``). ``type="terms"``: the centred
+        contribution of each term, with R's ``attr(, "constant")`` in
+        ``.attrs["constant"]`` (see :func:`glmformula.terms_predict.predict_terms`;
+        ``terms`` picks some of them).
 
         Factor levels and stateful transforms are replayed from the model
         spec; an unseen factor level in ``newdata`` is an error. With
@@ -430,6 +436,10 @@ class GLMResult:
         >>> list(ci.columns), bool(ci["lwr"].iloc[0] < ci["fit"].iloc[0] < ci["upr"].iloc[0])
         (['fit', 'lwr', 'upr'], True)
         """
+        if type == "terms":
+            from glmformula.terms_predict import predict_terms
+
+            return predict_terms(self, newdata, se_fit, terms, interval)
         return self.rows.predict(self, newdata, type, se_fit, interval, level, offset)
 
     # --- broom-style tables ------------------------------------------------
@@ -461,8 +471,14 @@ class GLMResult:
         return augment(self, data, newdata, type_predict, type_residuals, se_fit, offset)
 
     # --- output --------------------------------------------------------------
-    def summary(self, explain: bool = False) -> Summary:
+    def summary(self, explain: bool = False, correlation: bool = False,
+                digits: int | None = None) -> Summary:
         """R's ``summary.glm`` as data; ``print()`` it for R's layout.
+
+        ``correlation=True`` adds ``Summary.correlation``, the correlation of
+        the estimates, printed as R prints it; ``digits`` is the significant
+        digits of the printed numbers (R's ``print(summary(m), digits = )``,
+        default 4).
 
         ``explain=True`` adds ``Summary.explanations``, plain-language notes on
         the coefficients, deviances and p-values printed after the layout
@@ -475,7 +491,7 @@ class GLMResult:
         """
         from glmformula.summary import make_summary
 
-        return make_summary(self, explain=explain)
+        return make_summary(self, explain=explain, correlation=correlation, digits=digits)
 
     def equation(self, digits: int = 2) -> Equation:
         """The fitted model as a LaTeX equation, as R's ``equatiomatic``; see
@@ -484,8 +500,23 @@ class GLMResult:
 
         return equation(self, digits)
 
+    @property
+    def pvalues(self) -> pd.Series:
+        """p-values of the coefficient tests (statsmodels' name), NaN where aliased.
+
+        The last column of ``summary().table``: z tests, or t tests when the
+        dispersion is estimated.
+        """
+        return self.summary().table.iloc[:, 3].rename("pvalues")
+
     def __repr__(self) -> str:
-        return (
-            f"<GLMResult {self.call}: deviance {self.deviance:.6g} on {self.df_residual} df, "
-            f"AIC {self.aic:.6g}>"
-        )
+        """R's ``print(m)`` (``print.glm``); see :mod:`glmformula.print_glm`."""
+        from glmformula.print_glm import print_glm
+
+        return print_glm(self)
+
+    def _repr_html_(self) -> str:
+        from glmformula.print_glm import printed_model
+        from glmformula.render.html import render_model_html
+
+        return render_model_html(printed_model(self))

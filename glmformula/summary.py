@@ -19,6 +19,8 @@ import numpy as np
 import pandas as pd
 
 from glmformula.distributions import normal_sf, t_sf
+from glmformula.errors import ArgumentTypeError
+from glmformula.render.text import DIGITS
 
 if TYPE_CHECKING:
     from glmformula.result import GLMResult
@@ -46,6 +48,10 @@ class Summary:
     explanations: list[str] = field(default_factory=list, kw_only=True)
     # binomial separation: '+Inf' / '-Inf' by coefficient name for the infinite estimates
     infinite: dict[str, str] = field(default_factory=dict, kw_only=True)
+    #: summary(correlation=True): the correlation matrix of the estimates (non-aliased)
+    correlation: pd.DataFrame | None = field(default=None, kw_only=True)
+    #: significant digits of the printed numbers (R's print.summary.glm digits)
+    digits: int = field(default=DIGITS, kw_only=True)
 
     @property
     def coefficients(self) -> pd.DataFrame:
@@ -109,8 +115,12 @@ class Summary:
         return self._text_with_explanations()
 
 
-def make_summary(result: GLMResult, explain: bool = False) -> Summary:
-    """Collect the summary of a fitted model; ``explain`` adds plain-language notes."""
+def make_summary(result: GLMResult, explain: bool = False, correlation: bool = False,
+                 digits: int | None = None) -> Summary:
+    """Collect the summary of a fitted model; ``explain`` adds plain-language notes,
+    ``correlation`` the correlation matrix of the estimates, ``digits`` sets the printed
+    significant digits (R's default 4)."""
+    digits = check_digits(digits)
     estimates = result.coef.to_numpy()
     se = result.std_errors.to_numpy()
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -150,7 +160,37 @@ def make_summary(result: GLMResult, explain: bool = False) -> Summary:
         explanations=_explanations(result) if explain else [],
         infinite={str(k): str(v) for k, v in result.infinite_estimates.items()}
         if result.infinite_estimates is not None else {},
+        correlation=correlation_matrix(result.vcov) if correlation else None,
+        digits=digits,
     )
+
+
+def check_digits(digits: object) -> int:
+    """R's ``digits``: a whole number from 1 to 22 (None: R's default, 4).
+
+    >>> check_digits(None), check_digits(6)
+    (4, 6)
+    """
+    if digits is None:
+        return DIGITS
+    if isinstance(digits, bool) or not isinstance(digits, int | np.integer) \
+            or not 1 <= digits <= 22:
+        raise ArgumentTypeError(f"digits must be a whole number from 1 to 22, not {digits!r}")
+    return int(digits)
+
+
+def correlation_matrix(vcov: pd.DataFrame) -> pd.DataFrame:
+    """The correlation of the estimates, ``V / outer(sd, sd)`` (R's ``summary.glm``).
+
+    >>> import pandas as pd
+    >>> v = pd.DataFrame([[4.0, -1.0], [-1.0, 1.0]], index=["a", "b"], columns=["a", "b"])
+    >>> float(correlation_matrix(v).loc["a", "b"])
+    -0.5
+    """
+    sd = np.sqrt(np.diag(vcov.to_numpy()))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        values = vcov.to_numpy() / np.outer(sd, sd)
+    return pd.DataFrame(values, index=vcov.index, columns=vcov.columns)
 
 
 def _explanations(result: GLMResult) -> list[str]:

@@ -75,8 +75,9 @@ def _computed(value: Any) -> Any:
 def _summary(m: gf.GLMResult) -> list[Any]:
     """The summary in every format, its data, and its plain-language notes."""
     s = m.summary()
+    full = m.summary(correlation=True, digits=3)
     return [str(s), s.to_markdown(), s.to_html(), s.to_latex(), s._repr_html_(),
-            s.coefficients, m.summary(explain=True).explanations]
+            s.coefficients, m.summary(explain=True).explanations, str(full), full.to_html()]
 
 
 def _anova(m: gf.GLMResult) -> list[Any]:
@@ -125,6 +126,7 @@ EQUAL.update({
     "rows": lambda m: [m.rows.nobs, m.rows.n_rows, m.rows.pearson(),
                        _computed(m.rows.series("working_weights"))],
     "check_usable_in": lambda m: m.check_usable_in("anova()"),
+    "pvalues": lambda m: m.pvalues,
     "formula": lambda m: m.formula,
     "data": lambda m: list(m.data.columns),  # the caller's object: a Dask or pandas frame
     "call_args": lambda m: sorted(m.call_args),
@@ -151,6 +153,8 @@ REFUSED_CALLS: dict[str, Callable[[gf.GLMResult], Any]] = {
     "with_cov(HC3)": lambda m: m.with_cov("HC3"),
     "with_cov(cluster)": lambda m: m.with_cov("cluster", groups=np.arange(m.n_rows) % 7),
     "anova(Rao)": lambda m: gf.anova(m, test="Rao"),
+    "predict(terms)": lambda m: m.predict(NEW, type="terms"),
+    "residuals(partial)": lambda m: m.residuals("partial"),
 }
 
 
@@ -296,7 +300,9 @@ def test_glm_nb_on_parquet_files_and_init_theta(tmp_path):
 
 
 @pytest.mark.parametrize("name", sorted(MODELS))
-def test_repr_is_the_models_one_line_summary(name: str):
-    """Before: a chunked fit (and a glm_nb fit) printed every dataclass field."""
+def test_repr_is_rs_print_glm(name: str):
+    """Before: a chunked fit (and a glm_nb fit) printed every dataclass field; R's print.glm
+    on both paths (the HTML too)."""
     text = repr(_fit(name, True))
-    assert text == repr(_fit(name, False)) and text.startswith("<GLMResult ")
+    assert text == repr(_fit(name, False)) and text.startswith("\nCall:  glm")
+    assert _fit(name, True)._repr_html_() == _fit(name, False)._repr_html_()

@@ -419,8 +419,9 @@ def test_residuals_bogus_type(fitted: gf.GLMResult) -> None:
 
 
 def test_predict_bogus_type(fitted: gf.GLMResult) -> None:
-    with pytest.raises(ArgumentTypeError, match="type must be 'link' or 'response', not 'terms'"):
-        fitted.predict(type="terms")  # type: ignore[arg-type]
+    with pytest.raises(ArgumentTypeError,
+                       match="type must be 'link', 'response' or 'terms', not 'bogus'"):
+        fitted.predict(type="bogus")  # type: ignore[arg-type]
 
 
 def test_predict_unseen_level_names_column_and_level(fitted: gf.GLMResult) -> None:
@@ -437,10 +438,12 @@ def test_predict_missing_column(fitted: gf.GLMResult) -> None:
                      lambda: fitted.predict(new))
 
 
-def test_predict_missing_value(fitted: gf.GLMResult) -> None:
+def test_predict_missing_value_gives_nan_as_r_na_pass(fitted: gf.GLMResult) -> None:
     new = pd.DataFrame({"g": ["a", None], "x": [1.0, 2.0]})
-    raises_unchanged(new, DataError, r"newdata has missing values in column\(s\) 'g'",
-                     lambda: fitted.predict(new))
+    before = new.copy(deep=True)
+    got = fitted.predict(new)
+    assert np.isfinite(got.iloc[0]) and np.isnan(got.iloc[1])
+    pd.testing.assert_frame_equal(new, before)
 
 
 def test_predict_newdata_not_a_dataframe(fitted: gf.GLMResult) -> None:

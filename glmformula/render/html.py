@@ -25,7 +25,10 @@ from glmformula.render.parts import (
 
 if TYPE_CHECKING:
     from glmformula.anova import AnovaTable
+    from glmformula.print_glm import PrintedModel
     from glmformula.summary import Summary
+
+CORRELATION_TITLE = "Correlation of Coefficients:"
 
 
 def _grid(rownames: list[str], headers: list[str], cells: list[list[str]]) -> str:
@@ -48,6 +51,35 @@ def render_summary_html(summary: Summary) -> str:
         out.append(_grid(p.rownames, p.headers, p.cells))
     out += _legend(p.legend)
     out.append("<p>" + "<br>\n".join(escape(line) for line in summary_footer(p)) + "</p>")
+    if p.correlation:
+        out += [f"<p><b>{CORRELATION_TITLE}</b></p>", _grid(*p.correlation)]
+    out.append("</div>")
+    return "\n".join(out)
+
+
+def render_model_html(p: PrintedModel) -> str:
+    """R's ``print.glm`` as an HTML fragment: call, a row of coefficients, deviances, AIC.
+
+    >>> import glmformula as gf
+    >>> m = gf.glm("breaks ~ wool", data=gf.datasets.load("warpbreaks"), family="poisson")
+    >>> html = m._repr_html_()
+    >>> html.count("<tr>"), "Residual Deviance: 281.3" in html
+    (2, True)
+    """
+    out = ['<div class="glmformula-glm">',
+           f"<p><b>Call:</b> <code>{escape(p.call)}</code></p>"]
+    if p.names:
+        table = tabulate([[v.strip() for v in p.values]], headers=p.names, tablefmt="html",
+                         disable_numparse=True, colalign=["right"] * len(p.names))
+        out += ["<p><b>Coefficients:</b></p>", f'<div style="overflow-x: auto">{table}</div>']
+    else:
+        out.append("<p><b>No coefficients</b></p>")
+    lines = [f"Degrees of Freedom: {p.df_null} Total (i.e. Null); {p.df_residual} Residual"]
+    if p.dropped:
+        lines.append(f"({p.dropped})")
+    lines += [f"Null Deviance: {p.null_deviance}",
+              f"Residual Deviance: {p.deviance} AIC: {p.aic}"]
+    out.append("<p>" + "<br>\n".join(escape(line) for line in lines) + "</p>")
     out.append("</div>")
     return "\n".join(out)
 

@@ -63,6 +63,9 @@ def render_summary_latex(summary: Summary) -> str:
         out += [r"\noindent", _grid(p.rownames, p.headers, p.cells) + r"\par"]
     out += _legend(p.legend)
     out += [r"\noindent " + escape_latex(line) + r"\par" for line in summary_footer(p)]
+    if p.correlation:
+        out += [r"\noindent\textbf{Correlation of Coefficients:}\par", r"\noindent",
+                _grid(*p.correlation) + r"\par"]
     return "\n".join(out) + "\n"
 
 

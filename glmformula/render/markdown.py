@@ -48,6 +48,8 @@ def render_summary_markdown(summary: Summary) -> str:
         out += ["Signif. codes: " + escape_markdown(p.legend.split(":", 1)[1].strip()), ""]
     out += [escape_markdown(line) + "  " for line in summary_footer(p)]
     out[-1] = out[-1].rstrip()
+    if p.correlation:
+        out += ["", "**Correlation of Coefficients:**", "", _grid(*p.correlation)]
     return "\n".join(out) + "\n"
 
 

@@ -16,7 +16,7 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from glmformula.render.text import DIGITS, coefficient_cells, separation_note
+from glmformula.render.text import coefficient_cells, correlation_cells, separation_note
 from glmformula.rformat import SIGNIF_LEGEND, format_number, format_numbers
 
 if TYPE_CHECKING:
@@ -40,6 +40,8 @@ class SummaryParts:
     aic_line: str
     iterations_line: str
     separation_lines: list[str]  # the note on infinite estimates (binomial separation)
+    #: summary(correlation=True): row names, column names and cells (lower triangle)
+    correlation: tuple[list[str], list[str], list[list[str]]] | None = None
 
 
 def summary_parts(summary: Summary) -> SummaryParts:
@@ -52,15 +54,20 @@ def summary_parts(summary: Summary) -> SummaryParts:
     else:
         title = (f"Coefficients: ({k} not defined because of singularities)" if k
                  else "Coefficients:")
-        headers, cells = coefficient_cells(summary.table)
+        headers, cells = coefficient_cells(summary.table, summary.digits)
     stars = bool(headers) and headers[-1] == ""
     cells = [[c.strip() for c in row] for row in cells]
-    devs = format_numbers([summary.null_deviance, summary.deviance], max(5, DIGITS + 1))
+    digits = summary.digits
+    devs = format_numbers([summary.null_deviance, summary.deviance], max(5, digits + 1))
     dropped = None
     if summary.n_dropped:
         noun = "observation" if summary.n_dropped == 1 else "observations"
         dropped = f"({summary.n_dropped} {noun} deleted due to missingness)"
-    aic = "NA" if math.isnan(summary.aic) else format_number(summary.aic, max(4, DIGITS + 1))
+    aic = "NA" if math.isnan(summary.aic) else format_number(summary.aic, max(4, digits + 1))
+    correlation = None
+    if summary.correlation is not None and summary.correlation.shape[0] > 1:
+        rows, columns, grid = correlation_cells(summary.correlation)
+        correlation = rows, columns, [[c.strip() for c in row] for row in grid]
     return SummaryParts(
         call=summary.call,
         coefficient_title=title,
@@ -79,6 +86,7 @@ def summary_parts(summary: Summary) -> SummaryParts:
         iterations_line=f"Number of Fisher Scoring iterations: {summary.iterations}",
         separation_lines=[" ".join(separation_note(summary.infinite))] if summary.infinite
         else [],
+        correlation=correlation,
     )
 
 

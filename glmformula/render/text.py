@@ -15,6 +15,7 @@ from glmformula.rformat import (
     format_pvalues,
     significance_stars,
 )
+from glmformula.rprint import character_matrix_lines
 
 if TYPE_CHECKING:
     from glmformula.summary import Summary
@@ -112,7 +113,7 @@ def _split_arguments(call: str) -> tuple[str, list[str]]:
     return head + "(", arguments
 
 
-def _call_lines(call: str, cutoff: int = 60) -> list[str]:
+def call_lines(call: str, cutoff: int = 60) -> list[str]:
     """The call broken between arguments as R's deparse does (width.cutoff = 60)."""
     head, arguments = _split_arguments(call)
     lines, line = [], head
@@ -135,19 +136,46 @@ def separation_note(infinite: dict[str, str]) -> list[str]:
             f"errors above are not meaningful): {listed}"]
 
 
+def correlation_cells(correlation: pd.DataFrame) -> tuple[list[str], list[str], list[list[str]]]:
+    """Row names, column names and cells of R's printed correlation of coefficients.
+
+    ``format(round(correl, 2), nsmall = 2)`` for the whole matrix, the lower
+    triangle kept, without the first row and the last column (R's
+    ``print.summary.glm`` with ``symbolic.cor = FALSE``).
+    """
+    values = correlation.to_numpy(dtype=float)
+    texts = [["NaN" if math.isnan(v) else f"{round(float(v), 2) + 0.0:.2f}" for v in row]
+             for row in values]  # + 0.0: a rounded -0.00 prints as 0.00, as in R
+    width = max(len(t) for row in texts for t in row)
+    p = values.shape[0]
+    grid = [[texts[i][j].rjust(width) if i > j else "" for j in range(p - 1)]
+            for i in range(1, p)]
+    names = [str(n) for n in correlation.index]
+    return names[1:], names[:-1], grid
+
+
+def correlation_lines(correlation: pd.DataFrame | None) -> list[str]:
+    """The block R prints after the iterations for ``summary(m, correlation = TRUE)``."""
+    if correlation is None or correlation.shape[0] < 2:
+        return []
+    return ["Correlation of Coefficients:", *character_matrix_lines(*correlation_cells(
+        correlation)), ""]
+
+
 def render_summary(summary: Summary) -> str:
     """The whole of R's ``print(summary(m))`` (R >= 4.3 layout)."""
-    out = ["", "Call:", *_call_lines(summary.call), ""]
+    digits = summary.digits
+    out = ["", "Call:", *call_lines(summary.call), ""]
     if len(summary.table) == 0:
         out += ["No Coefficients"]
     else:
         k = summary.n_aliased
         out.append(f"Coefficients: ({k} not defined because of singularities)" if k
                    else "Coefficients:")
-        out += coefficient_lines(summary.table)
+        out += coefficient_lines(summary.table, digits)
     out += ["", f"(Dispersion parameter for {summary.family} family taken to be "
                 f"{format_number(summary.dispersion)})", ""]
-    devs = format_numbers([summary.null_deviance, summary.deviance], max(5, DIGITS + 1))
+    devs = format_numbers([summary.null_deviance, summary.deviance], max(5, digits + 1))
     dfs = [str(summary.df_null), str(summary.df_residual)]
     width = max(len(d) for d in dfs)
     out.append(f"    Null deviance: {devs[0]}  on {dfs[0].rjust(width)}  degrees of freedom")
@@ -155,8 +183,9 @@ def render_summary(summary: Summary) -> str:
     if summary.n_dropped:
         noun = "observation" if summary.n_dropped == 1 else "observations"
         out.append(f"  ({summary.n_dropped} {noun} deleted due to missingness)")
-    aic = "NA" if math.isnan(summary.aic) else format_number(summary.aic, max(4, DIGITS + 1))
+    aic = "NA" if math.isnan(summary.aic) else format_number(summary.aic, max(4, digits + 1))
     out += [f"AIC: {aic}", "", f"Number of Fisher Scoring iterations: {summary.iterations}", ""]
+    out += correlation_lines(summary.correlation)
     note = separation_note(summary.infinite)
     out += [*note, ""] if note else []
     return "\n".join(out)
