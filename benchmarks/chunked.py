@@ -84,7 +84,7 @@ def _job(kind: str, directory: str, rows: int) -> dict[str, float]:
         m = gf.glm(FORMULA, data=f"{directory}/*.parquet", family="poisson", verbose=False)
         str(m.summary())
         seconds = time.perf_counter() - start
-    return {"seconds": seconds, "passes": m.passes, "rows": m.n_rows, "deviance": m.deviance}
+    return {"seconds": seconds, "passes": m.rows.passes, "rows": m.n_rows, "deviance": m.deviance}
 
 
 def _peak_tree_rss(process: subprocess.Popen[str], stop: threading.Event, out: list[int]) -> None:
