@@ -197,6 +197,14 @@ class DaskRows:
             _partition_values, source.plan, source.family, source.user_start, self.coef,
             self.coef_weights, what, meta=pd.Series(np.zeros(0), name=what))
 
+    def pad(self, values: Any) -> Any:
+        """As they are (na_action="exclude" is refused on chunked data)."""
+        return values
+
+    def unpad(self, values: Any) -> Any:
+        """As they are."""
+        return values
+
     def model_matrix(self) -> Array:
         """Never in memory: refused."""
         raise needs_rows("the model matrix")

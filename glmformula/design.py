@@ -25,9 +25,10 @@ for pandas categoricals. Ordered categoricals get R's polynomial contrasts
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -37,6 +38,7 @@ from formulaic.model_spec import ModelSpec, ModelSpecs
 from formulaic.parser import DefaultFormulaParser
 from formulaic.parser.types import Term
 
+from glmformula.contrasts import ContrastsArgument
 from glmformula.design_checks import (
     argument,
     as_frame,
@@ -63,9 +65,20 @@ from glmformula.design_parts import (
 )
 from glmformula.design_parts import response as response_of
 from glmformula.design_structured import STRUCTURED_MIN_ROWS, build_structured
-from glmformula.errors import ArgumentTypeError, DataError, FormulaError, GLMError, shorten
+from glmformula.errors import (
+    ArgumentTypeError,
+    DataError,
+    FormulaError,
+    GLMError,
+    GLMWarning,
+    shorten,
+)
 from glmformula.formula_safety import FormulaCode, check_factors, formula_code
+from glmformula.irls import user_stacklevel
 from glmformula.matrices import ModelMatrix
+
+if TYPE_CHECKING:
+    from glmformula.fit_arguments import FitArguments
 
 __all__ = ["Design", "Response", "build_design"]
 
@@ -95,6 +108,8 @@ class Design:
     offset_argument: np.ndarray | None = field(default=None, repr=False)
     #: the weights= argument when it named a column (None: no weights, or an array)
     weights_column: str | None = field(default=None, repr=False)
+    #: glm()'s subset=, na_action= and contrasts= (refits reuse them; see fit_arguments)
+    arguments: FitArguments | None = field(default=None, repr=False)
 
     @property
     def offset_array(self) -> bool:
@@ -170,6 +185,7 @@ def build_design(
     transform_state: Mapping[str, Any] | None = None,
     prototype: Design | None = None,
     safe: bool = False,
+    contrasts: Mapping[str, Any] | ContrastsArgument | None = None,
 ) -> Design:
     """Build response, model matrix, weights and offset from an R formula and a data frame.
 
@@ -185,6 +201,8 @@ def build_design(
     coding the structured path reuses instead of building it again. `safe`:
     evaluate only column names, numbers, arithmetic and a fixed list of
     functions (see :mod:`glmformula.formula_safety`); a prototype's setting is kept.
+    `contrasts`: R's ``contrasts.arg``, contrasts by factor name (see
+    :mod:`glmformula.contrasts`).
 
     >>> import pandas as pd
     >>> df = pd.DataFrame({"n": [3, 5, 4], "t": [1.0, 2, 4], "w": ["A", "B", "A"]})
@@ -205,7 +223,7 @@ def build_design(
     code = formula_code(formula, list(frame.columns), context, safe=safe)
     named = [n for n in (weights, offset) if isinstance(n, str)]
     frame = numpy_backed(frame, [*code.response_columns, *code.model_columns, *named])
-    if structured is not False and not transform_state:
+    if structured is not False and not transform_state and not contrasts:
         fast = build_structured(
             code.r_formula, frame, weights=weights, offset=offset, context=context,
             build_general=build_design, min_rows=0 if structured else STRUCTURED_MIN_ROWS,
@@ -214,12 +232,14 @@ def build_design(
         if fast is not None:
             check_width(len(fast.column_names), widest_term(fast.term_slices))
             return replace(fast, formula=formula, safe=safe)
-    return _general(formula, code, frame, weights, offset, context, transform_state, safe)
+    return _general(formula, code, frame, weights, offset, context, transform_state, safe,
+                    contrasts)
 
 
 def _general(
     formula: str, code: FormulaCode, frame: pd.DataFrame, weights: Any, offset: Any,
     context: Mapping[str, Any] | None, transform_state: Mapping[str, Any] | None, safe: bool,
+    contrasts: Mapping[str, Any] | ContrastsArgument | None = None,
 ) -> Design:
     """build_design's general path: formulaic materializes the checked formula code."""
     env = {**DEFAULT_CONTEXT, **(context or {})}
@@ -237,7 +257,9 @@ def _general(
     )
     if transform_state:
         specs = _with_transform_state(specs, transform_state)
-    mm = materialize(GLMMaterializer(plain, env), specs, drop, formula)
+    coding = contrasts if isinstance(contrasts, ContrastsArgument) else ContrastsArgument.of(
+        contrasts)
+    mm = materialize(GLMMaterializer(plain, env, contrasts=coding), specs, drop, formula)
     kept = np.ones(len(frame), dtype=bool)
     kept[list(drop)] = False
     keep = np.flatnonzero(kept)
@@ -259,6 +281,10 @@ def _general(
     if total_offset is not None:
         check_finite(total_offset, ["offset"], frame, keep, used, "offset")
     check_width(len(names), widest_term(slices))
+    numeric_columns = tuple(c for c in model_columns if _is_number_dtype(frame[c].dtype))
+    if coding is not None:  # R's model.matrix: a numeric variable is an error, else a warning
+        for message in coding.check_used([c for c in used if _is_number_dtype(frame[c].dtype)]):
+            warnings.warn(message, GLMWarning, stacklevel=user_stacklevel())
     rhs_specs = {k: mm[k].model_spec for k in ("rhs", "offset") if k in mm}
     return Design(
         response=response,
@@ -278,7 +304,7 @@ def _general(
         offset_argument=argument_offset,
         weights_column=weights if isinstance(weights, str) else None,
         data_columns=tuple(model_columns),
-        numeric_columns=tuple(c for c in model_columns if _is_number_dtype(frame[c].dtype)),
+        numeric_columns=numeric_columns,
         safe=safe,
     )
 

@@ -23,11 +23,11 @@ from formulaic.materializers import PandasMaterializer
 from formulaic.materializers.types import ScopedFactor, ScopedTerm
 from formulaic.parser.types import Factor
 from formulaic.transforms import encode_contrasts
-from formulaic.transforms.contrasts import PolyContrasts
 from formulaic.utils.cast import as_columns
 from formulaic.utils.null_handling import drop_rows as drop_nulls
 from interface_meta import override
 
+from glmformula.contrasts import C, RContrastsRegistry, chosen_contrasts, r_contrast_calls
 from glmformula.design_dates import as_factor_call, check_no_dates, expression_columns
 from glmformula.design_parse import r_expr
 from glmformula.errors import DataError, GLMError, shorten
@@ -74,6 +74,8 @@ DEFAULT_CONTEXT: dict[str, Any] = {
     "bs": bs,
     "ns": ns,
     POWER_NAME: power,  # ``a ** b`` (see glmformula.powers)
+    "C": C,  # R's C(g, sum), and contr.sum/helmert/poly with R's column names
+    "contr": RContrastsRegistry,
 }
 
 
@@ -96,11 +98,13 @@ class GLMMaterializer(PandasMaterializer):
     REGISTER_NAME = "glmformula_pandas"
     REGISTER_INPUTS = ()
     REGISTER_OUTPUTS = ("pandas", "numpy", "sparse")
+    _encoding = ""  # the expression of the factor being coded
 
     @override
     def _evaluate(self, expr: str, metadata: Any, spec: Any) -> Any:
-        """formulaic's evaluation, with ``a ** b`` correctly rounded (glmformula.powers)."""
-        return super()._evaluate(power_calls(expr), metadata, spec)
+        """formulaic's evaluation, with ``a ** b`` correctly rounded (glmformula.powers) and
+        R's ``C(g, sum)`` (glmformula.contrasts)."""
+        return super()._evaluate(power_calls(r_contrast_calls(expr)), metadata, spec)
 
     @override
     def _is_categorical(self, values: Any) -> bool:
@@ -147,23 +151,22 @@ class GLMMaterializer(PandasMaterializer):
         self, values: Any, metadata: Any, encoder_state: dict[str, Any], spec: Any,
         drop_rows: Any, reduced_rank: bool = False,
     ) -> Any:
-        """R's default contrasts: polynomial for ordered factors, treatment otherwise."""
-        if "categories" in encoder_state:
-            poly = bool(encoder_state.get("glmformula_poly"))
-        else:
-            dtype = getattr(_values(values), "dtype", None)
-            poly = isinstance(dtype, pd.CategoricalDtype) and bool(dtype.ordered)
-        if not poly:
+        """R's contrasts: ``contrasts=``'s for the factor, else polynomial for ordered
+        factors and treatment otherwise (see glmformula.contrasts); a replay uses the fit's."""
+        expr = self._encoding
+        contrasts = chosen_contrasts(values, encoder_state, self.params.get("contrasts"), expr,
+                                     r_expr(expr) if expr else "")
+        if contrasts is None:
             return super()._encode_categorical(
                 values, metadata, encoder_state, spec, drop_rows, reduced_rank=reduced_rank
             )
         if drop_rows:
             values = drop_nulls(values, indices=drop_rows)
         encoded = as_columns(encode_contrasts(
-            values, contrasts=PolyContrasts(), reduced_rank=reduced_rank, _metadata=metadata,
+            values, contrasts=contrasts, reduced_rank=reduced_rank, _metadata=metadata,
             _state=encoder_state, _spec=spec,
         ))
-        encoder_state["glmformula_poly"] = True
+        encoder_state["glmformula_contrasts"] = contrasts
         return encoded
 
     @override
@@ -203,6 +206,7 @@ class GLMMaterializer(PandasMaterializer):
                     f"{_levels(known, False)}. "
                     "Drop those rows or map them to a known level."
                 )
+        self._encoding = factor.expr  # the factor _encode_categorical codes
         return super()._encode_evaled_factor(factor, spec, drop_rows, reduced_rank=reduced_rank)
 
 

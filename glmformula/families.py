@@ -15,6 +15,7 @@ array([2.])
 from __future__ import annotations
 
 import ast
+import difflib
 import warnings
 from collections.abc import Callable
 
@@ -350,7 +351,11 @@ FAMILIES: dict[str, type[Family]] = {
 
 
 def _parse_call(text: str) -> tuple[str, list[object], dict[str, object]]:
-    """Split 'binomial(link = "probit")' into name, positional and keyword arguments."""
+    """Split 'binomial(link = "probit")' into name, positional and keyword arguments.
+
+    As R writes them, names need no quotes: ``binomial(link = probit)``,
+    ``quasi(link = log, variance = mu^2)`` (R's code of an argument is its text).
+    """
     try:
         for r_name, py_name in {"inverse.gaussian": "inverse_gaussian", **R_SPELLINGS}.items():
             text = text.replace(r_name, py_name)
@@ -359,13 +364,22 @@ def _parse_call(text: str) -> tuple[str, list[object], dict[str, object]]:
         raise FamilyError(f"cannot read the family {shorten(text)}") from None
     if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
         raise FamilyError(f"cannot read the family {shorten(text)}")
-    try:
-        args = [ast.literal_eval(a) for a in node.args]
-        kwargs = {k.arg: ast.literal_eval(k.value) for k in node.keywords if k.arg}
-    except ValueError:
-        raise FamilyError(
-            f"the arguments of {shorten(text)} must be quoted names or numbers"
-        ) from None
+
+    def value(argument: ast.expr) -> object:
+        try:
+            return ast.literal_eval(argument)
+        except ValueError:
+            pass
+        if isinstance(argument, ast.Name):  # link = probit
+            return argument.id
+        code = ast.get_source_segment(text, argument)  # variance = mu^2, link = power(1/3)
+        if code is None or any(isinstance(n, ast.Call) and not isinstance(n.func, ast.Name)
+                               for n in ast.walk(argument)):
+            raise FamilyError(f"cannot read the arguments of {shorten(text)}")
+        return " ".join(code.split())
+
+    args = [value(a) for a in node.args]
+    kwargs = {k.arg: value(k.value) for k in node.keywords if k.arg}
     return node.func.id, args, kwargs
 
 
@@ -414,8 +428,10 @@ def get_family(
     key = name.lower().replace("inverse_gaussian", "inverse.gaussian")
     cls = FAMILIES.get(key)
     if cls is None:
+        close = difflib.get_close_matches(key, FAMILIES, n=1, cutoff=0.6)
+        hint = f" (did you mean {FAMILIES[close[0]].name!r}?)" if close else ""
         raise FamilyError(
-            f"unknown family {shorten(family)}; known families are: {known_families()} "
+            f"unknown family {shorten(family)}{hint}; known families are: {known_families()} "
             "(R's or Python's spelling, e.g. 'inverse_gaussian')"
         )
     kwargs.update(options)

@@ -35,6 +35,7 @@ from formulaic.parser.types import Factor, Token
 from formulaic.transforms import TRANSFORMS
 from formulaic.utils.code import UNQUOTED_BACKTICK_MATCHER
 
+from glmformula.contrasts import R_CONTRAST_NAMES
 from glmformula.design_checks import unknown_column
 from glmformula.design_formulaic import DEFAULT_CONTEXT
 from glmformula.design_parse import (
@@ -135,6 +136,14 @@ def _safe_call(name: str, trusted: Iterable[str]) -> bool:
     return module == "contr" and attr in CONTRASTS
 
 
+def _c_contrast_name(node: ast.Call) -> list[int]:
+    """The node of ``sum`` in R's ``C(g, sum)`` (a contrasts' name, not a variable)."""
+    if (isinstance(node.func, ast.Name) and node.func.id == "C" and len(node.args) >= 2
+            and isinstance(node.args[1], ast.Name) and node.args[1].id in R_CONTRAST_NAMES):
+        return [id(node.args[1])]
+    return []
+
+
 def _unquote(expr: str) -> tuple[str, dict[str, str]]:
     """`expr` with backticked names made identifiers (as formulaic does), and the map back."""
     parts = UNQUOTED_BACKTICK_MATCHER.split(expr)
@@ -180,6 +189,7 @@ def check_expression(
     for node in nodes:
         if isinstance(node, ast.Call):
             callee.update(id(n) for n in _dotted(node.func) or ())
+            contrasts.update(_c_contrast_name(node))
         elif isinstance(node, ast.Attribute) and id(node) not in callee:
             chain = _dotted(node)
             if chain and _chain_name(chain, quoted) in {f"contr.{c}" for c in CONTRASTS}:

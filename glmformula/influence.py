@@ -57,10 +57,10 @@ def influence_measures(result: GLMResult) -> pd.DataFrame:
     hat = np.sum(q**2, axis=1)
     hat[hat > 1 - 10 * _EPS] = 1.0
 
-    dev = result.residuals("deviance").to_numpy()[rows].copy()
+    dev = result.rows.unpad(result.residuals("deviance")).to_numpy()[rows].copy()
     med = np.median(np.abs(dev)) if dev.size else 0.0
     dev[np.abs(dev) < 100 * _EPS * med] = 0.0
-    pear = result.residuals("pearson").to_numpy()[rows]
+    pear = result.rows.unpad(result.residuals("pearson")).to_numpy()[rows]
     phi = result.dispersion
     p = result.rank
 

@@ -13,6 +13,7 @@ where R clamps them, so that IRLS never sees 0, 1 or infinity from a link.
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
 from collections.abc import Callable
@@ -377,8 +378,10 @@ def get_link(link: str | Link) -> Link:
         except (ValueError, ZeroDivisionError):
             raise FamilyError(f"cannot read the power in link {link!r}") from None
         return Power.of(lam)
+    close = difflib.get_close_matches(key, LINKS, n=1, cutoff=0.6)
     raise FamilyError(
-        f"unknown link {link!r}; known links are: "
+        f"unknown link {link!r}{f' (did you mean {close[0]!r}?)' if close else ''}; known "
+        "links are: "
         + ", ".join(sorted(set(LINKS) - {"inverse_squared"}))
         + ", power(lambda)"
     )

@@ -18,10 +18,10 @@ import numpy as np
 import pandas as pd
 
 from glmformula.chunked_source import is_chunked_input
-from glmformula.design import build_design
 from glmformula.design_checks import check_design_scale
 from glmformula.errors import ArgumentTypeError, DataError
 from glmformula.families import Family, get_family
+from glmformula.fit_arguments import FitArguments, call_parts, design_for
 from glmformula.irls import Control, conclude, fit_from
 from glmformula.irls_memory import MemoryData
 from glmformula.links import Link
@@ -111,6 +111,9 @@ def glm(
     variance: str | None = None,
     verbose: bool | None = None,
     safe: bool = False,
+    subset: Any = None,
+    na_action: str | None = None,
+    contrasts: Mapping[str, Any] | None = None,
 ) -> GLMResult:
     """Fit a generalized linear model, as R's ``glm(formula, family, data, ...)``.
 
@@ -136,6 +139,13 @@ def glm(
     files, read lazily: IRLS then makes one pass over the partitions per
     iteration (see :mod:`glmformula.chunked_model`); ``verbose`` shows the
     iterations of such a fit (None: once it has run a few seconds).
+
+    R's ``subset``, ``na.action`` and ``contrasts`` (see
+    :mod:`glmformula.fit_arguments`): ``subset`` a boolean mask or an R
+    expression ('Sex == "F" & Age != "F3"', checked as formulas are);
+    ``na_action`` "omit" (the default), "exclude" (fitted values, residuals and
+    predictions padded with NaN to the data's rows) or "fail"; ``contrasts`` a
+    dict such as ``{"tension": "contr.sum"}`` (see :mod:`glmformula.contrasts`).
     """
     given = dict(locals())  # the call's arguments, kept on the fit for update()
     fam = get_family(family, link) if variance is None else get_family(
@@ -148,10 +158,14 @@ def glm(
         )
     if not isinstance(safe, bool):
         raise ArgumentTypeError(f"safe must be True or False; got {type(safe).__name__}")
-    namespace = formula_namespace(context, formula, safe)
+    namespace = formula_namespace(
+        context, f"{formula} {subset}" if isinstance(subset, str) else formula, safe)
     if data_name is None:
         data_name = _caller_name_of(2, data)
+    arguments = FitArguments.of(subset, na_action, contrasts, _caller_name_of(2, subset))
     if is_chunked_input(data):
+        if arguments is not None:
+            arguments.refuse_chunked()
         from glmformula.chunked_model import glm_chunked
 
         return remember(glm_chunked(
@@ -160,8 +174,8 @@ def glm(
             control=settings, context=namespace, verbose=verbose, safe=safe,
             call=_call_text(formula, fam, data_name, weights, offset),
         ), data, given)
-    design = build_design(formula, data, weights=weights, offset=offset, context=namespace,
-                          safe=safe)
+    design = design_for(formula, data, weights=weights, offset=offset, context=namespace,
+                        safe=safe, arguments=arguments)
     n, p = design.X.shape
     prior = (
         np.ones(n) if design.prior_weights is None else np.asarray(design.prior_weights, float)
@@ -189,21 +203,31 @@ def glm(
         design=design, family=fam, response=response, fit=irls_fit,
         null_deviance=null_dev, offset=offset_values, control=settings,
         rows=ArrayRows.of(design, response, offset_values, irls_fit, fam),
-        call=_call_text(formula, fam, data_name, weights, offset), infinite_estimates=infinite,
+        call=_call_text(formula, fam, data_name, weights, offset,
+                        call_parts(design, family, fam.label)),
+        infinite_estimates=infinite,
         data=data, call_args=call_arguments(given),
     )
 
 
 def _call_text(
-    formula: str, family: Family, data_name: str | None, weights: object, offset: object
+    formula: str, family: Family, data_name: str | None, weights: object, offset: object,
+    more: Mapping[str, str] | None = None,
 ) -> str:
-    """The call as R's summary prints it."""
+    """The call as R's summary prints it (``more``: subset, na.action, contrasts, and the
+    family as the caller wrote it)."""
+    more = dict(more or {})
+    coding = more.pop("contrasts", None)
     arguments = family.call_arguments()
-    fam = f"{family.label}({', '.join(arguments)})" if arguments else family.label
+    fam = more.pop("family", None) or (
+        f"{family.label}({', '.join(arguments)})" if arguments else family.label)
     parts = [f"formula = {' '.join(formula.split())}", f"family = {fam}",
              f"data = {data_name or 'data'}"]
     if weights is not None:
         parts.append(f"weights = {weights if isinstance(weights, str) else 'weights'}")
+    parts += [f"{name} = {text}" for name, text in more.items()]
     if offset is not None:
         parts.append(f"offset = {offset if isinstance(offset, str) else 'offset'}")
+    if coding is not None:
+        parts.append(f"contrasts = {coding}")
     return f"glm({', '.join(parts)})"

@@ -29,6 +29,7 @@ from scipy import special
 
 from glmformula.errors import ConvergenceWarning
 from glmformula.families_extra import NegativeBinomial
+from glmformula.fit_arguments import call_parts
 from glmformula.irls import Control, IRLSData, IRLSFit, fit, null_deviance
 from glmformula.irls_memory import MemoryData
 from glmformula.model import _control, formula_namespace, glm
@@ -180,13 +181,17 @@ def glm_nb(
     context: Mapping[str, Any] | None = None,
     data_name: str | None = None,
     safe: bool = False,
+    subset: Any = None,
+    na_action: str | None = None,
+    contrasts: Mapping[str, Any] | None = None,
 ) -> NegBinResult:
     """Negative binomial GLM with theta estimated by ML, as ``MASS::glm.nb``.
 
     The first fit is Poisson (or ``negative.binomial(init_theta)``); then
     theta (``theta_ml``) and the coefficients (IRLS) alternate until
     ``|Lm0 - Lm| / d1 + |dtheta| / d2 <= epsilon``. ``link`` is "log",
-    "sqrt" or "identity". ``safe``: as :func:`glmformula.glm`'s.
+    "sqrt" or "identity". ``safe``, ``subset``, ``na_action`` and ``contrasts``: as
+    :func:`glmformula.glm`'s.
 
     >>> import glmformula as gf
     >>> nb = gf.glm_nb("breaks ~ wool + tension", data=gf.datasets.load("warpbreaks"))
@@ -195,11 +200,13 @@ def glm_nb(
     """
     given = dict(locals())  # the call's arguments, kept on the fit for update()
     settings = _control(control)
-    namespace = formula_namespace(context, formula, safe)
+    namespace = formula_namespace(
+        context, f"{formula} {subset}" if isinstance(subset, str) else formula, safe)
     family0: Any = "poisson" if init_theta is None else NegativeBinomial(init_theta, link)
     first = glm(formula, data, family0, link if init_theta is None else None, weights=weights,
                 offset=offset, start=start, control=settings, context=namespace,
-                data_name=data_name, safe=safe)
+                data_name=data_name, safe=safe, subset=subset, na_action=na_action,
+                contrasts=contrasts)
     if first.rows.in_memory:
         rows: ThetaData = MemoryTheta(first.design.X, first.response.y,
                                       first.response.weights, first.offset, settings)
@@ -217,7 +224,8 @@ def glm_nb(
     return NegBinResult(
         design=first.design, family=nb.used, response=first.response, fit=nb.fit,
         null_deviance=null_dev, offset=first.offset, control=settings,
-        call=negbin_call(formula, data_name, weights, offset, nb.theta, link),
+        call=negbin_call(formula, data_name, weights, offset, nb.theta, link,
+                         call_parts(first.design)),
         rows=rows.rows(first, nb), theta=nb.theta, theta_se=nb.theta_se,
         twologlik=2 * nb.loglik, theta_warning=nb.warning,
         data=data, call_args=call_arguments(given),
@@ -359,10 +367,13 @@ def refit_columns(model: NegBinResult, X: Any) -> Alternation:
 
 
 def negbin_call(formula: str, data_name: str | None, weights: object, offset: object,
-                theta: float, link: str) -> str:
-    """glm.nb's call as MASS records it, with the estimated theta as init.theta."""
+                theta: float, link: str, more: Mapping[str, str] | None = None) -> str:
+    """glm.nb's call as MASS records it, with the estimated theta as init.theta (``more``:
+    subset, na.action and contrasts, after the weights)."""
+    named = _named_arguments(weights, None) + "".join(
+        f"{name} = {text}, " for name, text in (more or {}).items())
     return (f"glm.nb(formula = {' '.join(formula.split())}, data = {data_name or 'data'}, "
-            f"{_named_arguments(weights, offset)}"
+            f"{named}{_named_arguments(None, offset)}"
             f"init.theta = {float(f'{theta:.10g}'):.15g}, link = {link})")
 
 

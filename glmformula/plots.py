@@ -127,11 +127,11 @@ def diagnostic_plot(result: GLMResult, id_n: int = 3, figsize: tuple[float, floa
     See :meth:`glmformula.GLMResult.plot`.
     """
     plt = _pyplot()
-    infl = result.influence()
+    infl = result.rows.unpad(result.influence())  # the rows used (na_action="exclude")
     rows = result.response.weights != 0
     labels = np.asarray(infl.index.astype(str))
-    eta = result.linear_predictor.to_numpy()[rows]
-    res = result.residuals("deviance").to_numpy()[rows]
+    eta = result.rows.unpad(result.linear_predictor).to_numpy()[rows]
+    res = result.rows.unpad(result.residuals("deviance")).to_numpy()[rows]
     std_dev = infl["rstandard_deviance"].to_numpy()
     std_pear = infl["rstandard_pearson"].to_numpy()
     hat = infl["hat"].to_numpy()

@@ -153,7 +153,11 @@ def added_columns(model: GLMResult, candidates: list[str], data: Any, context: A
 
     formula = new_formula(model, [*model.design.term_names, *candidates])
     env = context if context is not None else model.design.context
-    upper = build_design(formula, data, context=env, safe=model.design.safe)
+    arguments, contrasts = model.design.arguments, None
+    if arguments is not None:  # the fit's subset rows and contrasts
+        data = arguments.select(data, None, None, env, model.design.safe)[0]
+        contrasts = arguments.contrasts
+    upper = build_design(formula, data, context=env, safe=model.design.safe, contrasts=contrasts)
     check_rows(model, upper.X.shape[0])
     lookup = {key(t): upper.term_slices[t] for t in upper.term_names}
     unknown = [t for t in [*model.design.term_names, *candidates] if key(t) not in lookup]

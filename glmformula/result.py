@@ -361,7 +361,7 @@ class GLMResult:
         """
         from glmformula.influence import influence_measures
 
-        return influence_measures(self)
+        return self.rows.pad(influence_measures(self))  # over the data's rows (na.exclude)
 
     def plot(self, id_n: int = 3, figsize: tuple[float, float] = (10, 8)) -> object:
         """R's ``plot(glm)``: four diagnostic panels as a matplotlib Figure.

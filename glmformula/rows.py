@@ -29,6 +29,7 @@ from glmformula.matrices import ModelMatrix, as_dense
 if TYPE_CHECKING:
     from glmformula.design import Design
     from glmformula.families import Family, PreparedResponse
+    from glmformula.fit_arguments import RowPadding
     from glmformula.irls import Control, IRLSFit
     from glmformula.result import GLMResult
 
@@ -37,6 +38,8 @@ Array = np.ndarray
 IN_MEMORY_HINT = ("fit the data in memory for this: gf.glm(formula, data=ddf.compute()), or "
                   "a sample of it (ddf.sample(frac=0.1).compute())")
 RESIDUAL_TYPES = ("deviance", "pearson", "working", "response")
+#: per-row quantities that na_action="exclude" pads to the data's rows (R's naresid)
+PADDED = frozenset({"fitted", "linear_predictor", *(f"{t}_residuals" for t in RESIDUAL_TYPES)})
 
 
 def needs_rows(what: str, needs: str = "needs every row in memory", more: str = "") -> DataError:
@@ -108,6 +111,15 @@ class RowData(Protocol):
         """The model matrix of the rows used."""
         ...
 
+    def pad(self, values: Any) -> Any:
+        """Per-row values of the rows used (Series or DataFrame) over the data's rows, NaN
+        where dropped, for na_action="exclude" (R's naresid); else as they are."""
+        ...
+
+    def unpad(self, values: Any) -> Any:
+        """The rows used of per-row values that :meth:`pad` padded."""
+        ...
+
     def refit(self, X: Array, control: Control) -> IRLSFit:
         """The same response on other columns X (an array of the rows used)."""
         ...
@@ -144,15 +156,25 @@ class ArrayRows:
     in_memory = True
 
     def __init__(self, X: Array | ModelMatrix, row_index: pd.Index, response: PreparedResponse,
-                 offset: Array, fit: FitRows, family: Family) -> None:
+                 offset: Array, fit: FitRows, family: Family,
+                 padding: RowPadding | None = None) -> None:
         self.X, self.row_index, self.response, self.offset = X, row_index, response, offset
-        self.fit, self.family = fit, family
+        self.fit, self.family, self.padding = fit, family, padding
 
     @classmethod
     def of(cls, design: Design, response: PreparedResponse, offset: Array, fit: FitRows,
            family: Family) -> ArrayRows:
-        """The rows of a design."""
-        return cls(design.X, design.row_index, response, offset, fit, family)
+        """The rows of a design (padded as its ``na_action="exclude"`` asks)."""
+        padding = None if design.arguments is None else design.arguments.padding
+        return cls(design.X, design.row_index, response, offset, fit, family, padding)
+
+    def pad(self, values: Any) -> Any:
+        """Values of the rows used, padded with NaN to the data's rows (na_action="exclude")."""
+        return values if self.padding is None else self.padding.pad(values)
+
+    def unpad(self, values: Any) -> Any:
+        """The rows used of padded values."""
+        return values if self.padding is None else self.padding.unpad(values)
 
     @property
     def nobs(self) -> int:
@@ -191,8 +213,10 @@ class ArrayRows:
                                self.fit.mu, self.response.weights, self.fit.working_residuals)
 
     def series(self, what: str) -> pd.Series:
-        """A per-row quantity as a Series indexed by the rows used."""
-        return pd.Series(self.values(what), index=self.row_index, name=what)
+        """A per-row quantity as a Series indexed by the rows used (fitted values, the
+        linear predictor and residuals padded as :meth:`pad` pads)."""
+        values = pd.Series(self.values(what), index=self.row_index, name=what)
+        return self.pad(values) if what in PADDED else values
 
     def model_matrix(self) -> Array:
         """The model matrix as a dense array."""
@@ -216,7 +240,8 @@ class ArrayRows:
         """:func:`glmformula.prediction.predict`."""
         from glmformula.prediction import predict
 
-        return predict(model, newdata, type, se_fit, interval, level, offset)
+        predicted = predict(model, newdata, type, se_fit, interval, level, offset)
+        return self.pad(predicted) if newdata is None else predicted
 
 
 def not_in_memory(what: str) -> Any:

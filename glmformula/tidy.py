@@ -150,16 +150,31 @@ def augment(result: GLMResult, data: pd.DataFrame | None = None,
         frame = pd.DataFrame(index=index)
         if result.response.y.ndim == 1:
             frame[result.design.response.name] = result.response.y
-    pred = result.predict(type=predict_type, se_fit=se_fit, offset=offset)
+    rows = result.rows  # predictions and residuals of the rows used, padded at the end
+    pred = rows.unpad(result.predict(type=predict_type, se_fit=se_fit, offset=offset))
     if se_fit:
         frame[".fitted"] = pred["fit"].to_numpy()
         frame[".se.fit"] = pred["se_fit"].to_numpy()
     else:
         frame[".fitted"] = pred.to_numpy()
-    frame[".resid"] = result.residuals(residual_type).to_numpy()
+    frame[".resid"] = rows.unpad(result.residuals(residual_type)).to_numpy()
     for column, values in _diagnostics(result).items():
         frame[column] = values
-    return frame
+    return _padded(result, frame, data)
+
+
+def _padded(result: GLMResult, frame: pd.DataFrame, data: pd.DataFrame | None) -> pd.DataFrame:
+    """``frame`` over every row of the data for na_action="exclude" (NaN where dropped),
+    as R's ``naresid`` pads; the data's own columns are taken from ``data``."""
+    computed = [c for c in frame.columns if c.startswith(".")]
+    padded = result.rows.pad(frame[computed])
+    if len(padded) == len(frame):
+        return frame
+    full = (data.loc[padded.index].copy() if data is not None
+            else result.rows.pad(frame.drop(columns=computed)))
+    for column in computed:
+        full[column] = padded[column].to_numpy()
+    return full
 
 
 def _model_columns(result: GLMResult) -> list[str]:
@@ -176,9 +191,9 @@ def _model_columns(result: GLMResult) -> list[str]:
 def _diagnostics(result: GLMResult) -> dict[str, np.ndarray]:
     """.std.resid, .hat, .sigma and .cooksd for every row used (NaN where the weight is 0)."""
     rows = result.response.weights != 0
-    infl = result.influence()
+    infl = result.rows.unpad(result.influence())
     hat = infl["hat"].to_numpy()
-    dev = result.residuals("deviance").to_numpy()[rows].copy()
+    dev = result.rows.unpad(result.residuals("deviance")).to_numpy()[rows].copy()
     med = np.median(np.abs(dev)) if dev.size else 0.0
     dev[np.abs(dev) < 100 * _EPS * med] = 0.0
     n, k = dev.size, result.rank

@@ -167,7 +167,7 @@ def test_unknown_family_lists_known_families() -> None:
     ("family", "pattern"),
     [
         (3, "family must be a name"),
-        ("binomial(link = probit)", "must be quoted names or numbers"),
+        ("binomial(link = x.y(1))", "cannot read the arguments"),
         ('binomial(link = "probit"', "cannot read the family"),
         ('poisson(foo = "x")', "bad arguments for the poisson family"),
         ("negbin(2)", "unknown family"),
