@@ -4,7 +4,8 @@ formulaic's contrast classes code the factors; the subclasses here name the
 columns as R does: ``g1``, ``g2`` for ``contr.sum`` and ``contr.helmert`` (R's
 matrices have no column names), ``g.L``, ``g.Q``, ``g.C``, ``g^4`` for
 ``contr.poly``, the levels for ``contr.treatment`` and ``contr.SAS``, the level
-numbers for R's ``contr.treatment(n, base = k)``. A contrast is given as R
+numbers for R's ``contr.treatment(n, base = k)``. (``C()`` in formulas:
+:mod:`glmformula.contrast_calls`.) A contrast is given as R
 writes it ("contr.sum", or "sum" as ``C()`` takes it), as ``("contr.treatment",
 2)`` or ``{"contrasts": "contr.treatment", "base": 2}`` for R's
 ``contr.treatment(n, base = 2)``, or as a matrix with one row per level.
@@ -20,30 +21,25 @@ writes it ("contr.sum", or "sum" as ``C()`` takes it), as ``("contr.treatment",
 
 from __future__ import annotations
 
-import ast
 import difflib
 import inspect
-import re
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 import pandas as pd
-from formulaic.materializers.types import FactorValues
 from formulaic.transforms.contrasts import (
     Contrasts,
-    ContrastsRegistry,
     HelmertContrasts,
     PolyContrasts,
     SASContrasts,
     SumContrasts,
     TreatmentContrasts,
-    encode_contrasts,
 )
 from interface_meta import override
 
-from glmformula.errors import ArgumentTypeError, DataError, FormulaError, shorten
+from glmformula.errors import ArgumentTypeError, DataError, shorten
 
 #: The names ``C(g, name)`` takes without ``contr.`` (R's ``C()`` reads them so).
 R_CONTRAST_NAMES = ("poly", "helmert", "sum", "treatment", "SAS")
@@ -332,125 +328,6 @@ def chosen_contrasts(values: Any, state: Mapping[str, Any], argument: Any, expr:
     return None
 
 
-def C(data: Any, contr: Any = None, how_many: Any = None, *, levels: Any = None,
-      base: Any = None) -> FactorValues:
-    """R's ``C(object, contr)`` in a formula: ``C(g, sum)``, ``C(g, contr.helmert)``,
-    ``C(g, "contr.SAS")``, ``C(g, treatment, base = 2)``, with R's column names."""
-    if how_many is not None:
-        raise FormulaError("C()'s how.many is not supported; give a contrast matrix instead")
-    if base is not None:
-        if contr not in ("contr.treatment", "treatment", TreatmentContrasts):
-            raise FormulaError("C(g, contr, base = k) takes a base only for treatment contrasts")
-        contrasts: Contrasts | None = contrast_spec(("contr.treatment", base), "C()")
-    elif contr is None:
-        contrasts = None
-    else:
-        try:
-            contrasts = contrast_spec(contr, "C()")
-        except (ArgumentTypeError, DataError) as error:
-            raise FormulaError(str(error)) from None
-
-    def encoder(values: Any, reduced_rank: bool, drop_rows: list[int],
-                encoder_state: dict[str, Any], model_spec: Any) -> FactorValues:
-        series = pd.Series(values.__wrapped__ if isinstance(values, FactorValues) else values)
-        series = series.drop(index=series.index[drop_rows])
-        chosen = contrasts
-        if chosen is None:
-            chosen = chosen_contrasts(values, encoder_state, None, "", "") or TreatmentContrasts()
-        return encode_contrasts(series, contrasts=chosen, levels=levels,
-                                reduced_rank=reduced_rank, _state=encoder_state,
-                                _spec=model_spec)
-
-    return FactorValues(data, kind="categorical", spans_intercept=True, encoder=encoder)
-
-
-class RContrastsRegistry(ContrastsRegistry):
-    """``contr.sum``, ``contr.helmert``, ``contr.poly`` in a formula: R's column names."""
-
-    helmert = RHelmert
-    poly = RPoly
-    sum = RSum
-
-
-_C_NAME = re.compile(r"(?<![\w.])C\s*\(")
-
-
-def r_contrast_calls(expr: str) -> str:
-    """``C(g, sum)`` as Python can evaluate it: ``C(g, "contr.sum")`` (R's ``C()`` reads a
-    bare name as the contrasts' name; only the code evaluated is changed, not the label).
-
-    >>> r_contrast_calls("C(tension, sum)"), r_contrast_calls("C(`my g`, helmert)")
-    ('C(tension, "contr.sum")', 'C(`my g`, "contr.helmert")')
-    """
-    if not _C_NAME.search(expr):
-        return expr
-    same_width = re.sub(r"`[^`]*`", lambda m: "_" * len(m.group(0)), expr)
-    try:
-        tree = ast.parse(same_width, mode="eval")
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
-        return expr
-    lines = same_width.split("\n")
-    starts = np.cumsum([0, *[len(line) + 1 for line in lines]])
-    spans = []
-    for node in ast.walk(tree):
-        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)
-                and node.func.id == "C" and len(node.args) >= 2
-                and isinstance(node.args[1], ast.Name)
-                and node.args[1].id in R_CONTRAST_NAMES):
-            arg = node.args[1]
-            start = int(starts[arg.lineno - 1]) + arg.col_offset
-            spans.append((start, start + len(arg.id), f'"contr.{arg.id}"'))
-    for start, stop, text in sorted(spans, reverse=True):
-        expr = expr[:start] + text + expr[stop:]
-    return expr
-
-
-def relevel(x: Any, ref: Any) -> Any:
-    """R's ``relevel(x, ref)``: the factor with level ``ref`` first (the reference of
-    treatment contrasts), the other levels in their order.
-
-    A pandas Series gives a Series (same index and name), anything else a
-    pandas Categorical; strings become a factor with sorted levels first (as
-    glm() reads them).
-
-    >>> import pandas as pd
-    >>> relevel(pd.Series(["a", "b", "c", "b"]), ref="b").cat.categories.tolist()
-    ['b', 'a', 'c']
-    """
-    values = x.array if isinstance(x, pd.Series) else x
-    categorical = values if isinstance(values, pd.Categorical) else None
-    if categorical is None:
-        try:
-            categorical = pd.Categorical(values)
-        except (TypeError, ValueError):
-            raise ArgumentTypeError(
-                f"relevel() takes a factor (a pandas Series or Categorical); got "
-                f"{type(x).__name__}"
-            ) from None
-    if categorical.ordered:
-        raise ArgumentTypeError("'relevel' only for unordered factors (R's rule); this "
-                                "factor is ordered")
-    levels = list(categorical.categories)
-    matches = [level for level in levels if level == ref] or [
-        level for level in levels if _label(level) == str(ref)]
-    if not matches:
-        raise DataError(
-            f"'ref' must be an existing level: {shorten(ref)} is not one of "
-            f"{', '.join(shorten(_label(v)) for v in levels[:20])}"
-        )
-    first = matches[0]
-    result = categorical.reorder_categories([first, *(v for v in levels if v is not first)])
-    if isinstance(x, pd.Series):
-        return pd.Series(result, index=x.index, name=x.name)
-    return result
-
-
-def _label(level: Any) -> str:
-    from glmformula.design_formulaic import level_label
-
-    return level_label(level)
-
-
 def contrasts_text(argument: ContrastsArgument | None, levels: Mapping[str, int]) -> str | None:
     """``list(g = "contr.sum")`` as R's call prints the ``contrasts`` argument
     (``levels``: the number of levels by variable, for ``contr.treatment(n, base = k)``)."""
@@ -471,4 +348,4 @@ def contrasts_text(argument: ContrastsArgument | None, levels: Mapping[str, int]
     return f"list({', '.join(parts)})"
 
 
-__all__ = ["C", "ContrastsArgument", "RContrastsRegistry", "contrast_spec", "relevel"]
+__all__ = ["ContrastsArgument", "RMatrix", "RPoly", "RSum", "RTreatmentBase", "contrast_spec"]

@@ -27,7 +27,8 @@ from formulaic.utils.cast import as_columns
 from formulaic.utils.null_handling import drop_rows as drop_nulls
 from interface_meta import override
 
-from glmformula.contrasts import C, RContrastsRegistry, chosen_contrasts, r_contrast_calls
+from glmformula.contrast_calls import C, RContrastsRegistry, r_contrast_calls
+from glmformula.contrasts import chosen_contrasts
 from glmformula.design_dates import as_factor_call, check_no_dates, expression_columns
 from glmformula.design_parse import r_expr
 from glmformula.errors import DataError, GLMError, shorten

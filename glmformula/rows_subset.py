@@ -11,8 +11,10 @@ the row out.
 
 >>> import pandas as pd
 >>> df = pd.DataFrame({"g": ["a", "b", None, "a"], "x": [1.0, 5.0, 2.0, None]})
->>> subset_mask('g == "a" | x > 4', df, {}, safe=True).tolist()
-[True, True, False, False]
+>>> subset_mask('g == "a" | x > 4', df, {}, safe=True).tolist()  # TRUE | NA is TRUE
+[True, True, False, True]
+>>> subset_mask('g == "a" & x > 0', df, {}, safe=True).tolist()  # TRUE & NA is NA: out
+[True, False, False, False]
 >>> r_subset_text('g=="a"|x>4')
 'g == "a" | x > 4'
 """
