@@ -24,6 +24,7 @@ from glmformula.errors import (
     GLMWarning,
     ResponseError,
 )
+from glmformula.factors import relevel
 from glmformula.families import get_family
 from glmformula.irls import Control
 from glmformula.links import get_link
@@ -45,5 +46,5 @@ __all__ = [
     "GLMWarning", "ResponseError", "Summary", "datasets", "families", "get_family",
     "get_link", "glm", "glm_nb", "links", "AnovaTable", "anova", "add1", "drop1", "step",
     "addterm", "dropterm", "AIC", "BIC", "logLik", "dose_p", "update",
-    "stepAIC",
+    "stepAIC", "relevel",
 ]
