@@ -61,6 +61,10 @@ class AnovaTable:
 
         return render_anova_text(self)
 
+    def __repr__(self) -> str:
+        """R's layout, as the console shows it (not the dataclass fields)."""
+        return str(self)
+
     def to_text(self) -> str:
         """R's printed layout (same as ``str()``)."""
         return str(self)

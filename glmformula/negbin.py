@@ -118,7 +118,7 @@ def _r_format_decimals(value: float, digits: int, nsmall: int) -> str:
     return f"{x:.{max(shown, nsmall)}f}"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)  # Summary's repr: R's layout, not every field
 class NegBinSummary(Summary):
     """``summary()`` of a :func:`glm_nb` fit: summary.glm with dispersion 1, then theta."""
 
@@ -137,7 +137,7 @@ class NegBinSummary(Summary):
         return super().to_text() + "\n" + "\n".join(lines)
 
 
-@dataclass(frozen=True, eq=False, repr=False)  # GLMResult's one-line repr, not every field
+@dataclass(frozen=True, eq=False, repr=False)  # GLMResult's repr (print.glm), not every field
 class NegBinResult(GLMResult):
     """A :func:`glm_nb` fit: a GLMResult plus ``theta``, ``theta_se`` and ``twologlik``."""
 
