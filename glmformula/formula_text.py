@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
+from glmformula.errors import FormulaError
+from glmformula.rformula import deparse_formula
 from glmformula.scope import DOT, QUOTED
 
 if TYPE_CHECKING:
@@ -68,7 +70,16 @@ def _dot_columns(model: GLMResult, data: Any) -> list[str]:
 
 
 def display_formula(model: GLMResult, data: Any = None) -> str:
-    """The model's formula, single-spaced, its ``.`` expanded into the data's columns."""
+    """R's ``formula(m)`` as deparse writes it: the model's formula, its ``.`` expanded into
+    the data's columns (the fit's own data unless given), R's spacing."""
+    text = _expand_dot(model, data)
+    try:
+        return deparse_formula(text)
+    except FormulaError:  # not R's formula syntax: as written, single-spaced
+        return text
+
+
+def _expand_dot(model: GLMResult, data: Any) -> str:
     text = " ".join(model.design.formula.split())
     lhs, rhs = text.split("~", 1)
     parts = QUOTED.split(rhs)

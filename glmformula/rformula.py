@@ -183,7 +183,10 @@ def atom_text(text: str) -> str:
     from glmformula.design_parse import python_code
 
     code = text if text.startswith("`") else python_code(text, ())
-    return deparse(code) or " ".join(text.split())
+    written = deparse(code)
+    if written is None or (written.startswith("(") and not text.startswith("(")):
+        return " ".join(text.split())  # no R spelling (Python-only code): as written
+    return written
 
 
 def deparse_node(node: Node) -> str:

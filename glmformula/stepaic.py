@@ -27,10 +27,11 @@ import pandas as pd
 from glmformula.anova_negbin import is_negbin
 from glmformula.errors import ArgumentTypeError, DataError, GLMWarning
 from glmformula.formula_text import formula_lines
-from glmformula.refit import extract_aic, new_formula, refit
+from glmformula.refit import extract_aic, refit
 from glmformula.result import require_model
+from glmformula.rformula import update_formula
 from glmformula.rtables import RFrame, frame_text
-from glmformula.scope import Scope, factor_scope, key, model_data, parse_scope
+from glmformula.scope import Scope, factor_scope, model_data, parse_scope
 
 if TYPE_CHECKING:
     from glmformula.result import GLMResult
@@ -77,7 +78,7 @@ def _print_table(table: pd.DataFrame) -> str:
 
 
 def step(model: GLMResult, scope: Scope = None,
-         direction: Literal["both", "backward", "forward"] = "both", k: float = 2,
+         direction: Literal["both", "backward", "forward"] | None = None, k: float = 2,
          data: Any = None, trace: bool = True, context: Any = None,
          weights: Any = None, offset: Any = None, steps: int = 1000) -> GLMResult:
     """Stepwise selection by AIC, as R's ``step(model, scope, direction, k)``.
@@ -85,8 +86,10 @@ def step(model: GLMResult, scope: Scope = None,
     ``scope`` is the upper model as a formula string, read as R's
     ``update.formula`` reads it (``"~ .^2"``: the model's terms squared;
     ``"~ . + x"``), or a dict ``{"lower": ..., "upper": ...}`` (terms of
-    ``lower`` are never dropped); without it only backward steps are taken
-    (as R). ``k`` is the penalty per parameter (``k=math.log(m.nobs)`` for
+    ``lower`` are never dropped). Without a scope only backward steps are
+    taken, unless ``direction`` is given: then, as R, a term dropped may be
+    added back (the initial model is the upper scope). ``direction`` is
+    "both" when not given. ``k`` is the penalty per parameter (``k=math.log(m.nobs)`` for
     BIC-like steps; the printed criterion is still called AIC, as R's).
     Each chosen model is refitted on ``data``, the fit's own data unless
     given. ``weights``/``offset`` are passed to the refits; by default the
@@ -121,7 +124,7 @@ def step(model: GLMResult, scope: Scope = None,
 
 
 def stepAIC(model: GLMResult, scope: Scope = None,  # noqa: N802 (MASS's name)
-            direction: Literal["both", "backward", "forward"] = "both", k: float = 2,
+            direction: Literal["both", "backward", "forward"] | None = None, k: float = 2,
             data: Any = None, trace: bool = True, context: Any = None,
             weights: Any = None, offset: Any = None, steps: int = 1000) -> GLMResult:
     """MASS's ``stepAIC``: :func:`step` with MASS's conventions on a glm fit too.
@@ -136,10 +139,12 @@ def stepAIC(model: GLMResult, scope: Scope = None,  # noqa: N802 (MASS's name)
                    mass=True)
 
 
-def _select(model: GLMResult, scope: Scope, direction: str, k: float, data: Any,
+def _select(model: GLMResult, scope: Scope, direction: str | None, k: float, data: Any,
             trace: bool, context: Any, weights: Any, offset: Any, steps: int,
             mass: bool) -> GLMResult:
     """The stepwise loop of R's ``step`` (``mass``: MASS's ``stepAIC``)."""
+    given = direction is not None
+    direction = "both" if direction is None else direction
     if direction not in ("both", "backward", "forward"):
         raise ArgumentTypeError("direction must be 'both', 'backward' or 'forward'")
     data = model_data(model, data, "step()")
@@ -149,6 +154,8 @@ def _select(model: GLMResult, scope: Scope, direction: str, k: float, data: Any,
                         if math.isnan(best) else
                         "AIC is -infinity for this model, so 'step' cannot proceed")
     lower, upper = parse_scope(model, scope, data, context, "step()")
+    if scope is None and given:  # R: a direction given adds back the initial model's terms
+        upper = list(model.design.term_names)
     backward = direction in ("both", "backward")
     forward = direction in ("both", "forward") and upper is not None
     negbin = is_negbin(model)
@@ -180,11 +187,9 @@ def _select(model: GLMResult, scope: Scope, direction: str, k: float, data: Any,
             if aod.index[0] == "<none>":
                 break
             change = str(aod.index[0])
-        sign, term = change[0], change[2:]
-        new_terms = ([t for t in terms if key(t) != key(term)] if sign == "-"
-                     else [*terms, term])
-        current = refit(current, new_formula(current, new_terms), data, context=context,
-                        weights=weights, offset=offset, quiet=True)
+        # R: update(fit, paste("~ .", change)), its formula simplified by update.formula
+        current = refit(current, update_formula(current.formula, f"~ . {change}"), data,
+                        context=context, weights=weights, offset=offset, quiet=True)
         edf, aic = extract_aic(current, k)
         out.append(f"\nStep:  AIC={_fmt_aic(aic)}\n{formula_lines(current, data)}\n")
         if aic >= best + 1e-7:

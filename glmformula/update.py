@@ -39,7 +39,7 @@ from collections.abc import Mapping
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
-from glmformula.errors import ArgumentTypeError, FormulaError
+from glmformula.errors import ArgumentTypeError
 
 if TYPE_CHECKING:
     from glmformula.result import GLMResult
@@ -66,13 +66,8 @@ def remember(result: GLMResult, data: Any, given: Mapping[str, Any]) -> GLMResul
 def model_formula(model: GLMResult) -> str:
     """R's ``formula(m)``: ``.`` expanded into the data's columns, deparsed as R."""
     from glmformula.formula_text import display_formula
-    from glmformula.rformula import deparse_formula
 
-    text = display_formula(model, model.data)
-    try:
-        return deparse_formula(text)
-    except FormulaError:
-        return text
+    return display_formula(model, model.data)
 
 
 def _caller_names(frame: FrameType | None, formula: str) -> dict[str, Any]:
