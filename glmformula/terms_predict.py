@@ -96,6 +96,8 @@ def predict_terms(model: GLMResult, newdata: Any = None, se_fit: bool = False,
     if se_fit:
         frame = pd.concat({"fit": frame, "se_fit": pd.DataFrame(se, index=index,
                                                                  columns=chosen)}, axis=1)
+    if newdata is None:  # na_action="exclude": NaN rows where the fit dropped one (napredict)
+        frame = model.rows.pad(frame)
     frame.attrs["constant"] = constant
     return frame
 
@@ -103,7 +105,8 @@ def predict_terms(model: GLMResult, newdata: Any = None, se_fit: bool = False,
 def partial_residuals(model: GLMResult) -> pd.DataFrame:
     """R's ``residuals(m, type = "partial")``: working residuals plus the term predictions.
 
-    One column per term, one row per fitted row; ``.attrs["constant"]`` as in
+    One column per term, one row per fitted row (per row of the data for
+    ``na_action="exclude"``, NaN where dropped); ``.attrs["constant"]`` as in
     :func:`predict_terms`.
 
     >>> import glmformula as gf
@@ -115,7 +118,6 @@ def partial_residuals(model: GLMResult) -> pd.DataFrame:
     if not model.rows.in_memory:
         raise needs_rows('residuals(type="partial")', "needs the column means of every row")
     terms = predict_terms(model)
-    working = model.residuals("working").to_numpy()
-    partial = terms.add(working, axis=0)
+    partial = terms.add(model.residuals("working"), axis=0)  # both over the same rows
     partial.attrs["constant"] = terms.attrs["constant"]
     return partial

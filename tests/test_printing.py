@@ -210,3 +210,19 @@ def test_console_shows_rs_layout_for_summaries_and_tables(model):
     assert repr(nb.summary()) == str(nb.summary()) and "Theta:" in repr(nb.summary())
     table = gf.anova(model)
     assert repr(table) == str(table) and repr(table).startswith("Analysis of Deviance Table")
+
+
+def test_terms_and_partial_residuals_padded_for_na_exclude():
+    """R's napredict/naresid: with na_action="exclude" the fitted rows' terms and the
+    partial residuals have a row per data row, NaN where the fit dropped one."""
+    data = WB.assign(x=np.linspace(0.0, 1.0, len(WB)))
+    data.loc[[3, 10], "x"] = np.nan
+    omit = gf.glm("breaks ~ wool + x", data=data, family="poisson")
+    exclude = gf.glm("breaks ~ wool + x", data=data, family="poisson", na_action="exclude")
+    for ours, used in ((exclude.predict(type="terms", se_fit=True),
+                        omit.predict(type="terms", se_fit=True)),
+                       (exclude.residuals("partial"), omit.residuals("partial"))):
+        assert list(ours.index) == list(data.index)
+        assert ours.loc[[3, 10]].isna().all().all()
+        pd.testing.assert_frame_equal(ours.drop(index=[3, 10]), used)
+        assert ours.attrs["constant"] == used.attrs["constant"]
