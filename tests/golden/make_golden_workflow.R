@@ -304,12 +304,12 @@ birthwt.glm <- glm(low ~ ., family = binomial, data = bwt)
 ch07$birthwt_glm <- c(fit_numbers(birthwt.glm), list(table = coef_table(birthwt.glm)))
 birthwt.step <- stepAIC(birthwt.glm, trace = FALSE)
 ch07$birthwt_step <- list(print_text = printed(birthwt.step$anova),
-                          aic = arr(birthwt.step$anova$AIC))
+                          path_aic = arr(birthwt.step$anova$AIC))
 birthwt.step2 <- stepAIC(birthwt.glm, ~ .^2 + I(scale(age)^2) + I(scale(lwt)^2),
                          trace = FALSE)
 ch07$birthwt_step2 <- c(fit_numbers(birthwt.step2),
                         list(print_text = printed(birthwt.step2$anova),
-                             aic = arr(birthwt.step2$anova$AIC),
+                             path_aic = arr(birthwt.step2$anova$AIC),
                              table = coef_table(birthwt.step2)))
 tab <- table(bwt$low, predict(birthwt.step2) > 0)
 ch07$birthwt_confusion <- list(counts = arr(as.integer(tab)), rows = arr(rownames(tab)),
@@ -345,7 +345,7 @@ ch07$quine_glm_nb <- c(fit_numbers(quine.nb), list(twologlik = quine.nb$twologli
 quine.nb2 <- stepAIC(quine.nb, trace = FALSE)
 ch07$quine_stepAIC <- c(fit_numbers(quine.nb2),
                         list(print_text = printed(quine.nb2$anova),
-                             aic = arr(quine.nb2$anova$AIC)))
+                             path_aic = arr(quine.nb2$anova$AIC)))
 ch07$quine_dropterm <- frame_numbers(dropterm(quine.nb2, test = "Chisq"))
 quine.nb3 <- update(quine.nb2, . ~ . - Eth:Age:Lrn - Sex:Age:Lrn)
 ch07$quine_nb3 <- fit_numbers(quine.nb3)
