@@ -2,12 +2,11 @@
 
 Each pass sends the current coefficients to every partition; a partition
 returns its share of the deviance and of ``X'WX`` and ``X'Wz`` at those
-coefficients, and the shares are added in partition order (so the result does
-not depend on which worker finished first). The loop then follows R's rules
-exactly as :func:`glmformula.irls.fit` does: starting values from the
-family's ``mustart``, step halving when the deviance is not finite or the
-fit leaves the family's domain, and the test
-``|dev - dev_old| / (|dev| + 0.1) < epsilon``.
+coefficients (:mod:`glmformula.chunked_pass`), and the shares are added in
+partition order (so the result does not depend on which worker finished first).
+:class:`ChunkedData` is the data source that the one IRLS loop
+(:func:`glmformula.irls.iterate`) asks, as it asks the in-memory one: R's
+starting values, step halving, convergence and warnings are that loop's.
 
 The normal equations are solved by Cholesky as in memory; when they are too
 ill-conditioned for that, a Cholesky with R's limited pivoting decides which
@@ -30,11 +29,9 @@ from typing import Any
 import numpy as np
 from scipy.linalg import solve_triangular
 
-from glmformula.chunked_source import Chunk, ChunkPlan, prepare_chunk
+from glmformula.chunked_pass import PassRequest
 from glmformula.errors import FitError
 from glmformula.irls import Control, IRLSFit, IRLSRun, coefficients, iterate
-from glmformula.irls_memory import working_weights_and_response
-from glmformula.matrices import as_model_matrix
 from glmformula.solvers import LeastSquares, solve_normal_equations
 
 Array = np.ndarray
@@ -43,131 +40,6 @@ Array = np.ndarray
 #: columns kept before it has a squared norm below this share of its own (R's QR
 #: tolerance on the norms themselves cannot be resolved from X'WX).
 GRAM_ALIAS_TOLERANCE = 1e-9
-
-
-@dataclass(frozen=True)
-class PassRequest:
-    """What one pass asks of every partition."""
-
-    coef: Array | None  # full-width coefficients (0 outside `columns`); None: mustart
-    columns: Array  # the model-matrix columns of the model being fitted
-    gram: bool = True  # X'WX and X'Wz at these coefficients
-    final: Array | None = None  # the final pass: coefficients whose eta gives mu ...
-    null_mean: float | None = None  # ... the weighted mean for the null deviance
-    null_offset: bool = False  # ... or the null deviance at linkinv(offset) (no intercept)
-    deviance: float | None = None  # ... and the total deviance, for the AIC
-    weight_totals: tuple[float, int] | None = None  # (sum of prior weights, rows)
-    totals: bool = False  # an iteration pass that also adds the AIC, null deviance, boundary
-
-
-def _offset(chunk: Chunk) -> Array | None:
-    """The chunk's offset, None when it is all 0."""
-    return chunk.offset if chunk.offset.size and np.any(chunk.offset != 0) else None
-
-
-def _linear_predictor(chunk: Chunk, coef: Array) -> Array:
-    eta = as_model_matrix(chunk.X).matvec(coef)
-    offset = _offset(chunk)
-    return eta if offset is None else eta + offset
-
-
-def _prepared(chunk: Chunk, family: Any, user_start: bool) -> Any:
-    return family.initialize(chunk.response, chunk.prior_weights, chunk.response_levels,
-                             user_start=user_start)
-
-
-def chunk_pass(frame: Any, plan: ChunkPlan, family: Any, request: PassRequest,
-               user_start: bool) -> dict[str, Any]:
-    """One partition's share of a pass (runs on a Dask worker)."""
-    chunk = prepare_chunk(frame, plan)
-    out: dict[str, Any] = {"rows_total": chunk.n_rows if chunk else len(frame)}
-    if chunk is None or not len(chunk.row_index):
-        out["dropped"] = out["rows_total"]
-        return out
-    response = _prepared(chunk, family, user_start)
-    y, wt = response.y, response.weights
-    out.update(dropped=chunk.n_dropped, rows=y.size, nobs=int(np.count_nonzero(wt)),
-               sum_w=float(np.sum(wt)), sum_wy=float(np.sum(wt * y)))
-    if request.final is not None:
-        out.update(_final_share(chunk, family, response, request))
-        return out
-    if request.coef is None:
-        eta = family.linkfun(response.mustart)
-    else:
-        eta = _linear_predictor(chunk, request.coef)
-    mu, mu_eta = family.linkinv_and_mu_eta(eta)
-    out["invalid"] = int(not (family.valid_eta(eta) and family.valid_mu(mu)))
-    deviance = family.deviance_function(y, wt)
-    out["deviance"] = float(deviance(mu))
-    if request.totals:
-        out.update(_totals_share(chunk, family, response, mu, request, deviance))
-    if request.gram and not out["invalid"]:
-        w2, z, good = working_weights_and_response(family, y, wt, eta, mu, mu_eta,
-                                                   _offset(chunk))
-        gram, rhs = as_model_matrix(chunk.X).gram_and_rhs(w2, z)
-        cols = request.columns
-        out.update(gram=gram[np.ix_(cols, cols)], rhs=rhs[cols], good=int(np.sum(good)))
-    return out
-
-
-def _final_share(chunk: Chunk, family: Any, response: Any, request: PassRequest
-                 ) -> dict[str, Any]:
-    """Dispersion, AIC, null deviance and boundary shares at the final coefficients."""
-    y, wt = response.y, response.weights
-    assert request.final is not None
-    eta = _linear_predictor(chunk, request.final)
-    mu, mu_eta = family.linkinv_and_mu_eta(eta)
-    out: dict[str, Any] = {}
-    if request.coef is None:
-        eta_w = family.linkfun(response.mustart)
-    else:
-        eta_w = _linear_predictor(chunk, request.coef)
-    mu_w, mu_eta_w = family.linkinv_and_mu_eta(eta_w)
-    w2, _, _ = working_weights_and_response(family, y, wt, eta_w, mu_w, mu_eta_w,
-                                             _offset(chunk))
-    with np.errstate(divide="ignore", invalid="ignore"):
-        wres = (y - mu) / mu_eta
-    used = w2 > 0
-    out["pearson"] = float(np.sum(w2[used] * wres[used] ** 2))
-    out.update(_totals_share(chunk, family, response, mu, request))
-    return out
-
-
-def _totals_share(chunk: Chunk, family: Any, response: Any, mu: Array, request: PassRequest,
-                  deviance: Callable[[Array], float] | None = None) -> dict[str, Any]:
-    """The null deviance, AIC and boundary shares at fitted means mu.
-
-    ``deviance`` is the family's deviance function for this chunk's y and weights.
-    """
-    y, wt = response.y, response.weights
-    if deviance is None:
-        deviance = family.deviance_function(y, wt)
-    out: dict[str, Any] = {}
-    if request.null_mean is not None:
-        out["null_deviance"] = float(deviance(np.full_like(y, request.null_mean)))
-    elif request.null_offset:
-        out["null_deviance"] = float(deviance(family.linkinv(chunk.offset)))
-    if request.weight_totals is not None:
-        total = math.nan if request.deviance is None else request.deviance
-        out["aic"] = chunk_aic(family, y, response.n, mu, wt, total, request.weight_totals)
-    out["boundary"] = family.boundary_message(mu) or ""
-    return out
-
-
-def chunk_aic(family: Any, y: Array, n: Array, mu: Array, wt: Array, deviance: float,
-              totals: tuple[float, int]) -> float:
-    """One chunk's share of the family's AIC, which uses the whole fit's dispersion.
-
-    The families whose AIC estimates a dispersion (``aic_dispersion_basis``)
-    get that chunk's share of the deviance, so that their estimate is the whole
-    data's; their constant (``aic_constant``) is then counted once, by the caller.
-    """
-    basis = getattr(family, "aic_dispersion_basis", None)
-    if basis is None:
-        return float(family.aic(y, n, mu, wt, deviance))
-    sum_w, rows = totals
-    share = float(np.sum(wt)) / sum_w if basis == "weights" else y.size / rows
-    return float(family.aic(y, n, mu, wt, deviance * share)) - family.aic_constant
 
 
 def solve_gram_pivoted(gram: Array, rhs: Array,

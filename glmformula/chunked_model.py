@@ -18,13 +18,8 @@ from typing import Any
 
 import numpy as np
 
-from glmformula.chunked_irls import (
-    ChunkedData,
-    PassRequest,
-    add_shares,
-    chunk_pass,
-    fitted_coefficients,
-)
+from glmformula.chunked_irls import ChunkedData, add_shares, fitted_coefficients
+from glmformula.chunked_pass import PassRequest, chunk_pass
 from glmformula.chunked_result import ChunkedSource, ChunkTotals, DaskRows, chunked_result
 from glmformula.chunked_source import (
     OFFSET_COLUMN,

@@ -17,15 +17,9 @@ from typing import Any
 
 import numpy as np
 
-from glmformula.chunked_irls import (
-    ChunkedData,
-    ChunkedFit,
-    PassState,
-    _linear_predictor,
-    _prepared,
-    fit_chunked,
-)
+from glmformula.chunked_irls import ChunkedData, ChunkedFit, PassState, fit_chunked
 from glmformula.chunked_model import make_runner, partition_runner
+from glmformula.chunked_pass import _linear_predictor, _prepared
 from glmformula.chunked_result import ChunkTotals, DaskRows, rows_not_in_memory
 from glmformula.chunked_source import ChunkPlan, prepare_chunk
 from glmformula.irls import Control, IRLSFit

@@ -22,10 +22,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from glmformula.chunked_irls import _linear_predictor, _offset, _prepared, fit_chunked
+from glmformula.chunked_irls import fit_chunked
+from glmformula.chunked_pass import ChunkFit, _prepared
 from glmformula.chunked_source import (
     OFFSET_COLUMN,
-    Chunk,
     ChunkPlan,
     aligned_assign,
     is_dask_frame,
@@ -37,7 +37,6 @@ from glmformula.errors import ArgumentTypeError
 from glmformula.families import Family
 from glmformula.family_base import PreparedResponse
 from glmformula.irls import Control, IRLSFit
-from glmformula.irls_memory import working_weights_and_response
 from glmformula.result import GLMResult
 from glmformula.rows import ArrayRows, needs_rows, not_in_memory
 
@@ -67,44 +66,14 @@ class ChunkTotals:
     passes: int
 
 
-class _ChunkFit:
-    """A chunk's per-row fit at the final coefficients (working weights at ``coef_weights``)."""
-
-    def __init__(self, chunk: Chunk, family: Family, response: PreparedResponse, coef: Array,
-                 coef_weights: Array | None) -> None:
-        self.chunk, self.family, self.response = chunk, family, response
-        self.coef_weights = coef_weights
-        self.eta = _linear_predictor(chunk, coef)
-        self.mu, self.mu_eta = family.linkinv_and_mu_eta(self.eta)
-        self.deviance = float("nan")
-
-    @cached_property
-    def working_residuals(self) -> Array:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return (self.response.y - self.mu) / self.mu_eta
-
-    @cached_property
-    def working_weights(self) -> Array:
-        r, family = self.response, self.family
-        if self.coef_weights is None:  # the last step was from the starting means
-            eta = family.linkfun(r.mustart)
-        else:
-            eta = _linear_predictor(self.chunk, self.coef_weights)
-        mu, mu_eta = family.linkinv_and_mu_eta(eta)
-        return working_weights_and_response(family, r.y, r.weights, eta, mu, mu_eta,
-                                            _offset(self.chunk))[0]
-
-
 def _partition_values(frame: pd.DataFrame, plan: ChunkPlan, family: Family, user_start: bool,
                       coef: Array, coef_weights: Array | None, what: str) -> pd.Series:
     """Per-row values of one partition, indexed by the rows used (as in memory)."""
     chunk = prepare_chunk(frame, plan)
     if chunk is None or not len(chunk.row_index):
         return pd.Series(np.zeros(0), index=frame.index[:0], name=what)
-    response = _prepared(chunk, family, user_start)
-    fit = _ChunkFit(chunk, family, response, coef, coef_weights)
-    rows = ArrayRows(chunk.X, chunk.row_index, response, chunk.offset, fit, family)
-    return pd.Series(np.array(rows.values(what), dtype=float), index=chunk.row_index,
+    fit = ChunkFit(chunk, family, _prepared(chunk, family, user_start), coef, coef_weights)
+    return pd.Series(np.array(fit.rows().values(what), dtype=float), index=chunk.row_index,
                      name=what)
 
 
