@@ -88,8 +88,36 @@ def _explain_supported(model: GLMResult) -> bool:
     return "explain" in parameters
 
 
+def parse_contrasts(texts: Sequence[str] | None) -> dict[str, object] | None:
+    """``--contrasts tension=contr.sum,wool=contr.helmert`` (repeatable) as glm()'s
+    ``contrasts=``; ``g=contr.treatment(base = 2)`` is R's ``contr.treatment(n, base = 2)``.
+
+    >>> parse_contrasts(["tension=contr.sum", "wool=contr.treatment(3, base = 2)"])
+    {'tension': 'contr.sum', 'wool': ('contr.treatment', 2)}
+    """
+    if not texts:
+        return None
+    from glmformula.design_parse import split_arguments
+
+    out: dict[str, object] = {}
+    for text in texts:
+        for item in split_arguments(text):
+            name, sep, value = item.partition("=")
+            if not sep or not name.strip() or not value.strip():
+                raise DataError(f"--contrasts takes name=contrasts, e.g. tension=contr.sum; "
+                                f"got {shorten(item)}")
+            value = value.strip()
+            base = re.fullmatch(r"contr\.treatment\((?:\s*\d+\s*,)?\s*base\s*=\s*(\d+)\s*\)",
+                                value)
+            out[name.strip()] = ("contr.treatment", int(base.group(1))) if base else value
+    return out
+
+
 def _parser() -> argparse.ArgumentParser:
+    from glmformula import __version__
+
     parser = argparse.ArgumentParser(prog="glmformula", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"glmformula {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
     fit = commands.add_parser("fit", help="fit a GLM and print R's summary")
     fit.add_argument("data", help="CSV or Parquet path, or a bundled dataset name")
@@ -98,6 +126,14 @@ def _parser() -> argparse.ArgumentParser:
     fit.add_argument("--link", default=None, help="link function (default: the family's)")
     fit.add_argument("--weights", default=None, help="column of prior weights")
     fit.add_argument("--offset", default=None, help="column used as an offset")
+    fit.add_argument("--subset", default=None,
+                     help='rows to fit, an R expression such as \'tension != "L" & breaks > 15\'')
+    fit.add_argument("--na-action", default=None, choices=("omit", "exclude", "fail"),
+                     help="rows with missing values: omit (default) or exclude them, or fail")
+    fit.add_argument("--contrasts", action="append", default=None, metavar="NAME=CONTRASTS",
+                     help="contrasts of a factor, e.g. tension=contr.sum (contr.helmert, "
+                          "contr.poly, contr.SAS, contr.treatment(base = 2)); repeatable or "
+                          "comma-separated")
     fit.add_argument("--format", default="text", choices=FORMATS,
                      help="output format of the summary (default: text, R's layout)")
     fit.add_argument("--anova", action="store_true",
@@ -158,7 +194,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             warnings.showwarning = _show_warning
             model = glm(args.formula, data, family=args.family, link=args.link,
                         weights=args.weights, offset=args.offset, context={}, data_name=name,
-                        safe=not args.unsafe_formula)
+                        safe=not args.unsafe_formula, subset=args.subset,
+                        na_action=args.na_action, contrasts=parse_contrasts(args.contrasts))
     except GLMError as error:
         print(f"glmformula: error: {error}", file=sys.stderr)
         return 2

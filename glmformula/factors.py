@@ -1,4 +1,4 @@
-"""R's ``relevel()``: a factor with another reference level.
+"""Factors as R handles them: ``relevel()`` and the levels a model frame keeps.
 
 >>> import pandas as pd
 >>> relevel(pd.Series(["a", "b", "c", "b"]), ref="b").cat.categories.tolist()
@@ -7,8 +7,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from glmformula.errors import ArgumentTypeError, DataError, shorten
@@ -56,4 +58,35 @@ def _label(level: Any) -> str:
     return level_label(level)
 
 
-__all__ = ["relevel"]
+
+
+def drop_unused_levels(frame: pd.DataFrame, columns: Sequence[str],
+                       incomplete: np.ndarray | None = None) -> pd.DataFrame:
+    """R's ``model.frame(..., drop.unused.levels = TRUE)``: each categorical column among
+    ``columns`` keeps only the levels that occur in the complete rows (no missing value in
+    ``columns``, nor where ``incomplete`` is True), in their order. A new frame when a
+    level goes; the caller's frame is never changed.
+
+    >>> df = pd.DataFrame({"g": pd.Categorical(["a", "b"], categories=["a", "b", "c"]),
+    ...                    "y": [1.0, None]})
+    >>> drop_unused_levels(df, ["g", "y"])["g"].cat.categories.tolist()
+    ['a']
+    """
+    used = [c for c in dict.fromkeys(columns) if c in frame.columns]
+    factors = [c for c in used if isinstance(frame[c].dtype, pd.CategoricalDtype)]
+    if not factors:
+        return frame
+    complete = ~frame[used].isna().to_numpy().any(axis=1)
+    if incomplete is not None:
+        complete &= ~incomplete
+    trimmed: dict[str, pd.Series] = {}
+    for c in factors:
+        column = frame[c]
+        present = set(column.iloc[np.flatnonzero(complete)].dropna().unique())
+        levels = [level for level in column.cat.categories if level in present]
+        if len(levels) < len(column.cat.categories):
+            trimmed[c] = column.cat.set_categories(levels)
+    return frame.assign(**trimmed) if trimmed else frame
+
+
+__all__ = ["drop_unused_levels", "relevel"]

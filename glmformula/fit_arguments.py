@@ -141,10 +141,9 @@ class FitArguments:
         used = [c for c in dict.fromkeys(columns) if c in frame.columns]
         missing = frame[used].isna() if used else pd.DataFrame(index=frame.index)
         for name, argument in (("weights", weights), ("offset", offset)):
-            if argument is not None and not isinstance(argument, str):
-                values = pd.to_numeric(pd.Series(np.asarray(argument).ravel()), errors="coerce")
-                if len(values) == len(frame):
-                    missing[f"{name}="] = values.isna().to_numpy()
+            absent = _missing(argument, None, len(frame))
+            if absent is not None:
+                missing[f"{name}="] = absent
         rows = (np.flatnonzero(missing.to_numpy().any(axis=1)) if missing.size
                 else np.zeros(0, dtype=int))
         if len(rows):
@@ -186,11 +185,6 @@ class FitArguments:
             parts["contrasts"] = coding
         return parts
 
-    def refit_options(self) -> dict[str, Any]:
-        """The keyword arguments that refit a model on the same rows and coding."""
-        return {"subset": self.subset, "na_action": self.na_action,
-                "contrasts": None if self.contrasts is None else self.contrasts.given}
-
 
 def _level_counts(design: Design) -> dict[str, int]:
     """The number of levels of each factor of the design (R prints ``contr.treatment(n,
@@ -203,29 +197,48 @@ def _level_counts(design: Design) -> dict[str, int]:
     return counts
 
 
-def design_for(formula: str, data: Any, *, weights: Any, offset: Any,
+def design_for(formula: Any, data: Any, *, weights: Any, offset: Any,
                context: Mapping[str, Any], safe: bool,
                arguments: FitArguments | None) -> Design:
-    """:func:`glmformula.design.build_design` on the rows ``subset`` keeps, with the
-    ``contrasts``, and ``na_action`` applied (R: subset first, then the na.action)."""
+    """:func:`glmformula.design.build_design` on R's model frame: the rows ``subset``
+    keeps, then the ``na_action``, factors without the levels no row used has (R's
+    ``drop.unused.levels``), coded with the ``contrasts``."""
     from glmformula.design import build_design
+    from glmformula.factors import drop_unused_levels
     from glmformula.formula_safety import formula_code
 
-    if arguments is None:
+    if not isinstance(formula, str):  # build_design says what a formula is
         return build_design(formula, data, weights=weights, offset=offset, context=context,
                             safe=safe)
-    frame, weights, offset = arguments.select(data, weights, offset, context, safe)
-    if arguments.na_action == "fail":
-        code = formula_code(formula, list(frame.columns), context, safe=safe)
-        named = [a for a in (weights, offset) if isinstance(a, str)]
-        arguments.check_missing(frame, [*code.response_columns, *code.model_columns, *named],
-                                weights, offset)
+    if arguments is None:
+        frame = as_frame(data, "data")
+    else:
+        frame, weights, offset = arguments.select(data, weights, offset, context, safe)
+    code = formula_code(formula, list(frame.columns), context, safe=safe)
+    named = [a for a in (weights, offset) if isinstance(a, str)]
+    columns = [*code.response_columns, *code.model_columns, *named]
+    if arguments is not None:
+        arguments.check_missing(frame, columns, weights, offset)
+    frame = drop_unused_levels(frame, columns, _missing(weights, offset, len(frame)))
     built = frame
-    if arguments.na_action == "exclude" and not frame.index.is_unique:
+    if arguments is not None and arguments.na_action == "exclude" and not frame.index.is_unique:
         built = frame.set_axis(pd.RangeIndex(len(frame)), axis=0)  # rows found by position
     design = build_design(formula, built, weights=weights, offset=offset, context=context,
-                          safe=safe, contrasts=arguments.contrasts)
-    return arguments.finish(design, frame)
+                          safe=safe, contrasts=None if arguments is None else arguments.contrasts)
+    return design if arguments is None else arguments.finish(design, frame)
+
+
+def _missing(weights: Any, offset: Any, n: int) -> np.ndarray | None:
+    """Rows where weights or offset given as arrays are missing."""
+    missing = None
+    for argument in (weights, offset):
+        if argument is None or isinstance(argument, str):
+            continue
+        values = pd.to_numeric(pd.Series(np.asarray(argument).ravel()), errors="coerce")
+        if len(values) == n:
+            here = values.isna().to_numpy()
+            missing = here if missing is None else missing | here
+    return missing
 
 
 def call_parts(design: Design, family: Any = None, label: str = "") -> dict[str, str]:

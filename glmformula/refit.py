@@ -149,15 +149,12 @@ def added_columns(model: GLMResult, candidates: list[str], data: Any, context: A
     Returns the matrix, the positions of the model's columns (intercept
     included) and those of each candidate.
     """
-    from glmformula.design import build_design
+    from glmformula.fit_arguments import design_for
 
     formula = new_formula(model, [*model.design.term_names, *candidates])
     env = context if context is not None else model.design.context
-    arguments, contrasts = model.design.arguments, None
-    if arguments is not None:  # the fit's subset rows and contrasts
-        data = arguments.select(data, None, None, env, model.design.safe)[0]
-        contrasts = arguments.contrasts
-    upper = build_design(formula, data, context=env, safe=model.design.safe, contrasts=contrasts)
+    upper = design_for(formula, data, weights=None, offset=None, context=env,  # R's model
+                       safe=model.design.safe, arguments=model.design.arguments)  # frame
     check_rows(model, upper.X.shape[0])
     lookup = {key(t): upper.term_slices[t] for t in upper.term_names}
     unknown = [t for t in [*model.design.term_names, *candidates] if key(t) not in lookup]
