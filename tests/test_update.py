@@ -166,3 +166,17 @@ def test_selection_headings_deparse_the_formula_as_r():
         gf.step(gf.glm("breaks~wool", data=frame("warpbreaks"), family="poisson"),
                 scope="~.*tension")
     assert "Start:  AIC=560\nbreaks ~ wool\n" in out.getvalue()
+
+
+def test_update_keeps_subset_and_contrasts():
+    """R's update re-evaluates the whole call: the subset and the contrasts stay."""
+    wb = gf.datasets.load("warpbreaks")
+    m = gf.glm("breaks ~ wool", data=wb, family="poisson", subset='tension != "H"',
+               contrasts={"wool": "contr.sum"})
+    m2 = m.update(". ~ . + tension")
+    direct = gf.glm("breaks ~ wool + tension", data=wb, family="poisson",
+                    subset='tension != "H"', contrasts={"wool": "contr.sum"})
+    assert m2.n_rows == m.n_rows == 36
+    np.testing.assert_allclose(m2.coef, direct.coef, rtol=1e-12)
+    assert list(m2.coef.index) == ["(Intercept)", "wool1", "tensionM"]
+    assert m.update(subset=None).n_rows == 54  # an argument given anew replaces the fit's
