@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
@@ -86,8 +87,11 @@ def chunk_pass(frame: Any, plan: ChunkPlan, family: Any, request: PassRequest,
         eta = family.linkfun(response.mustart)
     else:
         eta = _linear_predictor(chunk, request.coef)
-    mu, mu_eta = family.linkinv_and_mu_eta(eta)
-    out["invalid"] = int(not (family.valid_eta(eta) and family.valid_mu(mu)))
+    valid_eta = family.valid_eta(eta)  # outside its domain the inverse link may divide by 0:
+    quiet = nullcontext() if valid_eta else np.errstate(divide="ignore", invalid="ignore")
+    with quiet:  # the state is invalid (refused or halved) without a numpy warning, as in memory
+        mu, mu_eta = family.linkinv_and_mu_eta(eta)
+    out["invalid"] = int(not (valid_eta and family.valid_mu(mu)))
     deviance = family.deviance_function(y, wt)
     out["deviance"] = float(deviance(mu))
     if request.totals:

@@ -72,3 +72,14 @@ def test_no_first_step_is_the_same_fit_error_on_dask(family: gf.families.Family,
             with pytest.raises(gf.FitError, match=reason) as caught:
                 gf.glm("y ~ x", data=data, family=family, start=[0, 0])
         assert "cannot find valid starting values: please specify some" in str(caught.value)
+
+
+@pytest.mark.parametrize("family", ["poisson(link = 'sqrt')", "gaussian(link = 'inverse')"])
+def test_invalid_start_is_rs_error_on_both_paths_without_numpy_warnings(family: str) -> None:
+    """eta = 0 is outside these links' domain: R's error, before the inverse link divides by
+    0 (on Dask it was evaluated first, with numpy's RuntimeWarning)."""
+    for data in (DATA, dd.from_pandas(DATA, npartitions=2)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", RuntimeWarning)
+            with pytest.raises(gf.FitError, match="cannot find valid starting values"):
+                gf.glm("y ~ x", data=data, family=family, start=[0, 0])
