@@ -1,9 +1,13 @@
-"""Iteratively reweighted least squares, rule for rule as R's ``glm.fit``.
+"""Iteratively reweighted least squares, rule for rule as R's ``glm.fit``: one loop.
 
-The fitter sees numbers only: a model matrix, a prepared response, prior
-weights, an offset and a family object with the methods ``linkfun``,
-``linkinv``, ``mu_eta``, ``variance``, ``dev_resids``, ``valid_eta`` and
-``valid_mu``. It knows no formula and no family by name.
+:func:`iterate` holds R's rules (starting values checked, the step, trace
+output, step halving, the convergence test, warnings); it talks to a data
+source (:class:`IRLSData`) that gives the state at the starting values or at
+a coefficient vector (deviance, validity of eta and mu) and the least-squares
+step from a state (``X'WX`` and ``X'Wz``). The sources are
+:class:`~glmformula.irls_memory.MemoryData` (numpy or structured matrices in
+memory) and :class:`~glmformula.chunked_irls.ChunkedData` (a pass over Dask
+partitions per evaluation). The fitter knows no formula and no family by name.
 
 >>> import numpy as np
 >>> from glmformula.families import Poisson
