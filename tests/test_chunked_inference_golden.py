@@ -1,10 +1,10 @@
-"""R's golden predictions and analysis-of-deviance tables, from fits on Dask partitions.
+"""R's golden inference numbers from fits on Dask partitions.
 
-The same cases as tests/test_predict_golden.py, tests/test_anova.py and
-tests/test_anova_types.py (predict_golden.json, anova_golden.json,
-anova_types_golden.json), each data set split into 3 partitions: R's numbers, as
-in memory; Rao's score test, which needs the model matrix in memory, is the one
-clear error.
+The cases of predict_golden.json, anova_golden.json, anova_types_golden.json,
+extra_families_golden.json (Tweedie, negative.binomial, glm.nb) and
+tidy_golden.json (broom's tidy, glance, augment with newdata), each data set
+split into 3 partitions: R's numbers, as in memory. What needs the model
+matrix in memory (Rao's score test, profile intervals) is the one clear error.
 """
 
 from __future__ import annotations
@@ -117,3 +117,74 @@ def test_the_partitioning_does_not_change_the_numbers() -> None:
             for k in (1, 2, 5)]
     for other in fits[1:]:
         pd.testing.assert_series_equal(other.coef, fits[0].coef, rtol=1e-12)
+
+
+EXTRA = golden_cases("extra_families")
+TIDY = golden_cases("tidy")
+
+
+def _extra_fit(case: dict[str, Any]) -> gf.GLMResult:
+    data = _partitions(case)
+    options = {"control": case["control"], "context": {"np": np, "log": np.log}}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if case.get("glm_nb"):
+            return gf.glm_nb(case["formula"], data=data, **options)
+        return gf.glm(case["formula"], data=data, family=gf.get_family(case["py_family"]),
+                      **options)
+
+
+@pytest.mark.parametrize("case", EXTRA, ids=[c["id"] for c in EXTRA])
+def test_chunked_extra_families_equal_r(case: dict[str, Any]) -> None:
+    """Tweedie, negative.binomial(theta) and glm.nb (theta by passes) on partitions."""
+    model, exp = _extra_fit(case), case["expected"]
+    summary = model.summary().coefficients
+    pairs = {
+        "coefficients": (model.coef.to_numpy(), list(exp["coefficients"].values())),
+        "std_errors": (summary["Std. Error"].to_numpy(), list(exp["std_errors"].values())),
+        "p_values": (summary.iloc[:, 3].to_numpy(), list(exp["p_values"].values())),
+        "deviance": (model.deviance, exp["deviance"]),
+        "null_deviance": (model.null_deviance, exp["null_deviance"]),
+        "dispersion": (model.dispersion, exp["dispersion"]),
+        "fitted": (model.fitted.compute().to_numpy(), exp["fitted"]),
+        **{k: (getattr(model, k), exp[k]) for k in ("theta", "theta_se", "twologlik", "loglik")
+           if k in exp},
+    }
+    if exp["aic"] is not None:
+        pairs["aic"] = (model.aic, exp["aic"])
+    failures = {name: relative_difference(ours, theirs)
+                for name, (ours, theirs) in pairs.items()
+                if not relative_difference(ours, theirs) <= RTOL}
+    assert not failures, f"relative differences above {RTOL}: {failures}"
+    assert model.iterations == exp["iter"]
+
+
+def _frame_close(actual: pd.DataFrame, expected: dict[str, list[Any]]) -> None:
+    assert list(actual.columns) == list(expected)
+    for name, values in expected.items():
+        if name == "term":
+            assert list(actual[name]) == values
+            continue
+        want = np.array([np.nan if v is None else v for v in values], dtype=float)
+        got = actual[name].to_numpy(dtype=float)
+        assert np.array_equal(np.isnan(got), np.isnan(want)), name
+        _close(name, got[~np.isnan(want)], want[~np.isnan(want)])
+
+
+@pytest.mark.parametrize("case", TIDY, ids=[c["id"] for c in TIDY])
+def test_chunked_tidy_and_glance_equal_broom(case: dict[str, Any]) -> None:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        model = fit_case(case, _partitions(case))[0]
+    exp = case["expected"]
+    _frame_close(model.tidy(), exp["tidy"])
+    glance = model.glance()
+    for name, value in exp["glance"].items():
+        _close(name, float(glance[name].iloc[0]), value)
+    with pytest.raises(DataError, match=r"chunked \(Dask\) data"):
+        model.tidy(conf_int=True)  # profile intervals: a refit per point
+    new = case_frame(case).head(5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        augmented = model.augment(newdata=new, se_fit=True)
+    _frame_close(augmented[[".fitted", ".se.fit"]], exp["augment_new"])
