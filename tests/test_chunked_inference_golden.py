@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from compare import RTOL, case_frame, fit_case, golden_cases, relative_difference, table_difference
+from compare import RTOL, case_frame, check_table, fit_case, golden_cases, relative_difference
 
 import glmformula as gf
 from glmformula.errors import DataError
@@ -65,21 +65,6 @@ def test_chunked_predict_equals_r(case_id: str, kind: str) -> None:
     _close("residual_scale", math.sqrt(model.dispersion), expected["residual_scale"])
 
 
-def _check_table(table: Any, case: dict[str, Any]) -> None:
-    expected = case["expected"]
-    assert list(table.data.index) == expected["row_names"]
-    assert list(table.data.columns) == list(expected["columns"])
-    for name, values in expected["columns"].items():
-        for row, ours, theirs in zip(expected["row_names"], table.data[name], values,
-                                     strict=True):
-            if theirs is None:
-                assert math.isnan(ours), f"{name}[{row}]: R gives NA, we give {ours}"
-            else:
-                diff = table_difference(float(ours), theirs)
-                assert diff <= 1e-8, f"{name}[{row}]: {ours} vs R {theirs} ({diff:.2e})"
-    assert table.heading == expected["heading"]
-
-
 def _fits(case: dict[str, Any], models: list[dict[str, Any]], family: str) -> list[Any]:
     data = _partitions(case)
     with warnings.catch_warnings():
@@ -99,7 +84,7 @@ def test_chunked_anova_equals_r(case: dict[str, Any]) -> None:
                 gf.anova(*models, test=test)
             return
         table = gf.anova(*models, test=test)
-    _check_table(table, case)
+    check_table(table, case, 1e-8)
 
 
 @pytest.mark.parametrize("case", ANOVA_TYPES, ids=[c["id"] for c in ANOVA_TYPES])
@@ -108,7 +93,7 @@ def test_chunked_anova_types_equal_car(case: dict[str, Any]) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         table = gf.anova(model, type=case["type"], test=case["test"])
-    _check_table(table, case)
+    check_table(table, case, 1e-8)
 
 
 def test_the_partitioning_does_not_change_the_numbers() -> None:

@@ -120,6 +120,24 @@ def table_difference(ours: float, theirs: float, atol: float = 1e-10) -> float:
     return abs(ours - theirs) / abs(theirs)
 
 
+def check_table(table: Any, case: dict[str, Any], rtol: float = RTOL,
+                atol: float = 1e-10) -> None:
+    """An anova-like table (``.data``, ``.heading``) equals R's: rows, columns, numbers
+    (NA where R gives NA) and heading."""
+    expected = case["expected"]
+    assert list(table.data.index) == expected["row_names"]
+    assert list(table.data.columns) == list(expected["columns"])
+    for name, values in expected["columns"].items():
+        for row, ours, theirs in zip(expected["row_names"], table.data[name], values,
+                                     strict=True):
+            if theirs is None:
+                assert math.isnan(ours), f"{name}[{row}]: R gives NA, we give {ours}"
+            else:
+                diff = table_difference(float(ours), theirs, atol)
+                assert diff <= rtol, f"{name}[{row}]: {ours} vs R {theirs} ({diff:.2e})"
+    assert table.heading == expected["heading"]
+
+
 def largest_table_difference(cases: list[dict[str, Any]], table: Any,
                              atol: float = 1e-10) -> float:
     """The largest difference over every number of golden tables (anova-like cases)."""
