@@ -21,17 +21,21 @@ DATA = pd.DataFrame({"y": [1.0, 2, 3, 4, 5], "x": [1.0, 2, 3, 4, 5]})
 R_TEXT = "cannot find valid starting values: please specify some"
 
 
+@pytest.mark.parametrize("chunked", [False, True], ids=["pandas", "dask"])
 @pytest.mark.parametrize(("family", "reason"), [
     (Tweedie(0, link_power=0.5), "no observations informative at iteration 1"),
     (Tweedie(0, link_power=-1), "non-finite coefficients at iteration 1"),
     (Tweedie(1.5), "non-finite coefficients at iteration 1"),
 ])
 def test_start_without_a_first_step_is_a_fit_error(family: gf.families.Family,
-                                                    reason: str) -> None:
+                                                    reason: str, chunked: bool) -> None:
+    """The same on Dask partitions (there, non-finite coefficients at iteration 1 gave a
+    fit at the start values with a warning)."""
+    data = pytest.importorskip("dask.dataframe").from_pandas(DATA, 2) if chunked else DATA
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         with pytest.raises(gf.FitError, match=reason) as caught:
-            gf.glm("y ~ x", data=DATA, family=family, start=[0, 0])
+            gf.glm("y ~ x", data=data, family=family, start=[0, 0])
     assert R_TEXT in str(caught.value)
 
 

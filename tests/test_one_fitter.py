@@ -2,9 +2,9 @@
 
 Before, the Dask path had its own loop: with ``control={"trace": True}`` it printed
 the deviance after step halving where R prints it before (golden case
-``poisson_identity_step_halving``, iteration 1: 13.111406 vs R's 21.726499), and
-non-finite coefficients at iteration 1 gave a fit at the start values with a
-warning instead of R's "cannot find valid starting values" error.
+``poisson_identity_step_halving``, iteration 1: R's 13.11141, then "Step halved:
+new deviance = 21.7265"; Dask printed 21.726499), and numbers with 8 digits where
+R's cat() prints 7. R's error at iteration 1 on both paths: test_irls_invalid_start.
 """
 
 from __future__ import annotations
@@ -21,7 +21,6 @@ import pandas as pd
 import pytest
 
 import glmformula as gf
-from glmformula.families_extra import Tweedie
 
 dd = pytest.importorskip("dask.dataframe")
 sys.path.insert(0, str(Path(__file__).parent / "golden"))
@@ -57,21 +56,6 @@ def test_trace_output_is_rs_on_both_paths(case_id: str, chunked: bool) -> None:
 
 
 DATA = pd.DataFrame({"y": [1.0, 2, 3, 4, 5, 6], "x": [1.0, 2, 3, 4, 5, 6]})
-
-
-@pytest.mark.parametrize(("family", "reason"), [
-    (Tweedie(0, link_power=0.5), "no observations informative at iteration 1"),
-    (Tweedie(0, link_power=-1), "non-finite coefficients at iteration 1"),
-    (Tweedie(1.5), "non-finite coefficients at iteration 1"),
-])
-def test_no_first_step_is_the_same_fit_error_on_dask(family: gf.families.Family,
-                                                      reason: str) -> None:
-    for data in (DATA, dd.from_pandas(DATA, npartitions=2)):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            with pytest.raises(gf.FitError, match=reason) as caught:
-                gf.glm("y ~ x", data=data, family=family, start=[0, 0])
-        assert "cannot find valid starting values: please specify some" in str(caught.value)
 
 
 @pytest.mark.parametrize("family", ["poisson(link = 'sqrt')", "gaussian(link = 'inverse')"])
