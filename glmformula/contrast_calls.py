@@ -29,7 +29,9 @@ from glmformula.contrasts import (
     R_CONTRAST_NAMES,
     RHelmert,
     RPoly,
+    RSASNumbered,
     RSum,
+    RTreatmentBase,
     chosen_contrasts,
     contrast_spec,
 )
@@ -43,11 +45,13 @@ def C(data: Any, contr: Any = None, how_many: Any = None, *, levels: Any = None,
     if how_many is not None:
         raise FormulaError("C()'s how.many is not supported; give a contrast matrix instead")
     if base is not None:
-        if contr not in ("contr.treatment", "treatment", TreatmentContrasts):
+        if contr not in ("contr.treatment", "treatment", contr_treatment):
             raise FormulaError("C(g, contr, base = k) takes a base only for treatment contrasts")
         contrasts: Contrasts | None = contrast_spec(("contr.treatment", base), "C()")
     elif contr is None:
         contrasts = None
+    elif contr is contr_treatment or contr is contr_SAS:  # R's function: contr(nlevels)
+        contrasts = contr()
     else:
         try:
             contrasts = contrast_spec(contr, "C()")
@@ -68,12 +72,30 @@ def C(data: Any, contr: Any = None, how_many: Any = None, *, levels: Any = None,
     return FactorValues(data, kind="categorical", spans_intercept=True, encoder=encoder)
 
 
+def contr_treatment(n: Any = None, base: Any = 1) -> Contrasts:
+    """R's ``contr.treatment(n, base = k)`` in a formula (a level value as ``base``:
+    formulaic's treatment contrasts with that reference, columns named by level)."""
+    if isinstance(base, int) and not isinstance(base, bool):
+        return RTreatmentBase(base=base)
+    return TreatmentContrasts(base=base)
+
+
+def contr_SAS(n: Any = None) -> Contrasts:  # noqa: N802 (R's name)
+    """R's ``contr.SAS(n)`` in a formula."""
+    return RSASNumbered()
+
+
 class RContrastsRegistry(ContrastsRegistry):
-    """``contr.sum``, ``contr.helmert``, ``contr.poly`` in a formula: R's column names."""
+    """``contr.<name>`` in a formula, as R's functions: ``contr.sum``, ``contr.helmert``,
+    ``contr.poly`` and (called or not) ``contr.treatment``, ``contr.SAS``. Given as a
+    function, R names the treatment and SAS columns by level number
+    (``C(g, contr.treatment)2``); given by name (``C(g, treatment)``), by level."""
 
     helmert = RHelmert
     poly = RPoly
     sum = RSum
+    treatment = staticmethod(contr_treatment)
+    SAS = staticmethod(contr_SAS)
 
 
 _C_NAME = re.compile(r"(?<![\w.])C\s*\(")

@@ -98,6 +98,7 @@ class RTreatmentBase(TreatmentContrasts):
     columns are named by level number, as R names that matrix's columns."""
 
     FACTOR_FORMAT_REDUCED = "{name}[{field}]"
+    base: Any = 1
 
     @override
     def _find_base_index(self, levels: Sequence[Hashable]) -> int:
@@ -124,6 +125,15 @@ class RTreatmentBase(TreatmentContrasts):
     @override
     def get_drop_field(self, levels: Sequence[Hashable], reduced_rank: bool = True) -> Hashable:
         return None
+
+
+@dataclass
+class RSASNumbered(RTreatmentBase):
+    """R's ``contr.SAS(n)``: the last level is the reference, columns named by number."""
+
+    @override
+    def _find_base_index(self, levels: Sequence[Hashable]) -> int:
+        return len(levels) - 1
 
 
 @dataclass

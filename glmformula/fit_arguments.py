@@ -47,9 +47,12 @@ class RowPadding:
     positions: np.ndarray
 
     def pad(self, values: Any) -> Any:
-        """A Series or DataFrame over the rows used -> over every row, NaN where dropped."""
+        """A Series or DataFrame over the rows used -> over every row, NaN where dropped
+        (values over some of the rows used, e.g. those with a weight: by row label)."""
         if not isinstance(values, pd.Series | pd.DataFrame):
             return values
+        if len(values) != len(self.positions):
+            return values.reindex(self.index) if self.index.is_unique else values
         shape = (len(self.index), *values.shape[1:])
         out = np.full(shape, np.nan)
         out[self.positions] = values.to_numpy(dtype=float)
@@ -118,20 +121,27 @@ class FitArguments:
         frame = as_frame(data, "data")
         if self.subset is None:
             return frame, weights, offset
-        mask = subset_mask(self.subset, frame, namespace, safe=safe)
-        if not mask.any():
+        values = subset_mask(self.subset, frame, namespace, safe=safe)
+        unknown = np.asarray(values.isna(), dtype=bool)
+        keep = np.flatnonzero(np.asarray(values.fillna(False), dtype=bool) | unknown)
+        if keep.size == 0:
             raise DataError(f"subset {shorten(self.subset_text)} keeps none of the "
                             f"{len(frame)} rows of the data")
+        missing = unknown[keep]  # R's x[NA, ]: a row of missing values (na.action's)
 
         def rows_of(argument: Any) -> Any:
             if argument is None or isinstance(argument, str):
                 return argument
-            values = np.asarray(argument)
-            if values.ndim == 1 and len(values) == len(frame):
-                return values[mask]
-            return argument  # the design reports the wrong length
+            array = np.asarray(argument)
+            if array.ndim != 1 or len(array) != len(frame):
+                return argument  # the design reports the wrong length
+            kept = array[keep]
+            return np.where(missing, np.nan, kept.astype(float)) if missing.any() else kept
 
-        return frame.iloc[np.flatnonzero(mask)], rows_of(weights), rows_of(offset)
+        kept_frame = frame.iloc[keep]
+        if missing.any():
+            kept_frame = kept_frame.mask(np.broadcast_to(missing[:, None], kept_frame.shape))
+        return kept_frame, rows_of(weights), rows_of(offset)
 
     def check_missing(self, frame: pd.DataFrame, columns: list[str], weights: Any,
                       offset: Any) -> None:

@@ -99,5 +99,15 @@ def influence_measures(result: GLMResult) -> pd.DataFrame:
     return pd.DataFrame(columns, index=result.design.row_index[rows])
 
 
+def influence_table(result: GLMResult) -> pd.DataFrame:
+    """:func:`influence_measures` over the data's rows for na_action="exclude": NaN for
+    the rows left out, but a leverage (hat) of 0, as R's ``lm.influence`` pads them."""
+    table = influence_measures(result)
+    padded = result.rows.pad(table)
+    if len(padded) != len(table):
+        padded["hat"] = padded["hat"].fillna(0.0)
+    return padded
+
+
 def _inf_to_nan(values: np.ndarray) -> np.ndarray:
     return np.where(np.isinf(values), np.nan, values)

@@ -28,6 +28,7 @@ import pandas as pd
 from glmformula.design_checks import names_list
 from glmformula.distributions import normal_quantile
 from glmformula.errors import ArgumentTypeError, DataError, shorten
+from glmformula.influence import influence_measures
 from glmformula.optional import optional_dependency_message
 
 if TYPE_CHECKING:
@@ -127,7 +128,7 @@ def diagnostic_plot(result: GLMResult, id_n: int = 3, figsize: tuple[float, floa
     See :meth:`glmformula.GLMResult.plot`.
     """
     plt = _pyplot()
-    infl = result.rows.unpad(result.influence())  # the rows used (na_action="exclude")
+    infl = influence_measures(result)  # the rows used with a weight (unpadded)
     rows = result.response.weights != 0
     labels = np.asarray(infl.index.astype(str))
     eta = result.rows.unpad(result.linear_predictor).to_numpy()[rows]

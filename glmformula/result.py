@@ -359,9 +359,9 @@ class GLMResult:
         >>> m.influence().shape
         (54, 7)
         """
-        from glmformula.influence import influence_measures
+        from glmformula.influence import influence_table
 
-        return self.rows.pad(influence_measures(self))  # over the data's rows (na.exclude)
+        return influence_table(self)
 
     def plot(self, id_n: int = 3, figsize: tuple[float, float] = (10, 8)) -> object:
         """R's ``plot(glm)``: four diagnostic panels as a matplotlib Figure.

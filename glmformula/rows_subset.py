@@ -12,9 +12,9 @@ the row out.
 >>> import pandas as pd
 >>> df = pd.DataFrame({"g": ["a", "b", None, "a"], "x": [1.0, 5.0, 2.0, None]})
 >>> subset_mask('g == "a" | x > 4', df, {}, safe=True).tolist()  # TRUE | NA is TRUE
-[True, True, False, True]
->>> subset_mask('g == "a" & x > 0', df, {}, safe=True).tolist()  # TRUE & NA is NA: out
-[True, False, False, False]
+[True, True, <NA>, True]
+>>> subset_mask('g == "a" & x > 0', df, {}, safe=True).tolist()  # TRUE & NA is NA
+[True, False, <NA>, <NA>]
 >>> r_subset_text('g=="a"|x>4')
 'g == "a" | x > 4'
 """
@@ -278,8 +278,10 @@ def as_logical(x: Any) -> Any:
 
 
 def subset_mask(subset: Any, data: pd.DataFrame, namespace: Mapping[str, Any], *,
-                safe: bool) -> np.ndarray:
-    """The rows ``subset`` keeps, as a boolean array over the rows of ``data``."""
+                safe: bool) -> Any:
+    """The rows ``subset`` keeps, as a nullable boolean array over the rows of ``data``:
+    True, False, or NA where the subset's value is missing (R keeps such a row as a row of
+    missing values, which the na.action then drops)."""
     n = len(data)
     if isinstance(subset, str):
         values = _evaluate(subset, data, namespace, safe)
@@ -299,7 +301,7 @@ def subset_mask(subset: Any, data: pd.DataFrame, namespace: Mapping[str, Any], *
             "subset must be logical (TRUE/FALSE for each row); for rows by position use "
             "data.iloc[...] and pass that as data"
         )
-    return np.asarray(series.astype("boolean").fillna(False), dtype=bool)
+    return series.astype("boolean").array
 
 
 def _mask_values(subset: Any, data: pd.DataFrame) -> Any:

@@ -42,6 +42,7 @@ import numpy as np
 import pandas as pd
 
 from glmformula.errors import ArgumentTypeError
+from glmformula.influence import influence_measures
 
 if TYPE_CHECKING:
     from glmformula.result import GLMResult
@@ -191,7 +192,7 @@ def _model_columns(result: GLMResult) -> list[str]:
 def _diagnostics(result: GLMResult) -> dict[str, np.ndarray]:
     """.std.resid, .hat, .sigma and .cooksd for every row used (NaN where the weight is 0)."""
     rows = result.response.weights != 0
-    infl = result.rows.unpad(result.influence())
+    infl = influence_measures(result)  # the rows used with a weight
     hat = infl["hat"].to_numpy()
     dev = result.rows.unpad(result.residuals("deviance")).to_numpy()[rows].copy()
     med = np.median(np.abs(dev)) if dev.size else 0.0
