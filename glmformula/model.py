@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from collections.abc import Mapping, Sequence
@@ -67,11 +68,17 @@ def formula_namespace(context: Mapping[str, Any] | None, formula: object, safe: 
     return {} if safe else _caller_namespace(depth, formula)
 
 
+_PACKAGE = os.path.dirname(os.path.abspath(__file__)) + os.sep
+
+
 def _caller_name_of(depth: int, value: object) -> str | None:
-    """The caller's variable name for `value` (R's ``data = warpbreaks`` in the call)."""
+    """The caller's variable name for `value` (R's ``data = warpbreaks`` in the call), in
+    the first frame outside glmformula (glm_nb's caller, not glm_nb)."""
     if isinstance(value, str | bytes | int | float) or value is None:
         return None
     frame = sys._getframe(depth)
+    while frame.f_back is not None and frame.f_code.co_filename.startswith(_PACKAGE):
+        frame = frame.f_back
     for scope in (frame.f_locals, frame.f_globals):
         for name, bound in scope.items():
             if bound is value and name.isidentifier() and not name.startswith("_"):

@@ -199,6 +199,7 @@ def glm_nb(
     (9.944, 'z value')
     """
     given = dict(locals())  # the call's arguments, kept on the fit for update()
+    from glmformula.refit import call_argument
     settings = _control(control)
     namespace = formula_namespace(
         context, f"{formula} {subset}" if isinstance(subset, str) else formula, safe)
@@ -224,8 +225,8 @@ def glm_nb(
     return NegBinResult(
         design=first.design, family=nb.used, response=first.response, fit=nb.fit,
         null_deviance=null_dev, offset=first.offset, control=settings,
-        call=negbin_call(formula, data_name, weights, offset, nb.theta, link,
-                         call_parts(first.design)),
+        call=negbin_call(formula, data_name or call_argument(first, "data"), weights, offset,
+                         nb.theta, link, call_parts(first.design)),
         rows=rows.rows(first, nb), theta=nb.theta, theta_se=nb.theta_se,
         twologlik=2 * nb.loglik, theta_warning=nb.warning,
         data=data, call_args=call_arguments(given),

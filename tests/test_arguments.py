@@ -284,3 +284,11 @@ def test_no_warning_for_the_defaults(wb: pd.DataFrame) -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         gf.glm("breaks ~ tension", wb, "poisson", na_action="omit", contrasts={})
+
+
+def test_glm_nb_call_names_the_callers_data_and_mask() -> None:
+    """R's glm.nb call: data = quine, subset = keep (the caller's names, not glm_nb's)."""
+    quine = gf.datasets.load("quine")
+    keep = quine.Eth == "A"
+    nb = gf.glm_nb("Days ~ Sex", quine, subset=keep)
+    assert nb.call.startswith("glm.nb(formula = Days ~ Sex, data = quine, subset = keep, ")
