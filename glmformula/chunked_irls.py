@@ -32,6 +32,7 @@ from scipy.linalg import solve_triangular
 from glmformula.chunked_pass import PassRequest
 from glmformula.errors import FitError
 from glmformula.irls import Control, IRLSFit, IRLSRun, coefficients, iterate
+from glmformula.rows import not_in_memory
 from glmformula.solvers import LeastSquares, solve_normal_equations
 
 Array = np.ndarray
@@ -241,9 +242,10 @@ def add_shares(shares: Sequence[dict[str, Any]]) -> dict[str, Any]:
 
 def fitted_coefficients(done: IRLSRun) -> IRLSFit:
     """The fit where the loop stopped; its per-row fields are never in memory here."""
-    empty = np.zeros(0)
-    return IRLSFit(**coefficients(done), eta=empty, mu=empty, deviance=done.state.deviance,
-                   working_weights=empty, working_residuals=empty)
+    return IRLSFit(**coefficients(done), eta=not_in_memory("the linear predictor"),
+                   mu=not_in_memory("the fitted values"), deviance=done.state.deviance,
+                   working_weights=not_in_memory("the working weights"),
+                   working_residuals=not_in_memory("the working residuals"))
 
 
 def fit_chunked(run: Runner, p: int, columns: Sequence[int], control: Control, *,

@@ -20,7 +20,7 @@ import numpy as np
 from glmformula.chunked_irls import ChunkedData, ChunkedFit, PassState, fit_chunked
 from glmformula.chunked_model import make_runner, partition_runner
 from glmformula.chunked_pass import _linear_predictor, _prepared
-from glmformula.chunked_result import ChunkTotals, DaskRows, rows_not_in_memory
+from glmformula.chunked_result import ChunkTotals, DaskRows
 from glmformula.chunked_source import ChunkPlan, prepare_chunk
 from glmformula.irls import Control, IRLSFit
 from glmformula.negbin import (
@@ -108,7 +108,7 @@ class ChunkedTheta:
         run = make_runner(self.source.ddf, self.source.plan, family, False)
         self.last = fit_chunked(run, self.p, range(self.p), self.control, start_full=means[1])
         self.passes += self.last.passes
-        return rows_not_in_memory(self.last.fit), (family, _full(self.last.fit.coef))
+        return self.last.fit, (family, _full(self.last.fit.coef))
 
     def irls_data(self, family: Any) -> ChunkedData:
         """The chunked IRLS source with ``family`` (the response sums known, if fitted)."""

@@ -188,7 +188,7 @@ class DaskRows:
         p = self.coef.size
 
         def refit(columns: list[int]) -> IRLSFit:
-            return rows_not_in_memory(fit_chunked(source.run, p, columns, control).fit)
+            return fit_chunked(source.run, p, columns, control).fit
 
         return refit
 
@@ -245,9 +245,8 @@ def chunked_result(prototype: Any, plan: ChunkPlan, dropped: int, context: Mappi
     )
     response = PreparedResponse(*(not_in_memory(f"the {what}") for what in (
         "response", "prior weights", "binomial trials", "starting means")))
-    kind: type[GLMResult] = fields.pop("kind", GLMResult)
-    return kind(design=design, response=response, offset=not_in_memory("the offset"),
-                **{**fields, "fit": rows_not_in_memory(fields["fit"])})
+    return GLMResult(design=design, response=response, offset=not_in_memory("the offset"),
+                     **fields)
 
 
 def _predict_meta(se_fit: bool, interval: str | None) -> pd.Series | pd.DataFrame:
@@ -258,14 +257,6 @@ def _predict_meta(se_fit: bool, interval: str | None) -> pd.Series | pd.DataFram
     if interval is not None and se_fit:
         columns.append("se_fit")
     return pd.DataFrame({c: np.zeros(0) for c in columns})
-
-
-def rows_not_in_memory(fit: IRLSFit) -> IRLSFit:
-    """A chunked IRLS fit whose per-row fields refuse use (they were never computed)."""
-    return dataclasses.replace(
-        fit, eta=not_in_memory("the linear predictor"), mu=not_in_memory("the fitted values"),
-        working_weights=not_in_memory("the working weights"),
-        working_residuals=not_in_memory("the working residuals"))
 
 
 def _dask_offset(newdata: Any, offset: Any) -> tuple[Any, str | None]:
