@@ -111,8 +111,8 @@ def augment(result: GLMResult, data: pd.DataFrame | None = None,
     ``.sigma`` (the leave-one-out residual scale of R's ``influence(m)$sigma``)
     and ``.cooksd``. Rows with zero prior weight get NaN diagnostics. With
     ``na_action="exclude"`` every row of the data (after ``subset``), NaN where a
-    row was left out (R's ``naresid``). With ``newdata``: its columns then ``.fitted`` (and ``.se.fit`` if
-    ``se_fit``); ``offset`` is the offset for newdata's rows, as in
+    row was left out (R's ``naresid``). With ``newdata``: its columns then
+    ``.fitted`` (and ``.se.fit`` if ``se_fit``); ``offset`` is the offset for newdata's rows, as in
     :meth:`~glmformula.result.GLMResult.predict`.
 
     >>> import glmformula as gf
