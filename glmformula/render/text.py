@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from glmformula.design_parse import split_arguments
 from glmformula.rformat import (
     SIGNIF_LEGEND,
     format_number,
@@ -93,24 +94,7 @@ def _split_arguments(call: str) -> tuple[str, list[str]]:
     """'glm(a = 1, b = f(x, y))' -> ('glm(', ['a = 1', 'b = f(x, y)'])."""
     head, _, body = call.partition("(")
     body = body[:-1] if body.endswith(")") else body
-    arguments, depth, quote, current = [], 0, "", ""
-    for char in body:
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "\"'":
-            quote = char
-        elif char in "([{":
-            depth += 1
-        elif char in ")]}":
-            depth -= 1
-        elif char == "," and depth == 0:
-            arguments.append(current.strip())
-            current = ""
-            continue
-        current += char
-    if current.strip():
-        arguments.append(current.strip())
-    return head + "(", arguments
+    return head + "(", [a for a in split_arguments(body) if a]
 
 
 def call_lines(call: str, cutoff: int = 60) -> list[str]:
