@@ -196,7 +196,7 @@ class DaskRows:
         """A copy without the data source, light to send to the workers."""
         return DaskRows(None, self.totals, self.coef, self.coef_weights)
 
-    def predict(self, model: GLMResult, newdata: Any, type: str, se_fit: bool,  # noqa: A002
+    def predict(self, model: GLMResult, newdata: Any, type: str, se_fit: bool,
                 interval: str | None, level: float, offset: Any) -> Any:
         """Predictions; lazy (a Dask series or frame) for Dask data or ``newdata=None``.
 

@@ -39,7 +39,6 @@ from glmformula.optional import optional_dependency_message
 
 #: stateful transforms whose state can be combined across partitions
 MERGEABLE_TRANSFORMS = ("center", "scale")
-_STATEFUL = re.compile(r"\b(center|scale|poly|bs|cr|cs|cc|te|hashed|lag|C)\s*\(")
 #: R's ``.`` on the right-hand side: every column of the data
 _DOT = re.compile(r"(?<![\w.`])\.(?![\w.`])")
 
@@ -310,11 +309,6 @@ def prepare_chunk(frame: pd.DataFrame, plan: ChunkPlan) -> Chunk | None:
 
 
 # --- the first pass: levels and transform state ---------------------------------------
-def stateful_calls(formula: str) -> list[str]:
-    """Names of stateful transforms the formula calls (center, scale, poly, ...)."""
-    return _STATEFUL.findall(formula)
-
-
 def partition_transform_state(frame: pd.DataFrame, plan: ChunkPlan, rhs_spec: Any
                               ) -> tuple[dict[str, Any], int]:
     """The transform state formulaic learns on one partition, and its row count.

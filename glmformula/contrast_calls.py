@@ -80,7 +80,7 @@ def contr_treatment(n: Any = None, base: Any = 1) -> Contrasts:
     return TreatmentContrasts(base=base)
 
 
-def contr_SAS(n: Any = None) -> Contrasts:  # noqa: N802 (R's name)
+def contr_SAS(n: Any = None) -> Contrasts:  # R's name
     """R's ``contr.SAS(n)`` in a formula."""
     return RSASNumbered()
 

@@ -58,7 +58,7 @@ class LogLik(float):
     __str__ = __repr__
 
 
-def logLik(model: GLMResult) -> LogLik:  # noqa: N802 (R's name)
+def logLik(model: GLMResult) -> LogLik:  # R's name
     """R's ``logLik(m)``: the log-likelihood with its df (NaN for quasi families).
 
     >>> import glmformula as gf
@@ -95,7 +95,7 @@ def _check(models: tuple[GLMResult, ...], function: str) -> None:
         raise ArgumentTypeError(f"{function} needs at least one fitted model")
 
 
-def AIC(*models: GLMResult, k: float = 2) -> float | RFrame:  # noqa: N802 (R's name)
+def AIC(*models: GLMResult, k: float = 2) -> float | RFrame:  # R's name
     """R's ``AIC(m1, m2, ..., k = 2)``: a number for one model, else R's table.
 
     ``k = log(n)`` gives the BIC-like penalty that ``step(k=)`` uses.
@@ -107,7 +107,7 @@ def AIC(*models: GLMResult, k: float = 2) -> float | RFrame:  # noqa: N802 (R's 
     return _table(models, sys._getframe(1), "AIC", [k] * len(models))
 
 
-def BIC(*models: GLMResult) -> float | RFrame:  # noqa: N802 (R's name)
+def BIC(*models: GLMResult) -> float | RFrame:  # R's name
     """R's ``BIC(m1, m2, ...)``: a number for one model, else R's table."""
     _check(models, "BIC()")
     if len(models) == 1:

@@ -34,7 +34,7 @@ class ModelOutputs:
     def _model(self) -> GLMResult:
         return cast("GLMResult", self)
 
-    def residuals(self, type: ResidualType = "deviance") -> Any:  # noqa: A002
+    def residuals(self, type: ResidualType = "deviance") -> Any:
         """Residuals of the given type, as R's ``residuals.glm``: a Series, or for
         ``type="partial"`` a DataFrame (see :func:`glmformula.terms_predict.partial_residuals`).
         """
@@ -87,7 +87,7 @@ class ModelOutputs:
     def predict(
         self,
         newdata: pd.DataFrame | None = None,
-        type: Literal["link", "response", "terms"] = "link",  # noqa: A002
+        type: Literal["link", "response", "terms"] = "link",
         se_fit: bool = False,
         interval: Literal["confidence"] | None = None,
         level: float = 0.95,

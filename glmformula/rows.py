@@ -53,7 +53,7 @@ def needs_rows(what: str, needs: str = "needs every row in memory", more: str = 
                      f"(Dask) data; {IN_MEMORY_HINT}{more}")
 
 
-def check_residual_type(type: str) -> None:  # noqa: A002
+def check_residual_type(type: str) -> None:
     """R's residual types: deviance, pearson, working, response."""
     if type not in RESIDUAL_TYPES:
         raise ArgumentTypeError(
@@ -62,7 +62,7 @@ def check_residual_type(type: str) -> None:  # noqa: A002
         )
 
 
-def residual_values(family: Family, type: str, y: Array, mu: Array,  # noqa: A002
+def residual_values(family: Family, type: str, y: Array, mu: Array,
                     wt: Array, working: Array) -> Array:
     """Residuals of one type from the response, fitted means and prior weights (R's rules)."""
     check_residual_type(type)
@@ -128,7 +128,7 @@ class RowData(Protocol):
         """A function that refits on a subset of the model-matrix columns."""
         ...
 
-    def predict(self, model: GLMResult, newdata: Any, type: str, se_fit: bool,  # noqa: A002
+    def predict(self, model: GLMResult, newdata: Any, type: str, se_fit: bool,
                 interval: str | None, level: float, offset: Any) -> Any:
         """Predictions of ``model`` (see :meth:`GLMResult.predict`)."""
         ...
@@ -235,7 +235,7 @@ class ArrayRows:
         X = self.model_matrix()
         return lambda columns: self.refit(X[:, columns], control)
 
-    def predict(self, model: GLMResult, newdata: Any, type: str, se_fit: bool,  # noqa: A002
+    def predict(self, model: GLMResult, newdata: Any, type: str, se_fit: bool,
                 interval: str | None, level: float, offset: Any) -> Any:
         """:func:`glmformula.prediction.predict`."""
         from glmformula.prediction import predict

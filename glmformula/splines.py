@@ -167,7 +167,7 @@ def _columns(values: np.ndarray, basis: Callable[[np.ndarray], np.ndarray],
 
 @stateful
 def bs(x: Any, df: Any = None, knots: Any = None, degree: Any = 3, intercept: bool = False,
-       Boundary_knots: Any = None, _state: dict[str, Any] = {},  # noqa: B006, N803
+       Boundary_knots: Any = None, _state: dict[str, Any] = {},  # noqa: B006
        ) -> FactorValues[np.ndarray]:
     """R's ``splines::bs``: a B-spline basis of `degree`, ``df`` columns (less the intercept's)."""
     values = numeric_values(x, "bs")
@@ -190,7 +190,7 @@ def bs(x: Any, df: Any = None, knots: Any = None, degree: Any = 3, intercept: bo
 
 @stateful
 def ns(x: Any, df: Any = None, knots: Any = None, intercept: bool = False,
-       Boundary_knots: Any = None, _state: dict[str, Any] = {},  # noqa: B006, N803
+       Boundary_knots: Any = None, _state: dict[str, Any] = {},  # noqa: B006
        ) -> FactorValues[np.ndarray]:
     """R's ``splines::ns``: a natural cubic spline basis with ``df`` columns."""
     values = numeric_values(x, "ns")

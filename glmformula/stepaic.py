@@ -123,7 +123,7 @@ def step(model: GLMResult, scope: Scope = None,
                    mass=is_negbin(model))
 
 
-def stepAIC(model: GLMResult, scope: Scope = None,  # noqa: N802 (MASS's name)
+def stepAIC(model: GLMResult, scope: Scope = None,  # MASS's name
             direction: Literal["both", "backward", "forward"] | None = None, k: float = 2,
             data: Any = None, trace: bool = True, context: Any = None,
             weights: Any = None, offset: Any = None, steps: int = 1000) -> GLMResult:

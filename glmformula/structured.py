@@ -232,17 +232,6 @@ class WeightedSums:
     by_level: Array | None  # per level: sums of w X_j (k columns), of w z, of w
 
 
-def weighted_products(X: Array, weights: Array, z: Array | None = None) -> tuple[Array, Array]:
-    """X' diag(w) X (exactly symmetric) and X' diag(w) z, for a dense n x k block.
-
-    >>> X = np.array([[1.0, 2.0], [3.0, 4.0]])
-    >>> weighted_products(X, np.array([1.0, 4.0]), np.array([1.0, 1.0]))[0].tolist()
-    [[37.0, 50.0], [50.0, 68.0]]
-    """
-    sums = weighted_sums(X, weights, z)
-    return sums.products, sums.products_z
-
-
 def weighted_sums(
     X: Array, weights: Array, z: Array | None = None, codes: Array | None = None,
     n_levels: int = 0,

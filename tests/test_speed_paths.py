@@ -16,7 +16,13 @@ import pytest
 
 from glmformula import deviance, structured
 from glmformula.families import Binomial, Gamma, Gaussian, Poisson
-from glmformula.structured import build_structured_matrix, weighted_products
+from glmformula.structured import build_structured_matrix, weighted_sums
+
+
+def weighted_products(X, weights, z=None):
+    """X' diag(w) X and X' diag(w) z of a dense block, from the one-pass sums."""
+    sums = weighted_sums(X, weights, z)
+    return sums.products, sums.products_z
 
 
 def _dense_and_codes(n: int, k: int, levels: int, seed: int = 5):
