@@ -144,7 +144,7 @@ def test_plot_predictions_numeric_x_by_factor():
     assert len(bands) == 3
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [
         "cyl = 4", "cyl = 6", "cyl = 8"]
-    assert ax.get_xlabel() == "wt" and ax.get_ylabel() == "Predicted am"
+    assert ax.get_xlabel() == "wt" and ax.get_ylabel() == "am"
     # the line is predict(type="response") with hp at its mean and the by level
     line = ax.lines[1]
     x, y = line.get_data()
@@ -213,4 +213,53 @@ def test_plot_predictions_with_dotted_column_names(formula, x):
     row = {c: aq[c].mean() for c in ("Solar.R", "Wind", "Temp")}
     new = pd.DataFrame({**{c: [v] * 7 for c, v in row.items()}, x: grid})
     np.testing.assert_allclose(line.get_ydata(), m.predict(new, type="response").to_numpy())
-    assert fig.axes[0].get_ylabel() == "Predicted Ozone"
+    assert fig.axes[0].get_ylabel() == "Ozone"
+
+
+def _observed_points(ax):
+    sets = [c for c in ax.collections if c.get_gid() == "observed"]
+    return sets
+
+
+def test_plot_predictions_shows_binomial_proportions_sized_by_trials():
+    bw = gf.datasets.load("budworm")
+    bw.loc[0, "numalive"] = 39  # 40 trials in the first row
+    m = gf.glm("cbind(numdead, numalive) ~ sex * ldose", data=bw, family="binomial")
+    fig = gf.plot_predictions(m, "ldose", by="sex")  # no data=: the model's data
+    ax = fig.axes[0]
+    assert ax.get_ylabel() == "Proportion numdead"
+    assert ax.get_title() == "cbind(numdead, numalive) ~ sex * ldose\nbinomial, logit link"
+    sets = _observed_points(ax)
+    assert len(sets) == 2  # one per level of sex, in the level order F, M
+    trials = bw["numdead"] + bw["numalive"]
+    for level, points in zip(["F", "M"], sets, strict=True):
+        rows = bw["sex"] == level
+        xy = np.asarray(points.get_offsets())
+        np.testing.assert_allclose(xy[:, 0], bw.loc[rows, "ldose"])
+        np.testing.assert_allclose(xy[:, 1], bw.loc[rows, "numdead"] / trials[rows])
+        np.testing.assert_allclose(points.get_sizes(), 20 * trials[rows] / trials.mean())
+
+
+def test_plot_predictions_observed_counts_and_title_on_glm_nb():
+    q = gf.datasets.load("quine")
+    nb = gf.glm_nb("Days ~ Eth + Sex + Age + Lrn", data=q)
+    fig = gf.plot_predictions(nb, "Age", by="Eth")
+    ax = fig.axes[0]
+    assert ax.get_ylabel() == "Days"
+    assert ax.get_title().startswith("Days ~ Eth + Sex + Age + Lrn\nNegative Binomial(1.2749)")
+    sets = _observed_points(ax)
+    assert sum(len(s.get_offsets()) for s in sets) == len(q)
+    assert sorted(np.concatenate([np.asarray(s.get_offsets())[:, 1] for s in sets])) == sorted(
+        q["Days"].astype(float))
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["Eth = A", "Eth = N"]
+
+
+def test_plot_predictions_by_with_four_levels_and_no_observed():
+    q = gf.datasets.load("quine")
+    m = gf.glm("Days ~ Age + Lrn", data=q, family="poisson")
+    ax = gf.plot_predictions(m, "Lrn", by="Age").axes[0]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        f"Age = {a}" for a in ("F0", "F1", "F2", "F3")]
+    assert len(_observed_points(ax)) == 4
+    ax = gf.plot_predictions(m, "Lrn", by="Age", observed=False).axes[0]
+    assert _observed_points(ax) == []
