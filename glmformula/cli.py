@@ -204,7 +204,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         summary = model.summary(explain=True) if args.explain else model.summary()
-        print(render(summary, args.format))
+        # str() is R's layout followed by the explanations (render's to_text has R's only)
+        print(str(summary) if args.format == "text" else render(summary, args.format))
         if args.anova:
             from glmformula.anova import anova
 

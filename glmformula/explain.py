@@ -1,8 +1,10 @@
 """Plain-language annotations of a fitted model's summary (``m.summary(explain=True)``).
 
-Each coefficient is read on the response scale its link allows: a ratio
+Each coefficient is read on the response scale its link allows (a ratio
 ``exp(b)`` for log links, an odds ratio for logit links, an additive
-difference for identity links, otherwise the direction on the link scale.
+difference for identity links, otherwise the direction on the link scale),
+in the units of its term and at the levels its interactions fix
+(:mod:`glmformula.explain_coefficients`).
 Then what the deviance lines say (with an overdispersion check for poisson
 and binomial fits) and what the p-values do and do not mean.
 
@@ -104,7 +106,7 @@ def fmt(x: float) -> str:
     return text if "e" not in text else f"{x:f}".rstrip("0").rstrip(".")
 
 
-def _response_words(result: GLMResult) -> tuple[str, str]:
+def response_words(result: GLMResult) -> tuple[str, str]:
     """(what the mean is called, the response's name) for sentences."""
     name = result.design.response.name
     match = re.fullmatch(r"\s*cbind\(\s*([^,]+?)\s*,.*\)\s*", name)
@@ -119,55 +121,6 @@ def _response_words(result: GLMResult) -> tuple[str, str]:
     if kind == "count":
         return "expected count", name
     return "expected value", name
-
-
-def _describe_column(parts: list[ColumnPart]) -> tuple[str, bool]:
-    """(the condition a coefficient compares, whether it is a single numeric variable)."""
-    if len(parts) == 1:
-        p = parts[0]
-        if p.level is None:
-            return f"each one-unit increase in {p.variable}", True
-        return (f"being at level {p.level} of {p.variable} (relative to the reference level "
-                f"{p.reference} of {p.variable})"), False
-    pieces = [f"{p.variable} = {p.level}" if p.level is not None else p.variable for p in parts]
-    return ("the interaction of " + " and ".join(pieces)
-            + " (on top of their separate effects)"), False
-
-
-def _coefficient_sentence(name: str, b: float, parts: list[ColumnPart] | None,
-                          link: str, mean_word: str, response: str) -> str:
-    if parts is None:  # the intercept
-        base = "when all numeric predictors are 0 and factors are at their reference levels"
-        if link == "log":
-            return (f"(Intercept): the {mean_word} of {response} {base} is exp({fmt(b)}) = "
-                    f"{fmt(math.exp(b))}.")
-        if link == "logit":
-            p = 1 / (1 + math.exp(-b))
-            return (f"(Intercept): the odds of {response} {base} are exp({fmt(b)}) = "
-                    f"{fmt(math.exp(b))} (a probability of {fmt(p)}).")
-        if link == "identity":
-            return f"(Intercept): the {mean_word} of {response} {base} is {fmt(b)}."
-        return (f"(Intercept): the linear predictor ({link} link) {base} is {fmt(b)}.")
-    what, _ = _describe_column(parts)
-    hold = ", holding the other predictors fixed."
-    if link in ("log", "logit"):
-        ratio = math.exp(b)
-        change = (ratio - 1) * 100
-        direction = "increase" if change >= 0 else "decrease"
-        number = f"{abs(change):.1f}"
-        whole = number.split(".")[0]
-        article = "an" if whole.startswith("8") or whole in ("11", "18") else "a"
-        pct = f"{article} {number}% {direction}"
-        target = (f"the {mean_word} of {response}" if link == "log"
-                  else f"the odds of {response}")
-        label = "" if link == "log" else "odds ratio; "
-        return f"{name}: {what} multiplies {target} by {fmt(ratio)} ({label}{pct}){hold}"
-    if link == "identity":
-        verb = "raises" if b >= 0 else "lowers"
-        return f"{name}: {what} {verb} the {mean_word} of {response} by {fmt(abs(b))}{hold}"
-    direction = "increases" if b >= 0 else "decreases"
-    return (f"{name}: {what} {direction} the linear predictor ({link} link) by {fmt(abs(b))}; "
-            f"this link has no simple ratio or difference reading on the response scale{hold}")
 
 
 def _computed(value: Any) -> Any:
@@ -249,19 +202,9 @@ P_VALUE_NOTE = (
 
 def explain(result: GLMResult) -> list[str]:
     """Plain-language sentences on the coefficients, deviances and p-values of ``result``."""
-    link = result.family.link.name
-    mean_word, response = _response_words(result)
-    parts = column_parts(result)
-    out = []
-    aliased = result.aliased
-    for label, b in result.coef.items():
-        name = str(label)
-        if aliased[name]:
-            out.append(f"{name}: not estimable (aliased with earlier columns).")
-            continue
-        column = None if name == "(Intercept)" else parts.get(
-            name, [ColumnPart(name, None, None)])
-        out.append(_coefficient_sentence(name, float(b), column, link, mean_word, response))
+    from glmformula.explain_coefficients import explain_coefficients
+
+    out = explain_coefficients(result)
     out += _theta_sentences(result)
     out += _deviance_sentences(result)
     out.append(P_VALUE_NOTE)

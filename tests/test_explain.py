@@ -46,7 +46,9 @@ def test_gaussian_identity_differences():
 def test_gamma_log_ratios():
     fam = gf.get_family("Gamma", link="log")
     _, _, text = _notes("time ~ log(u) + lot", "clotting", fam)
-    assert "each one-unit increase in log(u) multiplies the expected value of time by 0.557" in text
+    # log(u) is read per doubling of u: 2^b, and b as an elasticity
+    assert "doubling u (log(u) up by 0.693) multiplies the expected value of time by 0.667" in text
+    assert "a 1% increase in u changes the expected value of time by about -0.585%" in text
     assert "reference level lot1 of lot" in text and "0.625" in text
     assert "overdispersion" not in text.lower()
 
@@ -120,7 +122,10 @@ def test_structured_path_names_levels_as_dense_path(monkeypatch, formula):
         assert "glo: being at level lo of g (relative to the reference level mid of g)" in text
         assert "ghi: being at level hi of g (relative to the reference level mid of g)" in text
     else:
-        assert "x:gmid: the interaction of x and g = mid" in text
+        # no x term on its own: x:gmid is the slope of x within level mid of g
+        assert ("x:gmid: each one-unit increase in x multiplies the expected count of y by "
+                f"{fmt(math.exp(fast.coef['x:gmid']))}") in text
+        assert "when g is mid (the model has no x term on its own" in text
     assert "each one-unit increase in x" in text or "x:g" in formula
 
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from tabulate import tabulate
 
 from glmformula.render.parts import (
+    EXPLANATIONS_TITLE,
     anova_parts,
     heading_paragraphs,
     summary_footer,
@@ -53,6 +54,10 @@ def render_summary_html(summary: Summary) -> str:
     out.append("<p>" + "<br>\n".join(escape(line) for line in summary_footer(p)) + "</p>")
     if p.correlation:
         out += [f"<p><b>{CORRELATION_TITLE}</b></p>", _grid(*p.correlation)]
+    if summary.explanations:
+        out += [f"<p><b>{escape(EXPLANATIONS_TITLE)}</b></p>", "<ul>"]
+        out += [f"<li>{escape(note)}</li>" for note in summary.explanations]
+        out.append("</ul>")
     out.append("</div>")
     return "\n".join(out)
 

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from tabulate import tabulate
 
 from glmformula.render.parts import (
+    EXPLANATIONS_TITLE,
     anova_parts,
     heading_paragraphs,
     summary_footer,
@@ -66,6 +67,11 @@ def render_summary_latex(summary: Summary) -> str:
     if p.correlation:
         out += [r"\noindent\textbf{Correlation of Coefficients:}\par", r"\noindent",
                 _grid(*p.correlation) + r"\par"]
+    if summary.explanations:
+        out += [r"\noindent\textbf{" + escape_latex(EXPLANATIONS_TITLE) + r"}\par",
+                r"\begin{itemize}"]
+        out += [r"\item " + escape_latex(note) for note in summary.explanations]
+        out.append(r"\end{itemize}")
     return "\n".join(out) + "\n"
 
 

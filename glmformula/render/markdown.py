@@ -12,7 +12,13 @@ from typing import TYPE_CHECKING
 
 from tabulate import tabulate
 
-from glmformula.render.parts import anova_parts, heading_paragraphs, summary_footer, summary_parts
+from glmformula.render.parts import (
+    EXPLANATIONS_TITLE,
+    anova_parts,
+    heading_paragraphs,
+    summary_footer,
+    summary_parts,
+)
 
 if TYPE_CHECKING:
     from glmformula.anova import AnovaTable
@@ -50,6 +56,9 @@ def render_summary_markdown(summary: Summary) -> str:
     out[-1] = out[-1].rstrip()
     if p.correlation:
         out += ["", "**Correlation of Coefficients:**", "", _grid(*p.correlation)]
+    if summary.explanations:
+        out += ["", f"**{EXPLANATIONS_TITLE}**", ""]
+        out += [f"- {escape_markdown(note)}" for note in summary.explanations]
     return "\n".join(out) + "\n"
 
 

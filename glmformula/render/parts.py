@@ -19,6 +19,9 @@ from typing import TYPE_CHECKING
 from glmformula.render.text import coefficient_cells, correlation_cells, separation_note
 from glmformula.rformat import SIGNIF_LEGEND, format_number, format_numbers
 
+#: the heading of summary(explain=True)'s notes in every format
+EXPLANATIONS_TITLE = "What these numbers mean:"
+
 if TYPE_CHECKING:
     from glmformula.anova import AnovaTable
     from glmformula.summary import Summary

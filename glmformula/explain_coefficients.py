@@ -1,0 +1,329 @@
+"""One sentence per coefficient, on the scale its link allows (see :mod:`glmformula.explain`).
+
+A main effect of a term that is part of an interaction is read at the reference
+level (or zero) of the other variables; an interaction is a difference of
+effects (identity link), a ratio of ratios (log) or of odds ratios (logit).
+Transformed variables are read in their own units: one standard deviation for
+``scale(x)``, a doubling for ``log(x)``; basis columns (``poly``, ``ns``, ``bs``)
+and ``I(x^2)`` next to ``x`` have no per-unit reading.
+
+>>> import glmformula as gf
+>>> m = gf.glm("breaks ~ wool * tension", data=gf.datasets.load("warpbreaks"),
+...            family="poisson")
+>>> "when tension is L (its reference level)" in explain_coefficients(m)[1]
+True
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from glmformula.explain_terms import TermInfo, VariableInfo, offset_exposure, term_info
+
+if TYPE_CHECKING:
+    from glmformula.explain import ColumnPart
+    from glmformula.result import GLMResult
+
+__all__ = ["explain_coefficients"]
+
+HOLD = "holding the other predictors fixed"
+
+
+def _predictions(x: str) -> str:
+    return (f'read the fitted curve instead: gf.plot_predictions(m, x="{x}"), or '
+            "m.predict(newdata) at the values of interest")
+
+
+@dataclass(frozen=True)
+class Scale:
+    """How a coefficient reads on the response scale: the link and the words for the mean."""
+
+    link: str
+    mean_word: str  # 'expected count', 'probability', 'expected value', 'expected rate'
+    response: str
+    #: factors coded by sum, Helmert or polynomial contrasts (their columns average to 0)
+    contrasted: frozenset[str] = frozenset()
+
+    @property
+    def target(self) -> str:
+        if self.link == "logit":
+            return f"the odds of {self.response}"
+        return f"the {self.mean_word} of {self.response}"
+
+
+def _fmt(x: float) -> str:
+    from glmformula.explain import fmt
+
+    return fmt(x)
+
+
+def _percent(ratio: float) -> str:
+    change = (ratio - 1) * 100
+    direction = "increase" if change >= 0 else "decrease"
+    number = f"{abs(change):.1f}"
+    whole = number.split(".")[0]
+    article = "an" if whole.startswith("8") or whole in ("11", "18") else "a"
+    return f"{article} {number}% {direction}"
+
+
+def _effect(b: float, s: Scale) -> str:
+    """What a change of b on the link scale does, as a verb phrase."""
+    if s.link in ("log", "logit"):
+        ratio = math.exp(b) if b < 700 else math.inf
+        label = "odds ratio; " if s.link == "logit" else ""
+        return f"multiplies {s.target} by {_fmt(ratio)} ({label}{_percent(ratio)})"
+    if s.link == "identity":
+        return f"{'raises' if b >= 0 else 'lowers'} {s.target} by {_fmt(abs(b))}"
+    change = f"{'raises' if b >= 0 else 'lowers'} the linear predictor ({s.link} link) by " \
+             f"{_fmt(abs(b))}"
+    if s.link == "cloglog":
+        return (f"{change}: it multiplies -log(1 - p), the cumulative hazard of {s.response}, "
+                f"by exp({_fmt(b)}) = {_fmt(math.exp(b))}, so it "
+                f"{'raises' if b >= 0 else 'lowers'} the probability")
+    if s.link in ("inverse", "1/mu^2"):
+        return (f"{change}; as the link is a reciprocal of the mean, this "
+                f"{'lowers' if b >= 0 else 'raises'} {s.target} (for positive means)")
+    if s.link in ("probit", "cauchit", "sqrt"):
+        return (f"{change}, which {'raises' if b >= 0 else 'lowers'} {s.target}; the size of the "
+                "change on that scale depends on where you start (no constant ratio or "
+                "difference)")
+    return f"{change}; this link has no simple ratio or difference reading on the response scale"
+
+
+def _reference(v: VariableInfo, level: str | None, contrasted: frozenset[str]) -> str:
+    """Where a conditioning variable sits when a lower-order coefficient is read."""
+    if v.kind == "factor" and v.name in contrasted:
+        return f"{v.name} is averaged over its levels (its contrast columns are 0)"
+    if v.kind == "factor":
+        return f"{v.name} is {level} (its reference level)" if level else \
+            f"{v.name} is at its reference level"
+    if v.kind == "scaled":
+        return f"{v.base} is at its mean ({_fmt(v.center or 0.0)}; {v.name} = 0)"
+    if v.kind == "centered":
+        return f"{v.base} is at its mean ({_fmt(v.center or 0.0)})"
+    if v.kind == "log":
+        return f"{v.name} is 0 ({v.base} = 1)"
+    return f"{v.name} is 0"
+
+
+def _change(v: VariableInfo, b: float, s: Scale) -> tuple[str, float, str]:
+    """(the change of one numeric variable, the link-scale change it causes, a closing note)."""
+    if v.kind == "scaled":
+        return (f"an increase of one standard deviation in {v.base} "
+                f"(1 SD = {_fmt(v.scale or math.nan)})"), b, ""
+    if v.kind == "log":
+        step = {"2": 1.0, "10": math.log10(2)}.get(v.log_base, math.log(2))
+        note = ""
+        if s.link == "log":
+            elasticity = b * math.log(2) / step
+            note = (f" The coefficient on the log of {v.base} is an elasticity: a 1% increase "
+                    f"in {v.base} changes {s.target} by about {_fmt(elasticity)}%.")
+        return f"doubling {v.base} ({v.name} up by {_fmt(step)})", b * step, note
+    if v.kind == "centered":
+        return f"each one-unit increase in {v.base} (centered at its mean)", b, ""
+    return f"each one-unit increase in {v.name}", b, ""
+
+
+_POLY = {".L": "linear", ".Q": "quadratic", ".C": "cubic"}
+
+
+def is_contrast(part: ColumnPart, levels: dict[str, list[str]]) -> bool:
+    """A factor column that is a contrast (sum, Helmert, polynomial), not one level."""
+    return part.level is not None and part.level not in levels.get(part.variable, [part.level])
+
+
+def _contrast_what(part: ColumnPart) -> str:
+    level = part.level or ""
+    degree = _POLY.get(level) or (f"degree-{level[1:]}" if level.startswith("^") else None)
+    if degree:
+        return (f"the {degree} trend across the ordered levels of {part.variable} (an "
+                "orthogonal polynomial contrast, not one level against a reference): one unit "
+                "of its contrast score")
+    return (f"the contrast column {level} of {part.variable} (sum or Helmert coding, not one "
+            "level against a reference; see the contrasts the model used): one unit of it")
+
+
+def _main_sentence(name: str, b: float, part: ColumnPart, v: VariableInfo, info: TermInfo,
+                   s: Scale, levels: dict[str, list[str]], curve: set[str]) -> str:
+    if v.kind == "basis":
+        return (f"{name}: one basis column of {v.name}; its coefficient has no per-unit "
+                f"reading (the columns of {v.name} together make one curve in {v.base}): "
+                f"{_predictions(v.base)}.")
+    if v.kind == "power" and info.in_curve:
+        return (f"{name}: together with the other powers of {v.base} this makes one curve in "
+                f"{v.base}, not a separate effect: the slope of {v.base} changes with "
+                f"{v.base} itself (curvature {_fmt(b)} on the link scale); {_predictions(v.base)}.")
+    if is_contrast(part, levels):
+        what, delta, note = _contrast_what(part), b, ""
+    elif part.level is not None:
+        what, delta, note = (f"being at level {part.level} of {part.variable} (relative to "
+                             f"the reference level {part.reference} of {part.variable})"), b, ""
+    else:
+        what, delta, note = _change(v, b, s)
+    where = _conditions(info, levels, s.contrasted)
+    if v.kind == "numeric" and v.name in curve:
+        where = [f"{v.name} is 0 (the model also has powers of {v.name}: the slope of its "
+                 "curve at 0 only)"] + where
+    tail = f", {HOLD}." if not where else (
+        f" — the effect when {' and '.join(where)}; the interaction terms say how it "
+        "differs elsewhere." if info.conditioned_on else f" — the effect when {where[0]}.")
+    return f"{name}: {what} {_effect(delta, s)}{tail}{note}"
+
+
+def _conditions(info: TermInfo, levels: dict[str, list[str]],
+                contrasted: frozenset[str]) -> list[str]:
+    return [_reference(o, next(iter(levels.get(o.name, [])), None), contrasted)
+            for o in info.conditioned_on]
+
+
+def _part_phrase(part: ColumnPart, v: VariableInfo) -> tuple[str, str]:
+    """(the effect of this part, the change of this part) for interaction sentences."""
+    if part.level is not None:
+        return (f"{part.variable}{part.level} ({part.variable} {part.level} rather than "
+                f"{part.reference})", f"when {part.variable} is {part.level} rather than "
+                f"{part.reference}")
+    if v.kind == "scaled":
+        return (f"one SD of {v.base}", f"per SD increase in {v.base}")
+    return (f"a one-unit increase in {v.name}", f"per one-unit increase in {v.name}")
+
+
+def _nested_sentence(name: str, b: float, parts: list[ColumnPart],
+                     variables: tuple[VariableInfo, ...], nested: int, s: Scale) -> str:
+    """A column of a factor coded in full inside an interaction: an effect within one level."""
+    by = parts[nested]
+    rest = [(p, v) for i, (p, v) in enumerate(zip(parts, variables, strict=True)) if i != nested]
+    others = " and ".join(v.name for _, v in rest)
+    where = (f"when {by.variable} is {by.level} (the model has no {others} term on its own, "
+             f"so each level of {by.variable} has its own effect)")
+    if len(rest) == 1:
+        p, v = rest[0]
+        if p.level is not None:
+            what, delta, note = (f"being at level {p.level} of {p.variable} (relative to "
+                                 f"the reference level {p.reference} of {p.variable})"), b, ""
+        else:
+            what, delta, note = _change(v, b, s)
+        return f"{name}: {what} {_effect(delta, s)} {where}.{note}"
+    return f"{name}: the effect of {others} {where}: {_fmt(b)} on the link scale ({s.link})."
+
+
+def _interaction_sentence(name: str, b: float, parts: list[ColumnPart],
+                          variables: tuple[VariableInfo, ...], info: TermInfo, s: Scale,
+                          levels: dict[str, list[str]], terms: set[frozenset[str]]) -> str:
+    names = [v.name for v in variables]
+    for i, p in enumerate(parts):
+        margin = frozenset(n for j, n in enumerate(names) if j != i)
+        if p.level is not None and margin not in terms:
+            return _nested_sentence(name, b, parts, variables, i, s)
+    if any(v.kind == "basis" or (v.kind == "power" and info.in_curve) for v in variables):
+        return (f"{name}: an interaction with a basis or power column; it has no per-unit "
+                f"reading: {_predictions(variables[0].base)}.")
+    if any(is_contrast(p, levels) for p in parts):
+        return (f"{name}: an interaction of contrast-coded columns ({_fmt(b)} on the link "
+                f"scale, {s.link}); it has no single-level reading: compare the fitted means "
+                "of the level combinations (m.predict(newdata)) instead.")
+    first = _part_phrase(parts[0], variables[0])[0]
+    changes = [_part_phrase(p, v)[1] for p, v in zip(parts[1:], variables[1:], strict=True)]
+    cond = " and ".join(changes)
+    if len(parts) > 2:
+        lead = (f"a {len(parts)}-way interaction: how the effect of {first} changes {cond} "
+                "beyond the lower-order interactions")
+    else:
+        lead = f"how the effect of {first} changes {cond}"
+    if s.link == "identity":
+        body = (f"{lead}: {'+' if b >= 0 else '-'}{_fmt(abs(b))} on {s.target} "
+                "(a difference of effects)")
+    elif s.link == "log":
+        body = (f"{lead}: its ratio is multiplied by {_fmt(math.exp(b))} "
+                "(a ratio of ratios)")
+    elif s.link == "logit":
+        body = (f"{lead}: its odds ratio is multiplied by {_fmt(math.exp(b))} "
+                "(a ratio of odds ratios)")
+    else:
+        body = (f"{lead}: {'+' if b >= 0 else '-'}{_fmt(abs(b))} on the linear predictor "
+                f"({s.link} link), a difference of effects on that scale")
+    where = _conditions(info, levels, s.contrasted)
+    tail = f", when {' and '.join(where)}." if where else "."
+    return f"{name}: {body}{tail}"
+
+
+def _intercept_sentence(b: float, s: Scale, result: GLMResult, infos: dict[str, TermInfo],
+                        exposure: str | None, contrasted: bool) -> str:
+    kinds = {v.kind for i in infos.values() for v in i.variables}
+    base = "when all numeric predictors are 0 and factors are at their reference levels"
+    extras = [text for kind, text in (("scaled", "scale()/center() terms at the mean"),
+                                      ("centered", "scale()/center() terms at the mean"),
+                                      ("log", "x = 1 for log(x)")) if kind in kinds]
+    if contrasted:
+        extras.append("factors with sum, Helmert or polynomial contrasts at the average of "
+                      "their levels instead")
+    if extras:
+        base += " (" + ", ".join(dict.fromkeys(extras)) + ")"
+    if exposure and s.link != "log":
+        base += " and the offset is 0"
+    with np.errstate(all="ignore"):
+        mean = float(np.asarray(result.family.link.inverse(np.array([b])))[0])
+    if s.link == "log":
+        return (f"(Intercept): the {s.mean_word} of {s.response} {base} is exp({_fmt(b)}) = "
+                f"{_fmt(mean)}.")
+    if s.link == "logit":
+        return (f"(Intercept): the odds of {s.response} {base} are exp({_fmt(b)}) = "
+                f"{_fmt(math.exp(b))} (a probability of {_fmt(mean)}).")
+    if s.link == "identity":
+        return f"(Intercept): the {s.mean_word} of {s.response} {base} is {_fmt(b)}."
+    article = "an" if s.mean_word[0] in "aeiou" else "a"
+    value = (f", {article} {s.mean_word} of {_fmt(mean)}" if math.isfinite(mean)
+             else f", outside the range this link maps to a {s.mean_word}")
+    return f"(Intercept): the linear predictor ({s.link} link) {base} is {_fmt(b)}{value}."
+
+
+def explain_coefficients(result: GLMResult) -> list[str]:
+    """One sentence per coefficient of ``result`` (aliased ones say so)."""
+    from glmformula.explain import ColumnPart, column_parts, factor_levels, response_words
+
+    link = result.family.link.name
+    mean_word, response = response_words(result)
+    exposure = offset_exposure(result)
+    out = []
+    if exposure and link == "log":
+        out.append(f"Offset: the model has log({exposure}) as an offset, so it describes the "
+                   f"rate of {response} per unit of {exposure}: the intercept is a rate and "
+                   "the ratios below are rate ratios.")
+        mean_word = f"expected rate (per unit of {exposure})"
+    elif exposure:
+        out.append(f"Offset: the offset is added to the linear predictor ({link} link) with "
+                   "coefficient 1; the coefficients below are read with it held fixed.")
+    parts = column_parts(result)
+    infos = term_info(result)
+    levels = factor_levels(result)
+    contrasted = frozenset(p.variable for c in parts.values() for p in c
+                           if is_contrast(p, levels))
+    s = Scale(link, mean_word, response, contrasted)
+    curve = {v.base for i in infos.values() if i.in_curve for v in i.variables}
+    term_of = {name: term for term, where in result.design.term_slices.items()
+               for name in list(result.design.column_names)[where]}
+    terms = {frozenset(v.name for v in i.variables) for i in infos.values()}
+    aliased = result.aliased
+    for label, value in result.coef.items():
+        name, b = str(label), float(value)
+        if aliased[name]:
+            out.append(f"{name}: not estimable (aliased with earlier columns).")
+            continue
+        if name == "(Intercept)":
+            out.append(_intercept_sentence(b, s, result, infos, exposure, bool(contrasted)))
+            continue
+        info = infos.get(term_of.get(name, ""))
+        column = parts.get(name, [ColumnPart(name, None, None)])
+        if info is None or len(info.variables) != len(column):
+            v = VariableInfo(name, "numeric", name)
+            info = TermInfo((v,), ())
+        if len(column) == 1:
+            out.append(_main_sentence(name, b, column[0], info.variables[0], info, s, levels,
+                                      curve))
+        else:
+            out.append(_interaction_sentence(name, b, column, info.variables, info, s, levels,
+                                             terms))
+    return out
