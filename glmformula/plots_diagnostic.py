@@ -19,6 +19,7 @@ import pandas as pd
 
 from glmformula.distributions import normal_quantile
 from glmformula.influence import influence_measures
+from glmformula.lowess import lowess as lowess
 from glmformula.optional import optional_dependency_message
 
 if TYPE_CHECKING:
@@ -39,64 +40,6 @@ def pyplot() -> Any:
         raise ImportError(
             optional_dependency_message("matplotlib", "plotting", "plot", exc)) from exc
     return plt
-
-
-def lowess(x: np.ndarray, y: np.ndarray, frac: float = 2 / 3, iterations: int = 3,
-           points: int = 100) -> tuple[np.ndarray, np.ndarray]:
-    """A locally weighted linear smooth (Cleveland's lowess, R's defaults f=2/3, iter=3).
-
-    Evaluated at up to ``points`` x values spread over the data (R's ``delta``
-    idea); returns the sorted evaluation points and the smooth there.
-
-    >>> x = np.linspace(0, 1, 50)
-    >>> xs, ys = lowess(x, 2 * x + 1)
-    >>> bool(np.allclose(ys, 2 * xs + 1))
-    True
-    """
-    x = np.asarray(x, dtype=float)
-    y = np.asarray(y, dtype=float)
-    ok = np.isfinite(x) & np.isfinite(y)
-    x, y = x[ok], y[ok]
-    n = x.size
-    if n < 2:
-        return x, y
-    order = np.argsort(x, kind="stable")
-    x, y = x[order], y[order]
-    k = max(2, min(n, int(np.ceil(frac * n))))
-    grid = np.unique(x) if np.unique(x).size <= points else np.linspace(x[0], x[-1], points)
-    robust = np.ones(n)
-
-    def fit_at(x0: np.ndarray) -> np.ndarray:
-        out = np.empty(x0.size)
-        for i, v in enumerate(x0):
-            dist = np.abs(x - v)
-            h = np.partition(dist, k - 1)[k - 1]
-            if h <= 0:
-                h = dist.max() or 1.0
-            u = np.clip(dist / (h * 1.000001), 0, 1)
-            w = (1 - u**3) ** 3 * robust
-            sw = w.sum()
-            if sw <= 0:
-                out[i] = np.nan
-                continue
-            xm = np.sum(w * x) / sw
-            ym = np.sum(w * y) / sw
-            sxx = np.sum(w * (x - xm) ** 2)
-            slope = np.sum(w * (x - xm) * (y - ym)) / sxx if sxx > 1e-12 * (h * h) * sw else 0.0
-            out[i] = ym + slope * (v - xm)
-        return out
-
-    for it in range(iterations + 1):
-        smooth = fit_at(grid)
-        if it == iterations:
-            break
-        resid = y - np.interp(x, grid, smooth)
-        s = np.median(np.abs(resid))
-        if s <= 0:
-            break
-        u = np.clip(resid / (6 * s), -1, 1)
-        robust = (1 - u**2) ** 2
-    return grid, smooth
 
 
 def row_labels(index: pd.Index) -> np.ndarray:

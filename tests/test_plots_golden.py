@@ -122,3 +122,11 @@ def test_default_index_labels_are_one_based():
     fig = gf.glm("breaks ~ wool + tension", data=wb, family="poisson").plot()
     assert _labels(fig.axes[0]) == ["5", "9", "24"]
     plt.close(fig)
+
+
+def test_panel1_smoother_is_r_lowess(drawn):
+    case, fig = drawn
+    smooth = [ln for ln in fig.axes[0].lines if ln.get_color() == "red"]
+    assert len(smooth) == 1  # panel.smooth(iter = 0): R's lowess
+    _close(smooth[0].get_xdata(), case["panel1"]["smooth_x"])
+    _close(smooth[0].get_ydata(), case["panel1"]["smooth_y"])
