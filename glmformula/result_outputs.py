@@ -68,8 +68,10 @@ class ModelOutputs:
 
         Residuals vs Fitted, Q-Q Residuals, Scale-Location, Residuals vs
         Leverage (with Cook's distance contours at 0.5 and 1); the ``id_n``
-        most extreme points are labelled by row label. Needs matplotlib
-        (``pip install "glmformula[plot]"``). See :mod:`glmformula.plots`.
+        most extreme points are labelled by row label, as R 4.x's ``plot.lm``
+        (Pearson residuals, standardized in panels 2-4; a constant-leverage
+        panel for one-factor models). Needs matplotlib
+        (``pip install "glmformula[plot]"``). See :mod:`glmformula.plots_diagnostic`.
 
         >>> import matplotlib
         >>> matplotlib.use("Agg")
