@@ -184,10 +184,14 @@ def _deviance_sentences(result: GLMResult) -> list[str]:
                 f"for the {family} variance assumption to look reasonable."
             )
     elif result.dispersion_estimated and math.isfinite(result.dispersion):
+        root = math.sqrt(result.dispersion)
+        base = family[len("quasi"):] if family in ("quasipoisson", "quasibinomial") else ""
+        scaled = (f"the standard errors are the {base} ones times its square root "
+                  f"({fmt(root)}), the estimates are the {base} ones" if base else
+                  f"standard errors are scaled by its square root ({fmt(root)})")
         out.append(
             f"Dispersion: estimated as {fmt(result.dispersion)} (fixed at 1 for poisson and "
-            "binomial); standard errors are scaled by its square root and the tests use t "
-            "distributions."
+            f"binomial); {scaled}, and the tests use t distributions."
         )
     return out
 

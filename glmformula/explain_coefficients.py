@@ -22,7 +22,13 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from glmformula.explain_terms import TermInfo, VariableInfo, offset_exposure, term_info
+from glmformula.explain_terms import (
+    TermInfo,
+    VariableInfo,
+    offset_exposure,
+    offset_expression,
+    term_info,
+)
 
 if TYPE_CHECKING:
     from glmformula.explain import ColumnPart
@@ -262,7 +268,8 @@ def _intercept_sentence(b: float, s: Scale, result: GLMResult, infos: dict[str, 
                       "their levels instead")
     if extras:
         base += " (" + ", ".join(dict.fromkeys(extras)) + ")"
-    if exposure and s.link != "log":
+    if exposure and s.link != "log" and not s.response.endswith(
+            f" - {offset_expression(result)}"):
         base += " and the offset is 0"
     with np.errstate(all="ignore"):
         mean = float(np.asarray(result.family.link.inverse(np.array([b])))[0])
@@ -293,6 +300,12 @@ def explain_coefficients(result: GLMResult) -> list[str]:
                    f"rate of {response} per unit of {exposure}: the intercept is a rate and "
                    "the ratios below are rate ratios.")
         mean_word = f"expected rate (per unit of {exposure})"
+    elif exposure and link == "identity" and offset_expression(result):
+        expr = offset_expression(result)
+        out.append(f"Offset: {expr} enters the model with coefficient 1, so the model describes "
+                   f"{response} - {expr} (the change from {expr}); the coefficients below are "
+                   "read on that difference.")
+        response = f"{response} - {expr}"
     elif exposure:
         out.append(f"Offset: the offset is added to the linear predictor ({link} link) with "
                    "coefficient 1; the coefficients below are read with it held fixed.")

@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from glmformula.result import GLMResult
 
-__all__ = ["TermInfo", "VariableInfo", "offset_exposure", "split_term", "term_info"]
+__all__ = ["TermInfo", "VariableInfo", "offset_exposure", "offset_expression", "split_term",
+           "term_info"]
 
 _BASIS = re.compile(r"^(poly|ns|bs|cr|cs|cc|te|splines::ns|splines::bs|s)\(")
 _LOG = re.compile(r"^log(2|10|1p)?\((.+)\)$")
@@ -144,6 +145,22 @@ def term_info(result: GLMResult) -> dict[str, TermInfo]:
 
 
 _OFFSET = re.compile(r"offset\(\s*log\((.+?)\)\s*\)")
+_ANY_OFFSET = re.compile(r"offset\(\s*(.+?)\s*\)\s*(?:[-+]|$)")
+
+
+def offset_expression(result: GLMResult) -> str | None:
+    """The offset as written: ``offset(x)``'s argument, or the ``offset=`` column's name.
+
+    >>> import glmformula as gf
+    >>> m = gf.glm("Postwt ~ Treat + offset(Prewt)", data=gf.datasets.load("anorexia"))
+    >>> offset_expression(m)
+    'Prewt'
+    """
+    design = result.design
+    match = _ANY_OFFSET.search(str(design.formula).split("~", 1)[-1])
+    if match:
+        return match.group(1)
+    return design.offset_column
 
 
 def offset_exposure(result: GLMResult) -> str | None:

@@ -157,6 +157,15 @@ def test_offset_argument_column_of_logs() -> None:
     assert "per unit of exp(lh)" in m.summary(explain=True).explanations[0]
 
 
+def test_identity_offset_of_a_predictor_reads_the_difference() -> None:
+    m = gf.glm("Postwt ~ Prewt + Treat + offset(Prewt)", data=load("anorexia"))
+    notes = m.summary(explain=True).explanations
+    assert "the model describes Postwt - Prewt" in notes[0]
+    s = _sentences(m)
+    assert f"lowers the expected value of Postwt - Prewt by {fmt(-m.coef['Prewt'])}" in s["Prewt"]
+    assert "offset is 0" not in s["(Intercept)"]
+
+
 def test_ordered_factor_polynomial_contrasts_are_trends() -> None:
     m = gf.glm("Claims ~ Age", data=load("Insurance"), family="poisson")
     s = _sentences(m)
@@ -208,7 +217,9 @@ def test_quasi_families_dispersion_in_standard_errors(family: str) -> None:
         word = "odds of numdead"
     text = "\n".join(m.summary(explain=True).explanations)
     assert word in text and f"estimated as {fmt(m.dispersion)}" in text
-    assert "standard errors are scaled by its square root" in text
+    base = family[len("quasi"):]
+    assert (f"the standard errors are the {base} ones times its square root "
+            f"({fmt(math.sqrt(m.dispersion))})") in text
 
 
 # --- every renderer ------------------------------------------------------------------------
