@@ -68,6 +68,13 @@ def _fmt(x: float) -> str:
 
 
 def _percent(ratio: float) -> str:
+    """The change a ratio makes, in percent (``a 3.7% increase``).
+
+    >>> _percent(1.037), _percent(0.000309)
+    ('a 3.7% increase', 'a decrease to 0.0309% of the value')
+    """
+    if ratio < 0.001:
+        return f"a decrease to {_fmt(ratio * 100)}% of the value"
     change = (ratio - 1) * 100
     direction = "increase" if change >= 0 else "decrease"
     number = f"{abs(change):.1f}"
@@ -124,10 +131,12 @@ def _change(v: VariableInfo, b: float, s: Scale) -> tuple[str, float, str]:
     if v.kind == "log":
         step = {"2": 1.0, "10": math.log10(2)}.get(v.log_base, math.log(2))
         note = ""
-        if s.link == "log":
+        logged = s.link == "identity" and s.response.startswith("log(")
+        if s.link == "log" or logged:
             elasticity = b * math.log(2) / step
+            target = (f"the geometric mean of {s.response[4:-1]}" if logged else s.target)
             note = (f" The coefficient on the log of {v.base} is an elasticity: a 1% increase "
-                    f"in {v.base} changes {s.target} by about {_fmt(elasticity)}%.")
+                    f"in {v.base} changes {target} by about {_fmt(elasticity)}%.")
         return f"doubling {v.base} ({v.name} up by {_fmt(step)})", b * step, note
     if v.kind == "centered":
         return f"each one-unit increase in {v.base} (centered at its mean)", b, ""

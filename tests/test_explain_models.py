@@ -114,6 +114,19 @@ def test_log_predictor_is_a_ratio_per_doubling_and_an_elasticity() -> None:
     assert f"by {fmt(abs(m2.coef['log2(u)']))}" in s2 and "up by 1)" in s2
 
 
+def test_log_log_model_is_an_elasticity_of_the_geometric_mean() -> None:
+    m = gf.glm("log(CW) ~ log(CL) + sp + sex", data=load("crabs"))
+    s = _sentences(m)["log(CL)"]
+    assert f"changes the geometric mean of CW by about {fmt(m.coef['log(CL)'])}%" in s
+
+
+def test_tiny_odds_ratio_is_not_a_hundred_percent_decrease() -> None:
+    m = gf.glm("am ~ hp + wt", data=load("mtcars"), family="binomial")
+    s = _sentences(m)["wt"]
+    assert "100.0%" not in s
+    assert f"a decrease to {fmt(math.exp(m.coef['wt']) * 100)}% of the value" in s
+
+
 @pytest.mark.parametrize("term", ["poly(disp, 2)", "ns(disp, df=3)", "bs(disp, df=3)"])
 def test_basis_columns_have_no_per_unit_reading(term: str) -> None:
     m = gf.glm(f"mpg ~ wt + {term}", data=load("mtcars"))
