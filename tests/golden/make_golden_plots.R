@@ -54,7 +54,7 @@ plot_case <- function(id, fit, labels_from_rownames) {
   }
   cases[[length(cases) + 1L]] <<- list(
     id = id,
-    row_names = arr(names(residuals(fit))),
+    row_names = arr(labels),
     labels_from_rownames = labels_from_rownames,
     constant_leverage = const,
     rank = fit$rank,
@@ -81,6 +81,12 @@ plot_case("budworm_binomial",
           glm(cbind(numdead, numalive) ~ sex * ldose, family = binomial, data = budworm), FALSE)
 plot_case("warpbreaks_one_factor",
           glm(breaks ~ tension, family = poisson, data = warpbreaks), FALSE)
+plot_case("warpbreaks_subset",
+          glm(breaks ~ wool + tension, family = poisson, data = warpbreaks,
+              subset = tension != "M"), FALSE)
+w0 <- rep(1, nrow(warpbreaks)); w0[5] <- 0
+plot_case("warpbreaks_zero_weight",
+          glm(breaks ~ wool + tension, family = poisson, data = warpbreaks, weights = w0), FALSE)
 plot_case("quine_negbin",
           glm.nb(Days ~ Eth + Sex + Age + Lrn, data = quine), FALSE)
 
