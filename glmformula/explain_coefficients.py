@@ -195,15 +195,18 @@ def _conditions(info: TermInfo, levels: dict[str, list[str]],
             for o in info.conditioned_on]
 
 
-def _part_phrase(part: ColumnPart, v: VariableInfo) -> tuple[str, str]:
-    """(the effect of this part, the change of this part) for interaction sentences."""
+def _part_phrase(part: ColumnPart, v: VariableInfo) -> tuple[str, str, float]:
+    """(the effect of this part, the change of this part, the coefficient's multiplier)."""
     if part.level is not None:
         return (f"{part.variable}{part.level} ({part.variable} {part.level} rather than "
                 f"{part.reference})", f"when {part.variable} is {part.level} rather than "
-                f"{part.reference}")
+                f"{part.reference}", 1.0)
     if v.kind == "scaled":
-        return (f"one SD of {v.base}", f"per SD increase in {v.base}")
-    return (f"a one-unit increase in {v.name}", f"per one-unit increase in {v.name}")
+        return (f"one SD of {v.base}", f"per SD increase in {v.base}", 1.0)
+    if v.kind == "log":
+        step = {"2": 1.0, "10": math.log10(2)}.get(v.log_base, math.log(2))
+        return f"doubling {v.base}", f"per doubling of {v.base}", step
+    return (f"a one-unit increase in {v.name}", f"per one-unit increase in {v.name}", 1.0)
 
 
 def _nested_sentence(name: str, b: float, parts: list[ColumnPart],
@@ -240,9 +243,10 @@ def _interaction_sentence(name: str, b: float, parts: list[ColumnPart],
         return (f"{name}: an interaction of contrast-coded columns ({_fmt(b)} on the link "
                 f"scale, {s.link}); it has no single-level reading: compare the fitted means "
                 "of the level combinations (m.predict(newdata)) instead.")
-    first = _part_phrase(parts[0], variables[0])[0]
-    changes = [_part_phrase(p, v)[1] for p, v in zip(parts[1:], variables[1:], strict=True)]
-    cond = " and ".join(changes)
+    phrases = [_part_phrase(p, v) for p, v in zip(parts, variables, strict=True)]
+    first = phrases[0][0]
+    cond = " and ".join(phrase[1] for phrase in phrases[1:])
+    b = b * math.prod(phrase[2] for phrase in phrases)
     if len(parts) > 2:
         lead = (f"a {len(parts)}-way interaction: how the effect of {first} changes {cond} "
                 "beyond the lower-order interactions")

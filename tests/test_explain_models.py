@@ -55,6 +55,13 @@ def test_gaussian_interaction_difference_of_effects_at_zero() -> None:
     assert "a difference of effects" in s["suppVC:dose"]
 
 
+def test_interaction_with_a_log_term_per_doubling() -> None:
+    m = gf.glm("len ~ supp * log(dose)", data=load("ToothGrowth"))
+    s = _sentences(m)["suppVC:log(dose)"]
+    b = m.coef["suppVC:log(dose)"]
+    assert f"changes per doubling of dose: +{fmt(b * math.log(2))} on the expected value" in s
+
+
 def test_logit_interaction_ratio_of_odds_ratios() -> None:
     m = gf.glm("cbind(numdead, numalive) ~ sex * ldose", data=load("budworm"),
                family="binomial")
