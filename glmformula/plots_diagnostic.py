@@ -129,6 +129,26 @@ def factor_codes(result: GLMResult, index: pd.Index) -> FactorCodes | None:
     return np.asarray(facval, dtype=float), factors, levels0, ff, nlev
 
 
+def clear_legend(ax: Any, x: np.ndarray, y: np.ndarray) -> None:
+    """Lower the y-range until no point (x, y) sits under the axes' legend box."""
+    legend = ax.get_legend()
+    if legend is None:
+        return
+    renderer = ax.figure.canvas.get_renderer()
+    ok = np.isfinite(x) & np.isfinite(y)
+    data = np.column_stack([x[ok], y[ok]])
+    for _ in range(10):
+        to_axes = ax.transAxes.inverted()
+        box = legend.get_window_extent(renderer).transformed(to_axes)
+        pts = to_axes.transform(ax.transData.transform(data))
+        under = ((pts[:, 0] >= box.x0) & (pts[:, 0] <= box.x1)
+                 & (pts[:, 1] >= box.y0) & (pts[:, 1] <= box.y1))
+        if not under.any():
+            return
+        lo, hi = ax.get_ylim()
+        ax.set_ylim(lo - (hi - lo) * (box.y1 - float(pts[under, 1].min()) + 0.02), hi)
+
+
 def _leverage_panel(ax: Any, result: GLMResult, hat: np.ndarray, rs: np.ndarray,
                     index: pd.Index) -> np.ndarray | None:
     """Panel 5 (R's which = 5); returns its x coordinates (None: no plot, as R)."""
@@ -258,4 +278,6 @@ def diagnostic_plot(result: GLMResult, id_n: int = 3, figsize: tuple[float, floa
         _label(ax4, xx, rs, _largest(cooks, id_n), labels)
 
     fig.tight_layout()
+    if xx is not None:
+        clear_legend(ax4, xx, rs)
     return fig

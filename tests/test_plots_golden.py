@@ -148,3 +148,26 @@ def test_panel1_smoother_is_r_lowess(drawn):
     assert len(smooth) == 1  # panel.smooth(iter = 0): R's lowess
     _close(smooth[0].get_xdata(), case["panel1"]["smooth_x"])
     _close(smooth[0].get_ydata(), case["panel1"]["smooth_y"])
+
+
+def test_no_point_under_the_cooks_legend():
+    from glmformula.plots_diagnostic import clear_legend
+
+    fig, ax = plt.subplots()
+    x = np.array([0.0, 0.01, 0.5, 1.0])
+    y = np.array([-1.0, -0.95, 0.0, 1.0])  # two points in the lower left corner
+    ax.scatter(x, y)
+    ax.plot([0, 1], [0, 0], label="Cook's distance")
+    ax.legend(loc="lower left", frameon=False)
+    ax.set_ylim(-1.05, 1.05)
+
+    def under(ax):
+        fig.canvas.draw()
+        box = ax.get_legend().get_window_extent()
+        pts = ax.transData.transform(np.column_stack([x, y]))
+        return [box.contains(px, py) for px, py in pts]
+
+    assert any(under(ax))
+    clear_legend(ax, x, y)
+    assert not any(under(ax))
+    plt.close(fig)
