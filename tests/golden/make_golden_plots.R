@@ -81,6 +81,8 @@ plot_case("budworm_binomial",
           glm(cbind(numdead, numalive) ~ sex * ldose, family = binomial, data = budworm), FALSE)
 plot_case("warpbreaks_one_factor",
           glm(breaks ~ tension, family = poisson, data = warpbreaks), FALSE)
+plot_case("warpbreaks_two_factors",
+          glm(breaks ~ wool * tension, family = poisson, data = warpbreaks), FALSE)
 plot_case("warpbreaks_subset",
           glm(breaks ~ wool + tension, family = poisson, data = warpbreaks,
               subset = tension != "M"), FALSE)
