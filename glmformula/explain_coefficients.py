@@ -17,6 +17,7 @@ True
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -53,6 +54,9 @@ class Scale:
     response: str
     #: factors coded by sum, Helmert or polynomial contrasts (their columns average to 0)
     contrasted: frozenset[str] = frozenset()
+    #: factors coded by one column per level (no intercept): their columns are baselines
+    full: frozenset[str] = frozenset()
+    inverse: Callable[[np.ndarray], np.ndarray] = np.exp
 
     @property
     def target(self) -> str:
@@ -162,6 +166,20 @@ def _contrast_what(part: ColumnPart) -> str:
             "level against a reference; see the contrasts the model used): one unit of it")
 
 
+def _baseline_sentence(name: str, b: float, part: ColumnPart, s: Scale) -> str:
+    """A level of a factor coded in full in a model without an intercept: a baseline."""
+    with np.errstate(all="ignore"):
+        mean = float(np.asarray(s.inverse(np.array([b])))[0])
+    value = (f"the linear predictor ({s.link} link) is {_fmt(b)}" if s.link != "identity"
+             else f"the {s.mean_word} of {s.response} is {_fmt(b)}")
+    if s.link != "identity" and math.isfinite(mean):
+        article = "an" if s.mean_word[0] in "aeiou" else "a"
+        value += f", {article} {s.mean_word} of {s.response} of {_fmt(mean)}"
+    return (f"{name}: the model has no intercept, so each level of {part.variable} has its "
+            f"own baseline: at level {part.level} of {part.variable}, with numeric predictors "
+            f"at 0 and other factors at their reference levels, {value}.")
+
+
 def _main_sentence(name: str, b: float, part: ColumnPart, v: VariableInfo, info: TermInfo,
                    s: Scale, levels: dict[str, list[str]], curve: set[str]) -> str:
     if v.kind == "basis":
@@ -172,6 +190,8 @@ def _main_sentence(name: str, b: float, part: ColumnPart, v: VariableInfo, info:
         return (f"{name}: together with the other powers of {v.base} this makes one curve in "
                 f"{v.base}, not a separate effect: the slope of {v.base} changes with "
                 f"{v.base} itself (curvature {_fmt(b)} on the link scale); {_predictions(v.base)}.")
+    if part.level is not None and part.variable in s.full:
+        return _baseline_sentence(name, b, part, s)
     if is_contrast(part, levels):
         what, delta, note = _contrast_what(part), b, ""
     elif part.level is not None:
@@ -327,7 +347,9 @@ def explain_coefficients(result: GLMResult) -> list[str]:
     levels = factor_levels(result)
     contrasted = frozenset(p.variable for c in parts.values() for p in c
                            if is_contrast(p, levels))
-    s = Scale(link, mean_word, response, contrasted)
+    full = frozenset(c[0].variable for c in parts.values()
+                     if len(c) == 1 and c[0].level is not None and c[0].level == c[0].reference)
+    s = Scale(link, mean_word, response, contrasted, full, result.family.link.inverse)
     curve = {v.base for i in infos.values() if i.in_curve for v in i.variables}
     term_of = {name: term for term, where in result.design.term_slices.items()
                for name in list(result.design.column_names)[where]}

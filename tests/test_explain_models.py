@@ -62,6 +62,15 @@ def test_interaction_with_a_log_term_per_doubling() -> None:
     assert f"changes per doubling of dose: +{fmt(b * math.log(2))} on the expected value" in s
 
 
+def test_no_intercept_factor_levels_are_baselines() -> None:
+    m = gf.glm("breaks ~ 0 + tension + wool", data=load("warpbreaks"), family="poisson")
+    s = _sentences(m)
+    assert "relative to the reference level" not in s["tensionL"]
+    assert "the model has no intercept" in s["tensionM"]
+    assert f"expected count of breaks of {fmt(math.exp(m.coef['tensionM']))}" in s["tensionM"]
+    assert "relative to the reference level A of wool" in s["woolB"]
+
+
 def test_logit_interaction_ratio_of_odds_ratios() -> None:
     m = gf.glm("cbind(numdead, numalive) ~ sex * ldose", data=load("budworm"),
                family="binomial")
