@@ -180,6 +180,9 @@ def offset_exposure(result: GLMResult) -> str | None:
         col = design.offset_column
         inner = _LOG.match(col)
         return inner.group(2) if inner else f"exp({col})"
-    if "offset(" in str(design.formula) or design.offset_argument is not None:
+    written = offset_expression(result)
+    if written is not None:
+        return f"exp({written})"
+    if design.offset_argument is not None:
         return "the exposure exp(offset)"
     return None

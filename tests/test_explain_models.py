@@ -195,6 +195,12 @@ def test_identity_offset_of_a_predictor_reads_the_difference() -> None:
     assert "offset is 0" not in s["(Intercept)"]
 
 
+def test_offset_of_a_log_column_in_the_formula_names_its_exponential() -> None:
+    d = load("Insurance").assign(lh=lambda f: np.log(f["Holders"]))
+    m = gf.glm("Claims ~ District + offset(lh)", data=d, family="poisson")
+    assert "per unit of exp(lh)" in m.summary(explain=True).explanations[0]
+
+
 def test_ordered_factor_polynomial_contrasts_are_trends() -> None:
     m = gf.glm("Claims ~ Age", data=load("Insurance"), family="poisson")
     s = _sentences(m)
