@@ -250,7 +250,8 @@ def _nested_sentence(name: str, b: float, parts: list[ColumnPart],
 
 def _interaction_sentence(name: str, b: float, parts: list[ColumnPart],
                           variables: tuple[VariableInfo, ...], info: TermInfo, s: Scale,
-                          levels: dict[str, list[str]], terms: set[frozenset[str]]) -> str:
+                          levels: dict[str, list[str]], terms: set[frozenset[str]],
+                          coef: dict[str, float] | None = None) -> str:
     names = [v.name for v in variables]
     for i, p in enumerate(parts):
         margin = frozenset(n for j, n in enumerate(names) if j != i)
@@ -286,7 +287,31 @@ def _interaction_sentence(name: str, b: float, parts: list[ColumnPart],
                 f"({s.link} link), a difference of effects on that scale")
     where = _conditions(info, levels, s.contrasted)
     tail = f", when {' and '.join(where)}." if where else "."
-    return f"{name}: {body}{tail}"
+    return f"{name}: {body}{tail}{_combined(parts, variables, b, phrases, s, coef, where)}"
+
+
+def _combined(parts: list[ColumnPart], variables: tuple[VariableInfo, ...], b: float,
+              phrases: list[tuple[str, str, float]], s: Scale, coef: dict[str, float] | None,
+              where: list[str]) -> str:
+    """For a two-way interaction: the first part's effect at the other part's level/unit."""
+    main = (f"{parts[0].variable}{parts[0].level}" if parts[0].level is not None
+            else variables[0].name)
+    if len(parts) != 2 or where or not coef or not math.isfinite(coef.get(main, math.nan)):
+        return ""
+    a = coef[main] * phrases[0][2]
+    if parts[1].level is None and variables[1].kind not in ("numeric", "scaled", "log"):
+        return ""
+    v = variables[1]
+    at = (f"when {parts[1].variable} is {parts[1].level}" if parts[1].level is not None
+          else f"when {v.base} is one SD above its mean" if v.kind == "scaled"
+          else f"when {v.base} is 2" if v.kind == "log" else f"when {v.name} is 1")
+    if s.link == "identity":
+        return f" So the effect of {phrases[0][0]} {at} is {_fmt(a)} + {_fmt(b)} = {_fmt(a + b)}."
+    if s.link in ("log", "logit"):
+        kind = "ratio" if s.link == "log" else "odds ratio"
+        return (f" So the {kind} for {phrases[0][0]} {at} is {_fmt(math.exp(a))} x "
+                f"{_fmt(math.exp(b))} = {_fmt(math.exp(a + b))}.")
+    return ""
 
 
 def _intercept_sentence(b: float, s: Scale, result: GLMResult, infos: dict[str, TermInfo],
@@ -354,6 +379,7 @@ def explain_coefficients(result: GLMResult) -> list[str]:
     term_of = {name: term for term, where in result.design.term_slices.items()
                for name in list(result.design.column_names)[where]}
     terms = {frozenset(v.name for v in i.variables) for i in infos.values()}
+    coef = {str(k): float(v) for k, v in result.coef.items()}
     aliased = result.aliased
     for label, value in result.coef.items():
         name, b = str(label), float(value)
@@ -373,5 +399,5 @@ def explain_coefficients(result: GLMResult) -> list[str]:
                                       curve))
         else:
             out.append(_interaction_sentence(name, b, column, info.variables, info, s, levels,
-                                             terms))
+                                             terms, coef))
     return out

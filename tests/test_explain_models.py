@@ -43,6 +43,8 @@ def test_poisson_interaction_main_effects_at_reference_and_ratio_of_ratios() -> 
     assert "when tension is M rather than L" in inter and "a ratio of ratios" in inter
     assert f"multiplied by {fmt(math.exp(m.coef['woolB:tensionM']))}" in inter
     assert fmt(math.exp(m.coef["woolB:tensionM"])) == "1.89"
+    both = math.exp(m.coef["woolB"] + m.coef["woolB:tensionM"])
+    assert f"when tension is M is 0.633 x 1.89 = {fmt(both)}" in inter
 
 
 def test_gaussian_interaction_difference_of_effects_at_zero() -> None:
@@ -53,6 +55,8 @@ def test_gaussian_interaction_difference_of_effects_at_zero() -> None:
     assert "the effect when supp is OJ (its reference level)" in s["dose"]
     assert "per one-unit increase in dose: +3.9" in s["suppVC:dose"]
     assert "a difference of effects" in s["suppVC:dose"]
+    both = m.coef["suppVC"] + m.coef["suppVC:dose"]
+    assert f"when dose is 1 is -8.25 + 3.9 = {fmt(both)}" in s["suppVC:dose"]
 
 
 def test_interaction_with_a_log_term_per_doubling() -> None:
@@ -60,6 +64,8 @@ def test_interaction_with_a_log_term_per_doubling() -> None:
     s = _sentences(m)["suppVC:log(dose)"]
     b = m.coef["suppVC:log(dose)"]
     assert f"changes per doubling of dose: +{fmt(b * math.log(2))} on the expected value" in s
+    both = m.coef["suppVC"] + b * math.log(2)  # log(dose) = log(2) at dose 2
+    assert f"when dose is 2 is {fmt(m.coef['suppVC'])} + {fmt(b * math.log(2))} = {fmt(both)}" in s
 
 
 def test_no_intercept_factor_levels_are_baselines() -> None:
