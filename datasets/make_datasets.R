@@ -56,6 +56,8 @@ add <- function(name, df, title, description, source, license, columns,
     title = title, description = description, source = source, license = license,
     n_rows = nrow(df), columns = cols,
     suggested_model = list(formula = formula, family = family))
+  # row names that are names, not numbers (mtcars' car names), become the index
+  if (!all(grepl("^[0-9]+$", rownames(df)))) meta[[name]]$row_names <<- I(rownames(df))
 }
 
 # ---- R's datasets package ---------------------------------------------------
@@ -110,8 +112,8 @@ add("esoph", esoph,
 add("mtcars", mtcars,
     "Motor Trend Car Road Tests",
     paste("Fuel consumption and ten aspects of design and performance for 32",
-          "automobiles (1973-74 models). Exported from datasets::mtcars",
-          "(the car names, R's row names, are not included)."),
+          "automobiles (1973-74 models). Exported from datasets::mtcars;",
+          "the car names, R's row names, are the index."),
     paste("Henderson and Velleman (1981) Building multiple regression models",
           "interactively. Biometrics 37, 391-411; R's datasets::mtcars."),
     R_LICENSE,

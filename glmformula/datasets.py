@@ -72,11 +72,19 @@ def _typed(frame: pd.DataFrame, columns: dict[str, Any]) -> pd.DataFrame:
 
 
 def load(name: str) -> pd.DataFrame:
-    """Load a bundled dataset by name (see :func:`list`)."""
+    """Load a bundled dataset by name (see :func:`list`).
+
+    R's row names that are names, not numbers, are the index:
+
+    >>> load("mtcars").index[:2].tolist()
+    ['Mazda RX4', 'Mazda RX4 Wag']
+    """
     meta = metadata()
     if name not in meta:
         raise DataError(
             f"no bundled dataset named {shorten(name)}; available: {', '.join(sorted(meta))}"
         )
     frame = pd.read_csv(data_dir() / f"{name}.csv", keep_default_na=True)
+    if "row_names" in meta[name]:  # R's row names that are names (mtcars' cars)
+        frame.index = pd.Index(meta[name]["row_names"], dtype=object)
     return _typed(frame, meta[name].get("columns", {}))
