@@ -17,12 +17,12 @@ True
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from glmformula.explain import fmt
+from glmformula.explain_scale import Scale, link_effect
 from glmformula.explain_terms import (
     TermInfo,
     VariableInfo,
@@ -45,72 +45,6 @@ def _predictions(x: str) -> str:
             "m.predict(newdata) at the values of interest")
 
 
-@dataclass(frozen=True)
-class Scale:
-    """How a coefficient reads on the response scale: the link and the words for the mean."""
-
-    link: str
-    mean_word: str  # 'expected count', 'probability', 'expected value', 'expected rate'
-    response: str
-    #: factors coded by sum, Helmert or polynomial contrasts (their columns average to 0)
-    contrasted: frozenset[str] = frozenset()
-    #: factors coded by one column per level (no intercept): their columns are baselines
-    full: frozenset[str] = frozenset()
-    inverse: Callable[[np.ndarray], np.ndarray] = np.exp
-
-    @property
-    def target(self) -> str:
-        if self.link == "logit":
-            return f"the odds of {self.response}"
-        return f"the {self.mean_word} of {self.response}"
-
-
-def _fmt(x: float) -> str:
-    from glmformula.explain import fmt
-
-    return fmt(x)
-
-
-def _percent(ratio: float) -> str:
-    """The change a ratio makes, in percent (``a 3.7% increase``).
-
-    >>> _percent(1.037), _percent(0.000309)
-    ('a 3.7% increase', 'a decrease to 0.0309% of the value')
-    """
-    if ratio < 0.001:
-        return f"a decrease to {_fmt(ratio * 100)}% of the value"
-    change = (ratio - 1) * 100
-    direction = "increase" if change >= 0 else "decrease"
-    number = f"{abs(change):.1f}"
-    whole = number.split(".")[0]
-    article = "an" if whole.startswith("8") or whole in ("11", "18") else "a"
-    return f"{article} {number}% {direction}"
-
-
-def _effect(b: float, s: Scale) -> str:
-    """What a change of b on the link scale does, as a verb phrase."""
-    if s.link in ("log", "logit"):
-        ratio = math.exp(b) if b < 700 else math.inf
-        label = "odds ratio; " if s.link == "logit" else ""
-        return f"multiplies {s.target} by {_fmt(ratio)} ({label}{_percent(ratio)})"
-    if s.link == "identity":
-        return f"{'raises' if b >= 0 else 'lowers'} {s.target} by {_fmt(abs(b))}"
-    change = f"{'raises' if b >= 0 else 'lowers'} the linear predictor ({s.link} link) by " \
-             f"{_fmt(abs(b))}"
-    if s.link == "cloglog":
-        return (f"{change}: it multiplies -log(1 - p), the cumulative hazard of {s.response}, "
-                f"by exp({_fmt(b)}) = {_fmt(math.exp(b))}, so it "
-                f"{'raises' if b >= 0 else 'lowers'} the probability")
-    if s.link in ("inverse", "1/mu^2"):
-        return (f"{change}; as the link is a reciprocal of the mean, this "
-                f"{'lowers' if b >= 0 else 'raises'} {s.target} (for positive means)")
-    if s.link in ("probit", "cauchit", "sqrt"):
-        return (f"{change}, which {'raises' if b >= 0 else 'lowers'} {s.target}; the size of the "
-                "change on that scale depends on where you start (no constant ratio or "
-                "difference)")
-    return f"{change}; this link has no simple ratio or difference reading on the response scale"
-
-
 def _reference(v: VariableInfo, level: str | None, contrasted: frozenset[str]) -> str:
     """Where a conditioning variable sits when a lower-order coefficient is read."""
     if v.kind == "factor" and v.name in contrasted:
@@ -119,9 +53,9 @@ def _reference(v: VariableInfo, level: str | None, contrasted: frozenset[str]) -
         return f"{v.name} is {level} (its reference level)" if level else \
             f"{v.name} is at its reference level"
     if v.kind == "scaled":
-        return f"{v.base} is at its mean ({_fmt(v.center or 0.0)}; {v.name} = 0)"
+        return f"{v.base} is at its mean ({fmt(v.center or 0.0)}; {v.name} = 0)"
     if v.kind == "centered":
-        return f"{v.base} is at its mean ({_fmt(v.center or 0.0)})"
+        return f"{v.base} is at its mean ({fmt(v.center or 0.0)})"
     if v.kind == "log":
         return f"{v.name} is 0 ({v.base} = 1)"
     return f"{v.name} is 0"
@@ -131,7 +65,7 @@ def _change(v: VariableInfo, b: float, s: Scale) -> tuple[str, float, str]:
     """(the change of one numeric variable, the link-scale change it causes, a closing note)."""
     if v.kind == "scaled":
         return (f"an increase of one standard deviation in {v.base} "
-                f"(1 SD = {_fmt(v.scale or math.nan)})"), b, ""
+                f"(1 SD = {fmt(v.scale or math.nan)})"), b, ""
     if v.kind == "log":
         step = {"2": 1.0, "10": math.log10(2)}.get(v.log_base, math.log(2))
         note = ""
@@ -140,8 +74,8 @@ def _change(v: VariableInfo, b: float, s: Scale) -> tuple[str, float, str]:
             elasticity = b * math.log(2) / step
             target = (f"the geometric mean of {s.response[4:-1]}" if logged else s.target)
             note = (f" The coefficient on the log of {v.base} is an elasticity: a 1% increase "
-                    f"in {v.base} changes {target} by about {_fmt(elasticity)}%.")
-        return f"doubling {v.base} ({v.name} up by {_fmt(step)})", b * step, note
+                    f"in {v.base} changes {target} by about {fmt(elasticity)}%.")
+        return f"doubling {v.base} ({v.name} up by {fmt(step)})", b * step, note
     if v.kind == "centered":
         return f"each one-unit increase in {v.base} (centered at its mean)", b, ""
     return f"each one-unit increase in {v.name}", b, ""
@@ -170,11 +104,11 @@ def _baseline_sentence(name: str, b: float, part: ColumnPart, s: Scale) -> str:
     """A level of a factor coded in full in a model without an intercept: a baseline."""
     with np.errstate(all="ignore"):
         mean = float(np.asarray(s.inverse(np.array([b])))[0])
-    value = (f"the linear predictor ({s.link} link) is {_fmt(b)}" if s.link != "identity"
-             else f"the {s.mean_word} of {s.response} is {_fmt(b)}")
+    value = (f"the linear predictor ({s.link} link) is {fmt(b)}" if s.link != "identity"
+             else f"the {s.mean_word} of {s.response} is {fmt(b)}")
     if s.link != "identity" and math.isfinite(mean):
         article = "an" if s.mean_word[0] in "aeiou" else "a"
-        value += f", {article} {s.mean_word} of {s.response} of {_fmt(mean)}"
+        value += f", {article} {s.mean_word} of {s.response} of {fmt(mean)}"
     return (f"{name}: the model has no intercept, so each level of {part.variable} has its "
             f"own baseline: at level {part.level} of {part.variable}, with numeric predictors "
             f"at 0 and other factors at their reference levels, {value}.")
@@ -189,7 +123,7 @@ def _main_sentence(name: str, b: float, part: ColumnPart, v: VariableInfo, info:
     if v.kind == "power" and info.in_curve:
         return (f"{name}: together with the other powers of {v.base} this makes one curve in "
                 f"{v.base}, not a separate effect: the slope of {v.base} changes with "
-                f"{v.base} itself (curvature {_fmt(b)} on the link scale); {_predictions(v.base)}.")
+                f"{v.base} itself (curvature {fmt(b)} on the link scale); {_predictions(v.base)}.")
     if part.level is not None and part.variable in s.full:
         return _baseline_sentence(name, b, part, s)
     if is_contrast(part, levels):
@@ -206,7 +140,7 @@ def _main_sentence(name: str, b: float, part: ColumnPart, v: VariableInfo, info:
     tail = f", {HOLD}." if not where else (
         f" — the effect when {' and '.join(where)}; the interaction terms say how it "
         "differs elsewhere." if info.conditioned_on else f" — the effect when {where[0]}.")
-    return f"{name}: {what} {_effect(delta, s)}{tail}{note}"
+    return f"{name}: {what} {link_effect(delta, s)}{tail}{note}"
 
 
 def _conditions(info: TermInfo, levels: dict[str, list[str]],
@@ -244,8 +178,8 @@ def _nested_sentence(name: str, b: float, parts: list[ColumnPart],
                                  f"the reference level {p.reference} of {p.variable})"), b, ""
         else:
             what, delta, note = _change(v, b, s)
-        return f"{name}: {what} {_effect(delta, s)} {where}.{note}"
-    return f"{name}: the effect of {others} {where}: {_fmt(b)} on the link scale ({s.link})."
+        return f"{name}: {what} {link_effect(delta, s)} {where}.{note}"
+    return f"{name}: the effect of {others} {where}: {fmt(b)} on the link scale ({s.link})."
 
 
 def _interaction_sentence(name: str, b: float, parts: list[ColumnPart],
@@ -261,7 +195,7 @@ def _interaction_sentence(name: str, b: float, parts: list[ColumnPart],
         return (f"{name}: an interaction with a basis or power column; it has no per-unit "
                 f"reading: {_predictions(variables[0].base)}.")
     if any(is_contrast(p, levels) for p in parts):
-        return (f"{name}: an interaction of contrast-coded columns ({_fmt(b)} on the link "
+        return (f"{name}: an interaction of contrast-coded columns ({fmt(b)} on the link "
                 f"scale, {s.link}); it has no single-level reading: compare the fitted means "
                 "of the level combinations (m.predict(newdata)) instead.")
     phrases = [_part_phrase(p, v) for p, v in zip(parts, variables, strict=True)]
@@ -274,16 +208,16 @@ def _interaction_sentence(name: str, b: float, parts: list[ColumnPart],
     else:
         lead = f"how the effect of {first} changes {cond}"
     if s.link == "identity":
-        body = (f"{lead}: {'+' if b >= 0 else '-'}{_fmt(abs(b))} on {s.target} "
+        body = (f"{lead}: {'+' if b >= 0 else '-'}{fmt(abs(b))} on {s.target} "
                 "(a difference of effects)")
     elif s.link == "log":
-        body = (f"{lead}: its ratio is multiplied by {_fmt(math.exp(b))} "
+        body = (f"{lead}: its ratio is multiplied by {fmt(math.exp(b))} "
                 "(a ratio of ratios)")
     elif s.link == "logit":
-        body = (f"{lead}: its odds ratio is multiplied by {_fmt(math.exp(b))} "
+        body = (f"{lead}: its odds ratio is multiplied by {fmt(math.exp(b))} "
                 "(a ratio of odds ratios)")
     else:
-        body = (f"{lead}: {'+' if b >= 0 else '-'}{_fmt(abs(b))} on the linear predictor "
+        body = (f"{lead}: {'+' if b >= 0 else '-'}{fmt(abs(b))} on the linear predictor "
                 f"({s.link} link), a difference of effects on that scale")
     where = _conditions(info, levels, s.contrasted)
     tail = f", when {' and '.join(where)}." if where else "."
@@ -306,11 +240,11 @@ def _combined(parts: list[ColumnPart], variables: tuple[VariableInfo, ...], b: f
           else f"when {v.base} is one SD above its mean" if v.kind == "scaled"
           else f"when {v.base} is 2" if v.kind == "log" else f"when {v.name} is 1")
     if s.link == "identity":
-        return f" So the effect of {phrases[0][0]} {at} is {_fmt(a)} + {_fmt(b)} = {_fmt(a + b)}."
+        return f" So the effect of {phrases[0][0]} {at} is {fmt(a)} + {fmt(b)} = {fmt(a + b)}."
     if s.link in ("log", "logit"):
         kind = "ratio" if s.link == "log" else "odds ratio"
-        return (f" So the {kind} for {phrases[0][0]} {at} is {_fmt(math.exp(a))} x "
-                f"{_fmt(math.exp(b))} = {_fmt(math.exp(a + b))}.")
+        return (f" So the {kind} for {phrases[0][0]} {at} is {fmt(math.exp(a))} x "
+                f"{fmt(math.exp(b))} = {fmt(math.exp(a + b))}.")
     return ""
 
 
@@ -332,17 +266,17 @@ def _intercept_sentence(b: float, s: Scale, result: GLMResult, infos: dict[str, 
     with np.errstate(all="ignore"):
         mean = float(np.asarray(result.family.link.inverse(np.array([b])))[0])
     if s.link == "log":
-        return (f"(Intercept): the {s.mean_word} of {s.response} {base} is exp({_fmt(b)}) = "
-                f"{_fmt(mean)}.")
+        return (f"(Intercept): the {s.mean_word} of {s.response} {base} is exp({fmt(b)}) = "
+                f"{fmt(mean)}.")
     if s.link == "logit":
-        return (f"(Intercept): the odds of {s.response} {base} are exp({_fmt(b)}) = "
-                f"{_fmt(math.exp(b))} (a probability of {_fmt(mean)}).")
+        return (f"(Intercept): the odds of {s.response} {base} are exp({fmt(b)}) = "
+                f"{fmt(math.exp(b))} (a probability of {fmt(mean)}).")
     if s.link == "identity":
-        return f"(Intercept): the {s.mean_word} of {s.response} {base} is {_fmt(b)}."
+        return f"(Intercept): the {s.mean_word} of {s.response} {base} is {fmt(b)}."
     article = "an" if s.mean_word[0] in "aeiou" else "a"
-    value = (f", {article} {s.mean_word} of {_fmt(mean)}" if math.isfinite(mean)
+    value = (f", {article} {s.mean_word} of {fmt(mean)}" if math.isfinite(mean)
              else f", outside the range this link maps to a {s.mean_word}")
-    return f"(Intercept): the linear predictor ({s.link} link) {base} is {_fmt(b)}{value}."
+    return f"(Intercept): the linear predictor ({s.link} link) {base} is {fmt(b)}{value}."
 
 
 def explain_coefficients(result: GLMResult) -> list[str]:
