@@ -185,7 +185,7 @@ def _deviance_sentences(result: GLMResult) -> list[str]:
             )
     elif result.dispersion_estimated and math.isfinite(result.dispersion):
         root = math.sqrt(result.dispersion)
-        base = family[len("quasi"):] if family in ("quasipoisson", "quasibinomial") else ""
+        base = result.family.dispersion_base or ""
         scaled = (f"the standard errors are the {base} ones times its square root "
                   f"({fmt(root)}), the estimates are the {base} ones" if base else
                   f"standard errors are scaled by its square root ({fmt(root)})")

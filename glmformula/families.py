@@ -184,6 +184,7 @@ class QuasiBinomial(Binomial):
     """Binomial variance with the dispersion estimated; no likelihood, so no AIC."""
 
     name = "quasibinomial"
+    dispersion_base = "binomial"
     fixed_dispersion = False
     unit_dispersion = False
     dispersion_free = False
@@ -253,6 +254,7 @@ class QuasiPoisson(Poisson):
     """Poisson variance with the dispersion estimated; no AIC."""
 
     name = "quasipoisson"
+    dispersion_base = "poisson"
     fixed_dispersion = False
     unit_dispersion = False
     dispersion_free = False

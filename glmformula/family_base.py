@@ -68,6 +68,9 @@ class Family:
     #: the likelihood counts whole events: binomial warns about non-integer successes (R's
     #: ``binomial()$initialize``), poisson refuses non-integer counts; quasi families do not
     whole_counts: bool = False
+    #: a quasi family's likelihood family, whose standard errors it scales by the square root
+    #: of the estimated dispersion (quasipoisson: "poisson"); None for the others
+    dispersion_base: str | None = None
     #: parameters beyond the coefficients counted by R's logLik (the scale)
     scale_parameters: int = 0
     #: how the AIC estimates the dispersion from the deviance: per row ("rows"), per unit

@@ -76,6 +76,9 @@ def test_family_defines_every_attribute(name: str) -> None:
     assert family.separation_possible == (name in ("binomial", "quasibinomial"))
     assert family.normal_likelihood == (name == "gaussian")
     assert family.whole_counts == (name in ("binomial", "poisson"))
+    base = family.dispersion_base  # a quasi family scales its likelihood family's errors
+    assert base == {"quasibinomial": "binomial", "quasipoisson": "poisson"}.get(name)
+    assert base is None or FAMILY_OBJECTS[base].unit_dispersion
 
 
 def test_tweedie_response_kind_follows_its_variance() -> None:
