@@ -89,4 +89,41 @@ def drop_unused_levels(frame: pd.DataFrame, columns: Sequence[str],
     return frame.assign(**trimmed) if trimmed else frame
 
 
-__all__ = ["drop_unused_levels", "relevel"]
+def check_factor_levels(frame: pd.DataFrame, columns: Sequence[str],
+                        incomplete: np.ndarray | None = None,
+                        predictors: Sequence[str] | None = None) -> None:
+    """R's ``contrasts<-`` check: a factor (or text) predictor needs 2 or more levels in the
+    rows used (complete in ``columns``); one level (after ``subset`` and missing values) is
+    a DataError, as in R. ``predictors``: the columns to check (default: ``columns``).
+
+    >>> df = pd.DataFrame({"g": pd.Categorical(["a", "a"]), "y": [1.0, 2.0]})
+    >>> try:
+    ...     check_factor_levels(df, ["g"])
+    ... except DataError as e:
+    ...     print(str(e)[:56])
+    the factor 'g' has only one level ('a') in the rows used
+    """
+    used = [c for c in dict.fromkeys(columns) if c in frame.columns]
+    if not used:
+        return
+    complete = ~frame[used].isna().to_numpy().any(axis=1)
+    if incomplete is not None:
+        complete &= ~incomplete
+    rows = np.flatnonzero(complete)
+    for c in used if predictors is None else [p for p in predictors if p in used]:
+        column = frame[c]
+        categorical = isinstance(column.dtype, pd.CategoricalDtype)
+        if not (categorical or pd.api.types.is_string_dtype(column.dtype)):
+            continue
+        levels = (list(column.cat.categories) if categorical
+                  else column.iloc[rows].dropna().unique().tolist())
+        if len(levels) == 1 and rows.size > 0:
+            raise DataError(
+                f"the factor {shorten(c)} has only one level ({shorten(levels[0])}) in the rows "
+                "used; contrasts need 2 or more levels (R: 'contrasts can be applied only to "
+                "factors with 2 or more levels'): remove it from the formula, or check subset "
+                "and the rows dropped for missing values"
+            )
+
+
+__all__ = ["check_factor_levels", "drop_unused_levels", "relevel"]

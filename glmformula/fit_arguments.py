@@ -214,7 +214,7 @@ def design_for(formula: Any, data: Any, *, weights: Any, offset: Any,
     keeps, then the ``na_action``, factors without the levels no row used has (R's
     ``drop.unused.levels``), coded with the ``contrasts``."""
     from glmformula.design import build_design
-    from glmformula.factors import drop_unused_levels
+    from glmformula.factors import check_factor_levels, drop_unused_levels
     from glmformula.formula_safety import formula_code
 
     if not isinstance(formula, str):  # build_design says what a formula is
@@ -230,6 +230,8 @@ def design_for(formula: Any, data: Any, *, weights: Any, offset: Any,
     if arguments is not None:
         arguments.check_missing(frame, columns, weights, offset)
     frame = drop_unused_levels(frame, columns, _missing(weights, offset, len(frame)))
+    check_factor_levels(frame, columns, _missing(weights, offset, len(frame)),
+                        predictors=[c for c in code.model_columns if c not in named])
     built = frame
     if arguments is not None and arguments.na_action == "exclude" and not frame.index.is_unique:
         built = frame.set_axis(pd.RangeIndex(len(frame)), axis=0)  # rows found by position

@@ -292,3 +292,17 @@ def test_glm_nb_call_names_the_callers_data_and_mask() -> None:
     keep = quine.Eth == "A"
     nb = gf.glm_nb("Days ~ Sex", quine, subset=keep)
     assert nb.call.startswith("glm.nb(formula = Days ~ Sex, data = quine, subset = keep, ")
+
+
+@pytest.mark.parametrize("how", ["subset", "filtered data", "text column"])
+def test_a_factor_left_with_one_level_is_an_error_as_in_r(how: str) -> None:
+    # R: "contrasts can be applied only to factors with 2 or more levels"
+    wb = gf.datasets.load("warpbreaks")
+    if how == "subset":
+        call = dict(data=wb, subset='wool == "A"')
+    elif how == "filtered data":
+        call = dict(data=wb[wb["wool"] == "A"])
+    else:
+        call = dict(data=wb[wb["wool"] == "A"].astype({"wool": str}))
+    with pytest.raises(gf.DataError, match="factor 'wool' has only one level"):
+        gf.glm("breaks ~ wool + tension", family="poisson", **call)

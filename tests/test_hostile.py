@@ -301,8 +301,8 @@ CASES = [
       _single_row_intercept),
     F("constant-response", lazy(data=lambda: df(y=2.0)), _constant_response),
     F("all-zero-counts", lazy(family=lambda: "poisson", data=lambda: df(y=0.0)), _zero_counts),
-    F("one-level-factor", lazy(formula=lambda: "y ~ g", data=lambda: df(g="a")),
-      same_fit(ref("y ~ 1"))),
+    E("one-level-factor", lazy(formula=lambda: "y ~ g", data=lambda: df(g="a")), DataError,
+      "factor 'g' has only one level"),  # R: contrasts need 2 or more levels
     F("unary-plus", args("y ~ x + + g"), same_fit(ref("y ~ x + g"))),
     F("repeated-term", args("y ~ x + x"), same_fit(ref("y ~ x"))),
     F("newlines-in-formula", args("y ~\n\tx +\n g"), same_fit(ref("y ~ x + g"))),
