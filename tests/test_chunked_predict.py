@@ -12,7 +12,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from compare import case_frame, golden_cases
+from compare import assert_close, case_frame, golden_cases
 
 import glmformula as gf
 
@@ -61,8 +61,8 @@ def _new_offset(kind: str, new: pd.DataFrame) -> np.ndarray | None:
 
 
 def _check(pred: pd.DataFrame, expected: dict[str, list[float]]) -> None:
-    np.testing.assert_allclose(pred["fit"], expected["fit"], rtol=RTOL)
-    np.testing.assert_allclose(pred["se_fit"], expected["se_fit"], rtol=RTOL)
+    assert_close(pred["fit"], expected["fit"], rtol=RTOL)
+    assert_close(pred["se_fit"], expected["se_fit"], rtol=RTOL)
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -100,8 +100,8 @@ def test_series_offset_refuses_newdata_without_offset_as_in_memory(kind: str) ->
 def test_chunked_offset_fits_equal_in_memory(kind: str) -> None:
     data, _ = _frames(kind)
     m0, m1 = _fit(kind, data), _fit(kind, _ddf(kind))
-    np.testing.assert_allclose(m1.coef, m0.coef, rtol=1e-10)
-    np.testing.assert_allclose([m1.deviance, m1.null_deviance, m1.aic],
+    assert_close(m1.coef, m0.coef, rtol=1e-10)
+    assert_close([m1.deviance, m1.null_deviance, m1.aic],
                                [m0.deviance, m0.null_deviance, m0.aic], rtol=1e-10)
     assert str(m1.equation()) == str(m0.equation())  # the offset was left out on Dask
     assert m1.design.offset_array == m0.design.offset_array

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from compare import case_frame, load_golden
+from compare import assert_close, case_frame, load_golden
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -58,7 +58,7 @@ def test_matches_r_model_matrix(case: dict) -> None:
     y = d.response.values
     if y.ndim == 2:  # binomial cbind: R's y is the proportion
         y = y[:, 0] / y.sum(axis=1)
-    np.testing.assert_allclose(y, expected["y"], rtol=1e-12)
+    assert_close(y, expected["y"], rtol=1e-12)
     # eta = X beta + offset, an aliased coefficient (NA in R) counting as 0
     beta = np.array([0.0 if b is None else b for b in expected["coefficients"].values()])
     offset = 0.0 if d.offset is None else d.offset
@@ -76,7 +76,7 @@ def test_transform_matches_r_predict(case: dict) -> None:
     X, offset, index = d.transform(case_frame({"data": case["newdata"]}))
     beta = [0.0 if b is None else b for b in case["expected"]["coefficients"].values()]
     eta = X @ np.array(beta) + (0.0 if offset is None else offset)
-    np.testing.assert_allclose(eta, case["expected"]["newdata"]["link_nose"], rtol=1e-10)
+    assert_close(eta, case["expected"]["newdata"]["link_nose"], rtol=1e-10)
     assert len(index) == X.shape[0]
 
 

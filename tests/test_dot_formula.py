@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
-from compare import case_frame, golden_cases
+from compare import assert_close, case_frame, golden_cases
 
 import glmformula as gf
 from glmformula.design import build_design
@@ -100,4 +100,4 @@ def test_dot_on_a_dask_frame_matches_in_memory() -> None:
         chunked = gf.glm("Solar.R ~ .", data=dd.from_pandas(aq, npartitions=3))
     expected = CASES[IDS.index("airquality_solar")]
     assert list(chunked.coef.index) == expected["coef_names"]
-    np.testing.assert_allclose(chunked.coef.to_numpy(), expected["coef"], rtol=1e-8)
+    assert_close(chunked.coef.to_numpy(), expected["coef"], rtol=1e-8)

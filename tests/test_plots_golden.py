@@ -4,7 +4,7 @@ and labelled points, for nine models."""
 import numpy as np
 import pandas as pd
 import pytest
-from compare import load_golden
+from compare import assert_close, load_golden
 
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
@@ -102,7 +102,7 @@ def test_label_sits_at_its_point(drawn):
     names = [str(v) for v in case["row_names"]]
     for text in (t for t in ax.texts if t.get_gid() == "id"):
         i = names.index(text.get_text())
-        np.testing.assert_allclose(text.xy, xy[i], rtol=1e-12)
+        assert_close(text.xy, xy[i], rtol=1e-12)
 
 
 def test_leverage_panel_ranges_and_constant_panel(drawn):
@@ -135,7 +135,7 @@ def test_panel1_ylim_is_r_extendrange(drawn):
     case, fig = drawn
     lo, hi = case["panel1"]["ylim"]
     d = (hi - lo) * 0.04
-    np.testing.assert_allclose(fig.axes[0].get_ylim(), (lo - d, hi + d), rtol=1e-10)
+    assert_close(fig.axes[0].get_ylim(), (lo - d, hi + d), rtol=1e-10)
 
 
 def test_default_index_labels_are_one_based():

@@ -10,10 +10,9 @@ import math
 import warnings
 from functools import cache
 
-import numpy as np
 import pandas as pd
 import pytest
-from compare import RTOL, case_frame, fit_case, golden_cases, relative_difference
+from compare import RTOL, assert_close, case_frame, fit_case, golden_cases, relative_difference
 
 # R warns on predictions from rank-deficient fits and so do we; that warning is
 # checked in test_rank_deficient_prediction_warns_as_r, not in the value tests.
@@ -129,4 +128,4 @@ def test_offset_argument_and_formula_offset_predict_alike():
     by_formula = BY_ID["poisson_log_ships_offset_formula"]
     a = _model(by_arg["id"]).predict(_newdata(by_arg), type="response", se_fit=True)
     b = _model(by_formula["id"]).predict(_newdata(by_formula), type="response", se_fit=True)
-    np.testing.assert_allclose(a.to_numpy(), b.to_numpy(), rtol=1e-10)
+    assert_close(a.to_numpy(), b.to_numpy(), rtol=1e-10)

@@ -12,7 +12,7 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from compare import case_frame, golden_cases
+from compare import assert_close, case_frame, golden_cases
 
 import glmformula as gf
 from glmformula.design import build_design
@@ -41,8 +41,8 @@ def _fit(kind: str, offset_as_array: bool = True) -> gf.GLMResult:
 
 
 def _check(pred: pd.DataFrame, expected: dict[str, list[float]]) -> None:
-    np.testing.assert_allclose(pred["fit"], expected["fit"], rtol=RTOL)
-    np.testing.assert_allclose(pred["se_fit"], expected["se_fit"], rtol=RTOL)
+    assert_close(pred["fit"], expected["fit"], rtol=RTOL)
+    assert_close(pred["se_fit"], expected["se_fit"], rtol=RTOL)
 
 
 def _offset_for(kind: str, new: pd.DataFrame) -> np.ndarray | None:
@@ -92,7 +92,7 @@ def test_offset_argument_replaces_a_column_offset() -> None:
     _, new = _frames("column")
     m = _fit("column")
     zero = m.predict(new, offset=np.zeros(len(new)))
-    np.testing.assert_allclose(zero + new["logH"].to_numpy(), m.predict(new), rtol=1e-12)
+    assert_close(zero + new["logH"].to_numpy(), m.predict(new), rtol=1e-12)
 
 
 def test_offset_argument_needs_an_offset_in_the_fit() -> None:
@@ -125,9 +125,9 @@ def test_interval_uses_the_offset() -> None:
     expected = CASES["call"]["expected"]
     eta = np.asarray(expected["link"]["newdata"]["fit"])
     se = np.asarray(expected["link"]["newdata"]["se_fit"])
-    np.testing.assert_allclose(got["fit"], expected["response"]["newdata"]["fit"], rtol=RTOL)
-    np.testing.assert_allclose(got["lwr"], np.exp(eta - 1.959963984540054 * se), rtol=RTOL)
-    np.testing.assert_allclose(got["upr"], np.exp(eta + 1.959963984540054 * se), rtol=RTOL)
+    assert_close(got["fit"], expected["response"]["newdata"]["fit"], rtol=RTOL)
+    assert_close(got["lwr"], np.exp(eta - 1.959963984540054 * se), rtol=RTOL)
+    assert_close(got["upr"], np.exp(eta + 1.959963984540054 * se), rtol=RTOL)
 
 
 @pytest.mark.parametrize("structured", [False, True])
@@ -149,7 +149,7 @@ def test_large_fit_with_array_offset_refuses_newdata() -> None:
                    offset=np.log(big["Holders"]))
     with pytest.raises(gf.ArgumentTypeError, match="offset="):
         m.predict(new)
-    np.testing.assert_allclose(m.predict(new, offset=np.log(new["Holders"])),
+    assert_close(m.predict(new, offset=np.log(new["Holders"])),
                                CASES["call"]["expected"]["link"]["newdata"]["fit"], rtol=1e-8)
 
 
@@ -161,8 +161,8 @@ def test_augment_passes_the_offset() -> None:
     got = m.augment(newdata=new, type_predict="response", se_fit=True,
                     offset=np.log(new["Holders"]))
     expected = CASES["call"]["expected"]["response"]["newdata"]
-    np.testing.assert_allclose(got[".fitted"], expected["fit"], rtol=RTOL)
-    np.testing.assert_allclose(got[".se.fit"], expected["se_fit"], rtol=RTOL)
+    assert_close(got[".fitted"], expected["fit"], rtol=RTOL)
+    assert_close(got[".se.fit"], expected["se_fit"], rtol=RTOL)
 
 
 @pytest.mark.parametrize("kind", ["call", "column"])
@@ -176,7 +176,7 @@ def test_plot_predictions_holds_the_offset_at_its_mean(kind: str) -> None:
     fig = gf.plot_predictions(m, "x", data=data, points=5)
     grid = np.linspace(data["x"].min(), data["x"].max(), 5)
     expected = np.exp(m.coef["(Intercept)"] + m.coef["x"] * grid + data["logH"].mean())
-    np.testing.assert_allclose(fig.axes[0].lines[0].get_ydata(), expected, rtol=1e-10)
+    assert_close(fig.axes[0].lines[0].get_ydata(), expected, rtol=1e-10)
     import matplotlib.pyplot as plt
 
     plt.close(fig)

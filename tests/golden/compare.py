@@ -26,6 +26,18 @@ RTOL = 1e-8
 NO_FINITE_MLE = {"binomial_logit_complete_separation"}
 
 
+def assert_close(actual: Any, desired: Any, rtol: float, err_msg: str = "") -> None:
+    """``np.testing.assert_allclose`` with an absolute tolerance of ``rtol`` times the
+    largest ``|desired|``: entries near 0 (a fitted 0, a residual, a link-scale prediction,
+    an off-diagonal covariance) are held to the scale of the values they stand among, not
+    to their own size, which another BLAS may round differently."""
+    desired_values = np.asarray(desired, dtype=float)
+    finite = desired_values[np.isfinite(desired_values)]
+    scale = float(np.max(np.abs(finite))) if finite.size else 0.0
+    np.testing.assert_allclose(actual, desired, rtol=rtol, atol=rtol * scale,
+                               err_msg=err_msg)
+
+
 def load_golden(topic: str) -> dict[str, Any]:
     """The golden file ``<topic>_golden.json`` of this folder, parsed (every test's loader)."""
     path = GOLDEN_DIR / f"{topic}_golden.json"
