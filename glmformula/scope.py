@@ -51,7 +51,7 @@ def add_scope(terms: list[str], upper: list[str]) -> list[str]:
     >>> add_scope(["wool"], ["wool", "tension", "wool:tension"])
     ['tension']
     """
-    missing = [t for t in terms if key(t) not in {key(u) for u in upper}]
+    missing = _outside(terms, upper)
     if missing:
         raise FormulaError(
             f"the upper scope does not contain the model's term(s) {', '.join(missing)}; "
@@ -64,6 +64,12 @@ def add_scope(terms: list[str], upper: list[str]) -> list[str]:
             if not any(keys[i] < keys[j] for i in range(len(cand)) if i != j)]
 
 
+def _outside(terms: list[str], within: list[str]) -> list[str]:
+    """The terms of ``terms`` that ``within`` does not have (terms compared as sets)."""
+    have = {key(t) for t in within}
+    return [t for t in terms if key(t) not in have]
+
+
 def factor_scope(terms: list[str], lower: list[str] | None,
                  upper: list[str] | None) -> tuple[list[str], list[str]]:
     """R's ``factor.scope``: the terms that may be dropped and those that may be added.
@@ -73,8 +79,7 @@ def factor_scope(terms: list[str], lower: list[str] | None,
     """
     rest = list(terms)
     if lower:
-        have = {key(t) for t in terms}
-        outside = [t for t in lower if key(t) not in have]
+        outside = _outside(lower, terms)
         if outside:
             raise FormulaError(
                 f"the lower scope has term(s) {', '.join(outside)} not included in the model; "
