@@ -39,7 +39,9 @@ from glmformula.chunked_source import (
 )
 from glmformula.design import build_design
 from glmformula.errors import ArgumentTypeError, DataError
+from glmformula.factors import one_level_error
 from glmformula.families import Family
+from glmformula.formula_safety import formula_code
 from glmformula.irls import Control, conclude, iterate
 from glmformula.progress import IterationProgress
 from glmformula.result import GLMResult
@@ -97,6 +99,10 @@ def _first_pass(ddf: Any, formula: str, weights: str | None, offset: str | None,
         found = _compute([dask.delayed(partition_levels)(part, factors)
                           for part in ddf[factors].to_delayed()])
         levels = merge_levels(found, dtypes)
+        predictors = formula_code(formula, list(ddf.columns), context, safe=safe).model_columns
+        for column in predictors:
+            if column not in (weights, offset) and len(levels.get(column, ())) == 1:
+                raise one_level_error(column, levels[column][0])
     else:
         levels = {}
     plan = make_plan(formula, ddf.columns, levels, weights=weights, offset=offset,

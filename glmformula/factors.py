@@ -89,6 +89,16 @@ def drop_unused_levels(frame: pd.DataFrame, columns: Sequence[str],
     return frame.assign(**trimmed) if trimmed else frame
 
 
+def one_level_error(column: str, level: Any) -> DataError:
+    """R's "contrasts can be applied only to factors with 2 or more levels", named."""
+    return DataError(
+        f"the factor {shorten(column)} has only one level ({shorten(level)}) in the rows "
+        "used; contrasts need 2 or more levels (R: 'contrasts can be applied only to "
+        "factors with 2 or more levels'): remove it from the formula, or check subset "
+        "and the rows dropped for missing values"
+    )
+
+
 def check_factor_levels(frame: pd.DataFrame, columns: Sequence[str],
                         incomplete: np.ndarray | None = None,
                         predictors: Sequence[str] | None = None) -> None:
@@ -118,12 +128,7 @@ def check_factor_levels(frame: pd.DataFrame, columns: Sequence[str],
         levels = (list(column.cat.categories) if categorical
                   else column.iloc[rows].dropna().unique().tolist())
         if len(levels) == 1 and rows.size > 0:
-            raise DataError(
-                f"the factor {shorten(c)} has only one level ({shorten(levels[0])}) in the rows "
-                "used; contrasts need 2 or more levels (R: 'contrasts can be applied only to "
-                "factors with 2 or more levels'): remove it from the formula, or check subset "
-                "and the rows dropped for missing values"
-            )
+            raise one_level_error(c, levels[0])
 
 
-__all__ = ["check_factor_levels", "drop_unused_levels", "relevel"]
+__all__ = ["check_factor_levels", "drop_unused_levels", "one_level_error", "relevel"]

@@ -307,3 +307,12 @@ def test_a_factor_left_with_one_level_is_an_error_as_in_r(how: str) -> None:
         call = dict(data=wb[wb["wool"] == "A"].astype({"wool": str}))
     with pytest.raises(gf.DataError, match="factor 'wool' has only one level"):
         gf.glm("breaks ~ wool + tension", family="poisson", **call)
+
+
+def test_a_text_factor_with_one_level_on_dask_is_an_error_as_in_memory() -> None:
+    dd = pytest.importorskip("dask.dataframe")
+    wb = gf.datasets.load("warpbreaks")
+    only_a = wb[wb["wool"] == "A"].astype({"wool": str})
+    with pytest.raises(gf.DataError, match="factor 'wool' has only one level"):
+        gf.glm("breaks ~ wool + tension", data=dd.from_pandas(only_a, npartitions=2),
+               family="poisson")
