@@ -93,6 +93,12 @@ class AnovaTable:
 
         return render_anova_latex(self)
 
+    def to_polars(self) -> Any:
+        """The table as a polars DataFrame, R's row names in a first column "term"."""
+        from glmformula.data_input import to_polars
+
+        return to_polars(self.data)
+
     def _repr_html_(self) -> str:
         return self.to_html()
 

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from glmformula.data_input import as_pandas, unsupported
 from glmformula.errors import ArgumentTypeError, DataError, shorten
 
 
@@ -34,7 +35,9 @@ def row_labels(index: pd.Index, rows: Any, limit: int = 5) -> str:
 
 
 def as_frame(data: Any, what: str) -> pd.DataFrame:
-    """`data` as a non-empty DataFrame with unique column names (a dict is converted)."""
+    """`data` as a non-empty DataFrame with unique column names (a dict, polars and Arrow
+    data are converted: see :mod:`glmformula.data_input`)."""
+    data = as_pandas(data, what)
     if isinstance(data, Mapping):  # a DataFrame is not a Mapping
         try:
             data = pd.DataFrame(dict(data))
@@ -43,9 +46,7 @@ def as_frame(data: Any, what: str) -> pd.DataFrame:
                 f"{what} given as a dict cannot be made a DataFrame: {shorten(e, 200, False)}"
             ) from None
     if not isinstance(data, pd.DataFrame):
-        raise ArgumentTypeError(
-            f"{what} must be a pandas DataFrame (or a dict of columns); got {type(data).__name__}"
-        )
+        raise unsupported(data, what)
     if data.columns.has_duplicates:
         dups = data.columns[data.columns.duplicated()].unique()
         raise DataError(f"{what} has duplicated column names {names_list(dups)}; rename them")

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from glmformula.chunked_source import is_chunked_input
+from glmformula.data_input import as_pandas
 from glmformula.design_checks import check_design_scale
 from glmformula.errors import ArgumentTypeError, DataError
 from glmformula.families import Family, get_family
@@ -169,6 +170,7 @@ def glm(
         context, f"{formula} {subset}" if isinstance(subset, str) else formula, safe)
     if data_name is None:
         data_name = _caller_name_of(2, data)
+    data = as_pandas(data, "data")  # polars and Arrow data: the pandas frame, converted once
     arguments = FitArguments.of(subset, na_action, contrasts, _caller_name_of(2, subset))
     if is_chunked_input(data):
         if arguments is not None:

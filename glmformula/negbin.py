@@ -229,7 +229,7 @@ def glm_nb(
                          nb.theta, link, call_parts(first.design)),
         rows=rows.rows(first, nb), theta=nb.theta, theta_se=nb.theta_se,
         twologlik=2 * nb.loglik, theta_warning=nb.warning,
-        data=data, call_args=call_arguments(given),
+        data=first.data, call_args=call_arguments(given),  # polars/Arrow: converted once
     )
 
 

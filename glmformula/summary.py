@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -67,6 +67,13 @@ class Summary:
     def statistic_name(self) -> str:
         """'t value' when the dispersion is estimated, else 'z value'."""
         return str(self.table.columns[2])
+
+    def to_polars(self) -> Any:
+        """The coefficient table (:attr:`coefficients`) as a polars DataFrame, the
+        coefficient names in a first column "term"."""
+        from glmformula.data_input import to_polars
+
+        return to_polars(self.coefficients)
 
     def to_text(self) -> str:
         """R's printed layout."""

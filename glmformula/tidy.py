@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 import numpy as np
 import pandas as pd
 
+from glmformula.data_input import as_pandas
 from glmformula.errors import ArgumentTypeError
 from glmformula.influence import influence_measures
 
@@ -144,6 +145,7 @@ def augment(result: GLMResult, data: pd.DataFrame | None = None,
     if data is None and isinstance(result.data, pd.DataFrame):  # broom's model.frame(m)
         data = result.data[_model_columns(result)]
     if data is not None:
+        data = as_pandas(data, "data")  # polars and Arrow data, as glm() reads them
         if not isinstance(data, pd.DataFrame):
             raise ArgumentTypeError(
                 f"data must be a pandas DataFrame, not {type(data).__name__}")
