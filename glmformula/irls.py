@@ -50,11 +50,14 @@ Array = np.ndarray
 
 @dataclass(frozen=True)
 class Control:
-    """IRLS settings, as R's ``glm.control``: tolerance, iteration limit, tracing."""
+    """IRLS settings, as R's ``glm.control``: tolerance, iteration limit, tracing; and
+    ``threads``, the threads of an in-memory fit (None: ``$GLMFORMULA_THREADS``, else the
+    number of CPUs), which changes its speed, never its bits."""
 
     epsilon: float = 1e-8
     maxit: int = 25
     trace: bool = False
+    threads: int | None = None
 
     def __post_init__(self) -> None:
         epsilon = _number(self.epsilon, "epsilon", "a number such as 1e-8")
@@ -65,6 +68,12 @@ class Control:
             raise FitError(f"control maxit must be a whole number >= 1, got {maxit!r}")
         if not isinstance(self.trace, bool | np.bool_):
             raise ArgumentTypeError(f"control trace must be True or False, got {self.trace!r}")
+        if self.threads is not None:
+            threads = _number(self.threads, "threads", "a whole number such as 2, or None")
+            if not (np.isfinite(threads) and threads >= 1 and float(threads).is_integer()):
+                raise ArgumentTypeError(
+                    f"control threads must be a whole number >= 1, got {threads!r}")
+            object.__setattr__(self, "threads", int(threads))
         object.__setattr__(self, "epsilon", float(epsilon))
         object.__setattr__(self, "maxit", int(maxit))
         object.__setattr__(self, "trace", bool(self.trace))
@@ -165,6 +174,8 @@ def iterate(data: IRLSData, control: Control, progress: Any = None) -> IRLSRun:
 
     ``progress`` (optional) is told each iteration's deviance and change.
     """
+    if isinstance(data, MemoryData):
+        data.threads = control.threads
     state, coefold = data.start()
     if not state.valid:
         raise FitError(INVALID_START)

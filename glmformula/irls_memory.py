@@ -24,8 +24,15 @@ from typing import Any
 import numpy as np
 
 from glmformula.errors import FitError
+from glmformula.irls_kernel import (
+    ChunkKernel,
+    KernelState,
+    kernel_for,
+    resolve_threads,
+    working_values,
+)
 from glmformula.matrices import ModelMatrix, as_model_matrix
-from glmformula.solvers import LeastSquares, weighted_least_squares
+from glmformula.solvers import LeastSquares, solve_step, weighted_least_squares
 
 Array = np.ndarray
 
@@ -55,29 +62,6 @@ def informative_rows(varmu: Array, mu_eta: Array, positive: Array,
         return positive, True
     good = positive & (mu_eta != 0)
     return good, bool(np.all(good))
-
-
-def working_values(
-    y: Array, mu: Array, eta: Array, mu_eta: Array, varmu: Array, weights: Array | None,
-    offset: Array | None, good: Array, all_good: bool, z: Array, w2: Array,
-) -> None:
-    """R's working response and weights, written into ``z`` and ``w2``.
-
-    z = eta - offset + (y - mu) / mu_eta and w2 = weights mu_eta^2 / V(mu),
-    both 0 outside the rows in ``good`` (``weights`` None: all 1; ``offset``
-    None: 0).
-    """
-    with np.errstate(divide="ignore", invalid="ignore"):
-        np.subtract(y, mu, out=z)
-        z /= mu_eta
-        z += eta if offset is None else (eta - offset)
-        np.multiply(mu_eta, mu_eta, out=w2)
-        if weights is not None:
-            w2 *= weights
-        w2 /= varmu
-    if not all_good:
-        np.putmask(z, ~good, 0.0)
-        np.putmask(w2, ~good, 0.0)
 
 
 def working_weights_and_response(family: Any, y: Array, weights: Array, eta: Array,
@@ -130,8 +114,16 @@ class MemoryData:
     """The fixed inputs of an in-memory fit, as the IRLS loop asks for them.
 
     ``mustart`` are R's starting means (``family$initialize``); ``start``
-    coefficients or ``etastart`` replace them, as in R's ``glm.fit``.
+    coefficients or ``etastart`` replace them, as in R's ``glm.fit``. A dense
+    matrix, or a structured one of a dense and a categorical block, is fitted
+    by the fused parallel pass of :mod:`glmformula.irls_kernel` on ``threads``
+    threads (None: ``$GLMFORMULA_THREADS``, else the number of CPUs; the
+    coefficients have the same bits whatever the number).
     """
+
+    #: a pass whose last relative change of the deviance is below this is likely the
+    #: last one: it leaves the sums for the next step to a second pass, if one is asked
+    LIKELY_LAST_CHANGE = 1e-5
 
     def __init__(self, X: Array | ModelMatrix, y: Array, weights: Array, offset: Array,
                  family: Any, *, mustart: Array, start: Array | None = None,
@@ -144,10 +136,21 @@ class MemoryData:
         self.unit_weights = bool(np.all(weights == 1))
         self.positive = weights > 0
         self.all_positive = bool(np.all(self.positive))
-        self.deviance_function = family.deviance_function(y, weights)
         self.z, self.w2 = np.empty(n), np.empty(n)
         self.good = self.positive
         self._dense: list[Array] = []
+        self.threads: int | None = None
+        self.kernel: ChunkKernel | None = kernel_for(self.X, y, weights, offset, family)
+        self._last: KernelState | None = None
+
+    @cached_property
+    def deviance_function(self) -> Any:
+        """The family's deviance total at mu, for these y and weights."""
+        return self.family.deviance_function(self.y, self.weights)
+
+    def _pass(self, coef: Array | None, eta: Array | None, sums: bool = True) -> KernelState:
+        assert self.kernel is not None
+        return self.kernel.run(coef, eta, resolve_threads(self.threads), sums)
 
     def linear_predictor(self, coef: Array) -> Array:
         """eta = X coef + offset."""
@@ -156,8 +159,10 @@ class MemoryData:
             eta += self.offset
         return eta
 
-    def start(self) -> tuple[MemoryState, Array | None]:
+    def start(self) -> tuple[MemoryState | KernelState, Array | None]:
         """The state at R's starting values, and the start coefficients if given."""
+        if self.kernel is not None:
+            return self._kernel_start()
         if self.etastart is not None:
             return MemoryState(self, np.asarray(self.etastart, dtype=float)), None
         if self.start_coef is not None:
@@ -170,12 +175,29 @@ class MemoryData:
             return MemoryState(self, self.linear_predictor(coef)), coef
         return MemoryState(self, self.family.linkfun(self.mustart)), None
 
-    def evaluate(self, coef: Array, last_change: float) -> MemoryState:
+    def _kernel_start(self) -> tuple[KernelState, Array | None]:
+        if self.etastart is not None:
+            return self._pass(None, np.array(self.etastart, dtype=float)), None
+        if self.start_coef is not None:
+            coef = np.asarray(self.start_coef, dtype=float)
+            if coef.shape != (self.p,):
+                raise FitError(
+                    f"start has length {coef.size}, but the model has {self.p} coefficients; "
+                    "give one starting value per column of the model matrix"
+                )
+            return self._pass(coef, None), coef
+        return self._pass(None, np.array(self.family.linkfun(self.mustart), dtype=float)), None
+
+    def evaluate(self, coef: Array, last_change: float) -> MemoryState | KernelState:
         """The state at ``coef``."""
+        if self.kernel is not None:
+            return self._pass(coef, None, sums=not last_change < self.LIKELY_LAST_CHANGE)
         return MemoryState(self, self.linear_predictor(coef))
 
-    def least_squares(self, state: MemoryState, tolerance: float) -> LeastSquares | None:
+    def least_squares(self, state: Any, tolerance: float) -> LeastSquares | None:
         """The weighted least-squares step from ``state`` (None: no row is informative)."""
+        if isinstance(state, KernelState):
+            return self._kernel_least_squares(state, tolerance)
         varmu = self.family.variance(state.mu)
         good, all_good = informative_rows(varmu, state.mu_eta, self.positive,
                                           self.all_positive)
@@ -188,8 +210,33 @@ class MemoryData:
         ls, _ = weighted_least_squares(self.X, self.w2, self.z, good, tolerance, self._dense)
         return ls
 
+    def _kernel_least_squares(self, state: KernelState, tolerance: float
+                              ) -> LeastSquares | None:
+        assert self.kernel is not None
+        if state.sums is None:  # the pass did not make them (or some chunk was invalid)
+            self.kernel.add_sums(state, resolve_threads(self.threads))
+        state.check()
+        self._last = state
+        if not state.any_good:
+            return None
+
+        def working() -> tuple[Array, Array, Array]:
+            varmu = self.family.variance(state.mu)
+            good = self.positive & (state.mu_eta != 0)
+            z = np.empty(self.y.size)
+            working_values(self.y, state.mu, state.eta, state.mu_eta, varmu,
+                           None if self.unit_weights else self.weights,
+                           self.offset if self.has_offset else None, good, state.all_good,
+                           z, np.empty(self.y.size))
+            return state.w2, z, good
+
+        ls, _ = solve_step(self.X, state.sums, working, tolerance, self._dense)
+        return ls
+
     def working_weights(self) -> Array:
         """R's ``fit$weights``: the w^2 of the last step, 0 for rows it did not use."""
+        if self._last is not None:
+            return self._last.w2
         good = self.good
         if good is self.positive and self.all_positive:
             return self.w2

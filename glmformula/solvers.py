@@ -13,6 +13,7 @@ Householder QR with R's limited column pivoting (LINPACK dqrdc2).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -196,16 +197,30 @@ def weighted_least_squares(
     ``dense`` caches the dense matrix for repeated QR fallbacks. Returns the
     solution and whether the QR fallback was used.
     """
+    sums = None if dense else X.gram_and_rhs(w2, z)
+    return solve_step(X, sums, lambda: (w2, z, good), tol, dense)
+
+
+@serial
+def solve_step(
+    X: ModelMatrix, sums: tuple[Array, Array] | None,
+    working: Callable[[], tuple[Array, Array, Array]], tol: float, dense: list[Array],
+) -> tuple[LeastSquares, bool]:
+    """:func:`weighted_least_squares` from X'WX and X'Wz already summed (``sums``; None
+    once the QR fallback is in use); ``working()`` gives w^2, z and the informative rows
+    when the refinement or the QR fallback needs them."""
     if not dense:
-        gram, rhs = X.gram_and_rhs(w2, z)
-        solved = solve_normal_equations(gram, rhs)
+        assert sums is not None
+        solved = solve_normal_equations(*sums)
         if solved is not None:
             if (solved.rcond < REFINE_RCOND and isinstance(X, DenseModelMatrix)
                     and X.values.size <= REFINE_MAX_CELLS):
+                w2, z, good = working()
                 root = np.sqrt(w2[good])
                 solved = refine(X.values[good] * root[:, None], z[good] * root, solved)
             return solved, False
         dense.append(X.dense())
+    w2, z, good = working()
     w = np.sqrt(w2[good])
     A = dense[0][good] * w[:, None]
     return solve_least_squares(A, z[good] * w, tol), True

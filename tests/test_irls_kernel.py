@@ -1,0 +1,99 @@
+"""The fused, parallel IRLS pass (glmformula.irls_kernel): fixed bits, same numbers."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from compare import assert_close, fit_case, load_cases
+from threadpoolctl import threadpool_limits
+
+import glmformula as gf
+import glmformula.irls_memory as irls_memory
+from glmformula.errors import ArgumentTypeError
+from glmformula.irls_kernel import THREADS_ENV, resolve_threads
+
+
+def _w1_like(n: int = 80_000, seed: int = 3) -> pd.DataFrame:
+    """W1's design (10 numeric columns, factors of 50 and 5 levels), on fewer rows: a few
+    chunks of rows."""
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, 10))
+    frame = pd.DataFrame(X, columns=[f"x{i}" for i in range(1, 11)])
+    g50, g5 = rng.integers(0, 50, n), rng.integers(0, 5, n)
+    frame["g50"] = pd.Categorical.from_codes(g50, [f"a{i:02d}" for i in range(50)])
+    frame["g5"] = pd.Categorical.from_codes(g5, [f"b{i}" for i in range(5)])
+    eta = 0.5 + X @ rng.normal(0, 0.1, 10) + rng.normal(0, 0.2, 50)[g50]
+    frame["y"] = rng.poisson(np.exp(eta))
+    return frame
+
+
+FORMULA = "y ~ " + " + ".join(f"x{i}" for i in range(1, 11)) + " + g50 + g5"
+
+
+@pytest.mark.parametrize("family", ["poisson", "binomial"])
+def test_one_and_two_threads_give_the_same_bits(family):
+    frame = _w1_like()
+    if family == "binomial":
+        frame["y"] = (frame["y"] > 1).astype(int)
+    fits = []
+    for threads, blas in [(1, 1), (2, 2), (2, 1), (1, 2), (3, 2)]:
+        with threadpool_limits(limits=blas, user_api="blas"):
+            fits.append(gf.glm(FORMULA, frame, family=family, control=gf.Control(threads=threads)))
+    first = fits[0]
+    assert first.converged
+    for other in fits[1:]:
+        assert np.array_equal(other.coef.to_numpy(), first.coef.to_numpy())
+        assert np.array_equal(other.vcov.to_numpy(), first.vcov.to_numpy())
+        assert other.deviance == first.deviance
+        assert np.array_equal(other.fitted.to_numpy(), first.fitted.to_numpy())
+
+
+def test_threads_from_the_environment(monkeypatch):
+    monkeypatch.setenv(THREADS_ENV, "3")
+    assert resolve_threads(None) == 3
+    assert resolve_threads(1) == 1
+    monkeypatch.setenv(THREADS_ENV, "many")
+    with pytest.raises(ArgumentTypeError, match=THREADS_ENV):
+        resolve_threads(None)
+
+
+@pytest.mark.parametrize("threads", [0, 1.5, "2"])
+def test_threads_must_be_a_whole_number(threads):
+    with pytest.raises(ArgumentTypeError, match="threads"):
+        gf.Control(threads=threads)
+
+
+def _general_path(monkeypatch):
+    monkeypatch.setattr(irls_memory, "kernel_for", lambda *args: None)
+
+
+CASES = load_cases()
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["id"] for case in CASES])
+def test_the_fused_pass_equals_the_general_path(case, monkeypatch):
+    fused, _ = fit_case(case)
+    _general_path(monkeypatch)
+    general, _ = fit_case(case)
+    assert fused.iterations == general.iterations
+    # separated data: no finite estimate, the coefficients are where the iterations stopped
+    rtol = 1e-9 if "separation" in case["id"] else 1e-12
+    assert_close(fused.coef.fillna(0).to_numpy(), general.coef.fillna(0).to_numpy(), rtol)
+    assert_close(fused.deviance, general.deviance, rtol)
+    assert_close(fused.fitted.to_numpy(), general.fitted.to_numpy(), rtol)
+    assert_close(fused.vcov.to_numpy(), general.vcov.to_numpy(), rtol)
+
+
+def test_the_fused_pass_equals_the_general_path_on_many_chunks(monkeypatch):
+    frame = _w1_like(n=70_000, seed=5)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fused = gf.glm(FORMULA, frame, family="poisson")
+        _general_path(monkeypatch)
+        general = gf.glm(FORMULA, frame, family="poisson")
+    assert_close(fused.coef.to_numpy(), general.coef.to_numpy(), 1e-12)
+    assert_close(fused.vcov.to_numpy(), general.vcov.to_numpy(), 1e-12)
+    assert_close(fused.deviance, general.deviance, 1e-12)
