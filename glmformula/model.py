@@ -18,6 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from glmformula.brglm import fit_brglm, refuse_chunked
+from glmformula.brglm_control import brglm_settings
 from glmformula.chunked_source import is_chunked_input
 from glmformula.data_input import as_pandas
 from glmformula.design_checks import check_design_scale
@@ -122,6 +124,8 @@ def glm(
     subset: Any = None,
     na_action: str | None = None,
     contrasts: Mapping[str, Any] | None = None,
+    method: str = "glm.fit",
+    type: str | None = None,
 ) -> GLMResult:
     """Fit a generalized linear model, as R's ``glm(formula, family, data, ...)``.
 
@@ -154,18 +158,23 @@ def glm(
     ``na_action`` "omit" (the default), "exclude" (fitted values, residuals and
     predictions padded with NaN to the data's rows) or "fail"; ``contrasts`` a
     dict such as ``{"tension": "contr.sum"}`` (see :mod:`glmformula.contrasts`).
+
+    ``method="brglmFit"`` (or "brglm_fit") fits by brglm2's bias-reducing adjusted
+    score equations, ``type`` the estimator ("AS_mixed", "AS_mean", "AS_median",
+    "correction", "MPL_Jeffreys", "ML"); see :mod:`glmformula.brglm`.
     """
     given = dict(locals())  # the call's arguments, kept on the fit for update()
     fam = get_family(family, link) if variance is None else get_family(
         family, link, variance=variance
     )
-    settings = _control(control)
+    brglm = brglm_settings(method, type, control)
+    settings = _control(control) if brglm is None else brglm
     if context is not None and not isinstance(context, Mapping):
         raise ArgumentTypeError(
-            f"context must be a dict of names to values; got {type(context).__name__}"
+            f"context must be a dict of names to values; got {context.__class__.__name__}"
         )
     if not isinstance(safe, bool):
-        raise ArgumentTypeError(f"safe must be True or False; got {type(safe).__name__}")
+        raise ArgumentTypeError(f"safe must be True or False; got {safe.__class__.__name__}")
     namespace = formula_namespace(
         context, f"{formula} {subset}" if isinstance(subset, str) else formula, safe)
     if data_name is None:
@@ -173,6 +182,8 @@ def glm(
     data = as_pandas(data, "data")  # polars and Arrow data: the pandas frame, converted once
     arguments = FitArguments.of(subset, na_action, contrasts, _caller_name_of(2, subset))
     if is_chunked_input(data):
+        if brglm is not None:
+            refuse_chunked()
         if arguments is not None:
             arguments.refuse_chunked()
         from glmformula.chunked_model import glm_chunked
@@ -201,6 +212,11 @@ def glm(
             "observation is informative; give some rows a positive weight"
         )
     check_design_scale(design)
+    if brglm is not None:
+        return fit_brglm(design, fam, response, offset_values, start_values, brglm,
+                         method=method, type=type, data=data, call_args=call_arguments(given),
+                         call=_call_text(formula, fam, data_name, weights, offset,
+                                         call_parts(design, family, fam.label)))
     rows = MemoryData(design.X, response.y, response.weights, offset_values, fam,
                       mustart=response.mustart, start=start_values)
     irls_fit = fit_from(rows, settings)
