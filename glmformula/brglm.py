@@ -68,7 +68,7 @@ def brglm_call(call: str, method: str, type: str | None) -> str:
     return body + ")"
 
 
-def _aliasing(X: Array) -> tuple[Array, Array]:
+def aliasing(X: Array) -> tuple[Array, Array]:
     """The kept and the aliased columns of X (R's qr(x), LINPACK pivoting, tol 1e-7)."""
     p = X.shape[1]
     ls = solve_least_squares(X, np.zeros(X.shape[0]), QR_TOLERANCE)
@@ -86,7 +86,7 @@ def fit_brglm(design: Any, family: Family, response: Any, offset: Array,
     n, p = X.shape
     if p == 0:
         raise DataError("method='brglmFit' needs at least one coefficient; the model has none")
-    kept, aliased = _aliasing(X)
+    kept, aliased = aliasing(X)
     y, weights = response.y, response.weights
     run = adjusted_score_fit(X[:, kept], y, weights, offset, family, control,
                              start=None if start is None else start[kept])
@@ -159,7 +159,7 @@ def refit_columns(model: BRGLMResult, X: Array) -> IRLSFit:
 
         r = model.response
         return fit(X, r.y, r.weights, model.offset, model.family, mustart=r.mustart)
-    kept, aliased = _aliasing(X)
+    kept, aliased = aliasing(X)
     r = model.response
     control = model.control if isinstance(model.control, BRControl) else BRControl()
     run = adjusted_score_fit(X[:, kept], r.y, r.weights, model.offset, model.family, control)

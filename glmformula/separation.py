@@ -19,6 +19,10 @@ entries of the solution are the infinite estimates, with their signs.
 >>> y = np.array([0.0, 0, 0, 1, 1, 1])
 >>> separation_lp(X, y, np.ones(6)).directions.tolist()
 [-1, 1]
+
+:func:`detect_separation` is R's ``detectseparation::detect_separation`` (the
+``glm(..., method = "detect_separation")`` of brglm2 before 0.8): the table of
+which maximum likelihood estimates are finite (0), +Inf or -Inf, before any fit.
 """
 
 from __future__ import annotations
@@ -30,8 +34,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from glmformula.errors import SeparationWarning
+from glmformula.errors import FamilyError, GLMWarning, SeparationWarning
 from glmformula.matrices import as_dense
+from glmformula.rprint import named_vector_lines
 
 Array = np.ndarray
 
@@ -123,9 +128,126 @@ def check_separation(family: Any, design: Any, response: Any, fit: Any) -> pd.Se
     warnings.warn(
         f"{kind} separation: the maximum likelihood estimates of {len(infinite)} "
         f"coefficient(s) are infinite: {listed}. Their estimates and standard errors are "
-        "artefacts of stopping; remove or merge the separating terms, or use a bias-reduced "
-        "or penalised fit (Firth's method, R's brglm2)",
+        "artefacts of stopping; remove or merge the separating terms, or fit by bias reduction, "
+        "whose estimates stay finite: gf.glm(..., method=\"brglmFit\") (R's brglm2; "
+        "gf.detect_separation() lists the infinite estimates)",
         SeparationWarning,
         stacklevel=3,
     )
     return infinite
+
+
+#: the links for which separation means infinite estimates (detectseparation's list)
+RELIABLE_LINKS = ("logit", "probit", "cauchit", "cloglog", "log")
+
+
+@dataclass(frozen=True)
+class DetectSeparation:
+    """R's ``detect_separation`` result: whether the data are separated and, per
+    coefficient, 0 (finite maximum likelihood estimate), inf or -inf (NaN: aliased)."""
+
+    coefficients: pd.Series
+    separation: bool
+    #: complete (True) or quasi-complete (False) separation; None when not separated
+    complete: bool | None
+    link: str
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """One row per coefficient: its estimate's limit (0, inf, -inf) and R's label."""
+        labels = [_r_value(v) for v in self.coefficients]
+        return pd.DataFrame({"estimate": self.coefficients, "label": labels},
+                            index=self.coefficients.index)
+
+    def __str__(self) -> str:
+        kind = "" if self.complete is None else \
+            (" (complete)" if self.complete else " (quasi-complete)")
+        lines = ["Implementation: glmformula | Linear program: primal (Konis, 2007) | "
+                 "Solver: scipy HiGHS",
+                 f"Separation: {'TRUE' if self.separation else 'FALSE'}{kind}",
+                 "Existence of maximum likelihood estimates",
+                 *named_vector_lines(list(self.coefficients.index),
+                                     [_r_value(v) for v in self.coefficients], gap=1),
+                 "0: finite value, Inf: infinity, -Inf: -infinity"]
+        return "\n".join(line.rstrip() for line in lines)
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def _r_value(value: float) -> str:
+    if np.isnan(value):
+        return "NA"
+    return "0" if value == 0 else ("Inf" if value > 0 else "-Inf")
+
+
+def detect_separation(formula: str, data: Any, family: Any = "binomial", link: Any = None,
+                      *, weights: Any = None, subset: Any = None, na_action: str | None = None,
+                      contrasts: Any = None, context: Any = None) -> DetectSeparation:
+    """Which maximum likelihood estimates of a binomial model are infinite, before a fit:
+    R's ``detect_separation`` (Konis's linear program on the model matrix).
+
+    >>> import glmformula as gf
+    >>> d = {"x": [0, 0, 0, 0, 1, 1, 1, 1], "y": [0, 0, 1, 1, 1, 1, 1, 1]}
+    >>> found = gf.separation.detect_separation("y ~ x", d, "binomial")
+    >>> found.separation, found.frame["label"].tolist()
+    (True, ['0', 'Inf'])
+    """
+    from glmformula.families import get_family
+    from glmformula.fit_arguments import FitArguments, design_for
+    from glmformula.model import formula_namespace
+
+    fam = get_family(family, link)
+    if not fam.separation_possible:
+        raise FamilyError(
+            f"detect_separation() is for binomial responses; the {fam.label} family has no "
+            "separation (for counts, a zero cell gives an infinite estimate: fit with "
+            "method='brglmFit' for finite ones)")
+    if fam.link.name not in RELIABLE_LINKS:
+        warnings.warn(
+            "detect_separation() results may be unreliable for binomial-response GLMs with "
+            f"links other than {', '.join(RELIABLE_LINKS)}", GLMWarning, stacklevel=2)
+    design = design_for(formula, data, weights=weights, offset=None,
+                        context=formula_namespace(context, formula, False),
+                        safe=False, arguments=FitArguments.of(subset, na_action, contrasts))
+    n = design.X.shape[0]
+    prior = np.ones(n) if design.prior_weights is None else \
+        np.asarray(design.prior_weights, float)
+    response = fam.initialize(design.response.values, prior, design.response.levels, False)
+    X = as_dense(design.X)
+    names = list(design.column_names)
+    from glmformula.brglm import aliasing
+
+    kept, _ = aliasing(X) if X.shape[1] else (np.zeros(0, dtype=int), None)
+    used = response.weights > 0
+    Xk = X[np.ix_(used, kept)]
+    y = response.y[used]
+    found = separation_lp(Xk, y, response.weights[used])
+    directions = found.directions.astype(float)
+    if fam.link.name == "log":
+        directions = _log_binomial_directions(Xk, y).astype(float)
+    values = np.full(len(names), np.nan)
+    values[kept] = np.select([directions > 0, directions < 0], [np.inf, -np.inf], 0.0)
+    return DetectSeparation(pd.Series(values, index=names, name="estimate"),
+                            found.separated, found.complete if found.separated else None,
+                            fam.link.name)
+
+
+def _log_binomial_directions(X: Array, y: Array) -> Array:
+    """Infinite estimates of a log-binomial model (Schwendinger, Gruen and Hornik's linear
+    program, bounded): maximise -sum_i x_i'b with x_i'b <= 0 for failures and = 0 for
+    successes; a positive optimum is a direction in which the likelihood rises."""
+    from scipy.optimize import linprog
+
+    p = X.shape[1]
+    success, failure = y > 0, y < 1
+    equal, below = X[success], X[failure & ~success]
+    # linprog minimises: sum_i x_i'b is the negated objective
+    found = linprog(X.sum(axis=0), A_ub=below if below.size else None,
+                    b_ub=np.zeros(below.shape[0]) if below.size else None,
+                    A_eq=equal if equal.size else None,
+                    b_eq=np.zeros(equal.shape[0]) if equal.size else None,
+                    bounds=[(-1.0, 1.0)] * p, method="highs")
+    if found.status != 0 or found.x is None or found.fun is None or -found.fun <= TOLERANCE:
+        return np.zeros(p, dtype=int)
+    return np.where(np.abs(found.x) > TOLERANCE, np.sign(found.x), 0).astype(int)
