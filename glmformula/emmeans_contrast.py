@@ -1,0 +1,190 @@
+"""Contrasts of estimated marginal means, as R's ``emmeans::contrast`` and ``pairs``.
+
+Methods: ``pairwise`` and ``revpairwise`` (Tukey-adjusted by default),
+``trt.vs.ctrl`` (each level against ``ref``, the first by default) and
+``trt.vs.ctrlk`` (against the last), adjusted by ``dunnettx`` by default.
+Labels are built as emmeans builds them: the levels of the compared variables
+pasted with a space, a numeric variable's values prefixed by its name
+(``dose0.5``), and a label holding ``-``, ``+``, ``/`` or ``*`` wrapped in
+parentheses (emmeans' ``parens`` option), as in ``(40-79) - (0-39g/day)``.
+On the response scale the contrasts of a log or logit model are ratios
+(``ratio``, ``odds.ratio``), with ``/`` in the labels.
+
+>>> import glmformula as gf
+>>> from glmformula.emmeans import emmeans
+>>> m = gf.glm("breaks ~ wool + tension", data=gf.datasets.load("warpbreaks"),
+...            family="poisson")
+>>> p = pairs(emmeans(m, "tension", type="response"))
+>>> p.frame["contrast"].tolist()
+['L / M', 'L / H', 'M / H']
+>>> [round(v, 4) for v in p.frame["ratio"]]
+[1.3789, 1.6795, 1.2179]
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from glmformula.emmeans import EmmGrid, _by_rows, r_character, with_options
+from glmformula.emmeans_adjust import check_adjust
+from glmformula.errors import ArgumentTypeError
+
+METHODS = ("pairwise", "revpairwise", "trt.vs.ctrl", "trt.vs.ctrlk")
+PARENS = re.compile(r"-|\+|/|\*")  # emmeans' default get_emm_option("parens")
+LOG_TRANS = ("log", "log2", "log10", "logit", "log.o.r.")
+
+
+def _labels(grid: pd.DataFrame, numeric: frozenset[str]) -> list[str]:
+    """emmeans' level labels: values pasted with a space, numbers prefixed by the name,
+    parentheses around a label with an operator character."""
+    parts = []
+    for name in grid.columns:
+        values = [r_character(v) for v in grid[name]]
+        if name in numeric or all(_is_number(v) for v in values):
+            values = [f"{name}{v}" for v in values]
+        parts.append(values)
+    labels = [" ".join(row) for row in zip(*parts, strict=True)] if parts else []
+    return [f"({label})" if PARENS.search(label) else label for label in labels]
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _ref_index(ref: Any, labels: list[str], raw: list[str]) -> int:
+    if isinstance(ref, bool) or not isinstance(ref, int | str | np.integer):
+        raise ArgumentTypeError(f"ref must be a level or a 1-based position, not {ref!r}")
+    if isinstance(ref, str):
+        for candidates in (raw, labels):
+            if ref in candidates:
+                return candidates.index(ref)
+        raise ArgumentTypeError(
+            f"ref={ref!r} is not one of the levels compared: {', '.join(raw)}"
+        )
+    if not 1 <= int(ref) <= len(labels):
+        raise ArgumentTypeError(
+            f"ref={ref} is out of range: give a level or a position from 1 to {len(labels)} "
+            "(as R, positions start at 1)"
+        )
+    return int(ref) - 1
+
+
+def contrast_matrix(method: str, labels: list[str], raw: list[str],
+                    ref: Any = None) -> tuple[np.ndarray, list[str], str, str | None]:
+    """Coefficients (one row per contrast), names, default adjustment and R's type."""
+    k = len(labels)
+    rows, names = [], []
+    if method in ("pairwise", "revpairwise"):
+        pairs = ([(i, j) for i in range(k - 1) for j in range(i + 1, k)] if method == "pairwise"
+                 else [(i, j) for i in range(1, k) for j in range(i)])
+        for i, j in pairs:
+            con = np.zeros(k)
+            con[i], con[j] = 1.0, -1.0
+            rows.append(con)
+            names.append(f"{labels[i]} - {labels[j]}")
+        return np.array(rows).reshape(len(rows), k), names, "tukey", "pairs"
+    if method in ("trt.vs.ctrl", "trt.vs.ctrlk"):
+        default = 1 if method == "trt.vs.ctrl" else k
+        r = _ref_index(default if ref is None else ref, labels, raw)
+        for i in range(k):
+            if i == r:
+                continue
+            con = np.zeros(k)
+            con[i], con[r] = 1.0, -1.0
+            rows.append(con)
+            names.append(f"{labels[i]} - {labels[r]}")
+        return np.array(rows).reshape(len(rows), k), names, "dunnettx", None
+    raise ArgumentTypeError(
+        f"unknown contrast method {method!r}; use one of {', '.join(map(repr, METHODS))}"
+    )
+
+
+def contrast(emm: EmmGrid, method: str = "pairwise", adjust: str | None = None,
+             by: Any = None, ref: Any = None, type: str | None = None) -> EmmGrid:
+    """R's ``contrast(emm, method, adjust, by, ref, type)``.
+
+    Within each ``by`` group (the emmeans' ``by`` by default) the estimates are
+    compared as ``method`` says; ``adjust`` defaults to the method's (tukey for
+    pairwise comparisons, dunnettx against a control). ``ref`` (trt.vs.ctrl): a
+    level, or its 1-based position as in R.
+    """
+    if not isinstance(emm, EmmGrid):
+        raise ArgumentTypeError(
+            f"contrast() takes the result of emmeans() or emtrends(); got {type_name(emm)}")
+    if not isinstance(method, str):
+        raise ArgumentTypeError(f"method must be a name such as 'pairwise', not {method!r}")
+    if adjust is not None:
+        adjust = check_adjust(adjust)
+    by_names = list(emm.by) if by is None else [by] if isinstance(by, str) else list(by)
+    unknown = [b for b in by_names if b not in emm.grid.columns]
+    if unknown:
+        raise ArgumentTypeError(f"by names {unknown}, not a column of the estimates: "
+                                f"{', '.join(emm.grid.columns)}")
+    groups = _by_rows(emm.grid, by_names)
+    inner = emm.grid[[c for c in emm.grid.columns if c not in by_names]]
+    first = inner.iloc[groups[0]]
+    labels = _labels(first, emm.numeric)
+    raw = [" ".join(r_character(v) for v in row) for row in first.itertuples(index=False)]
+    cmat, names, default_adjust, kind = contrast_matrix(method, labels, raw, ref)
+    linfct, offset, grid_rows = [], [], []
+    for rows in groups:
+        linfct.append(cmat @ emm.linfct[rows])
+        offset.append(cmat @ emm.offset[rows])
+        for name in names:
+            grid_rows.append([name, *(emm.grid[b].iloc[rows[0]] for b in by_names)])
+    grid = pd.DataFrame(grid_rows, columns=["contrast", *by_names])
+    levels = {"contrast": list(dict.fromkeys(grid["contrast"]))}
+    levels.update({b: emm.levels[b] for b in by_names})
+    if kind is None:
+        kind = "contrast" if np.all(np.abs(cmat.sum(axis=1)) < 0.001) else "prediction"
+    true_contrast = bool(np.all(np.abs(cmat.sum(axis=1) / (1e-6 + np.abs(cmat).max(axis=1)))
+                                < 1e-6))
+    tran, inv_label, log_contrast, notes = emm.tran, emm.inv_label, False, list(emm.init_mesg)
+    if tran is not None:
+        if true_contrast and tran in LOG_TRANS:
+            log_contrast = True
+            if tran == "logit":
+                inv_label, tran = "odds.ratio", "log.o.r."
+            elif tran != "log.o.r.":
+                inv_label = "ratio"
+        else:
+            notes = [*notes, f"Note: contrasts are still on the {tran} scale"]
+            tran = None
+    return with_options(
+        emm, grid=grid, levels=levels, linfct=np.vstack(linfct),
+        offset=np.concatenate(offset), est_name="estimate", est_type=kind,
+        by=tuple(by_names), fam_size=len(labels),
+        adjust=default_adjust if adjust is None else adjust, infer=(False, True),
+        type=emm.type if type is None else type, init_mesg=tuple(notes), tran=tran,
+        inv_label=inv_label, log_contrast=log_contrast,
+        pair_by=tuple(by_names) if kind == "pairs" else None,
+        numeric=frozenset(b for b in by_names if b in emm.numeric),
+    )
+
+
+def type_name(value: object) -> str:
+    return type(value).__name__
+
+
+def pairs(emm: EmmGrid, adjust: str | None = None, by: Any = None, reverse: bool = False,
+          type: str | None = None) -> EmmGrid:
+    """R's ``pairs(emm)``: ``contrast(emm, "pairwise")`` (``"revpairwise"`` if ``reverse``)."""
+    return contrast(emm, "revpairwise" if reverse else "pairwise", adjust=adjust, by=by,
+                    type=type)
+
+
+def confint(emm: EmmGrid, level: float = 0.95, adjust: str | None = None) -> pd.DataFrame:
+    """R's ``confint(object)``: estimates with (adjusted) confidence limits."""
+    return emm.confint(level=level, adjust=adjust)
+
+
+__all__: Sequence[str] = ("contrast", "pairs", "confint", "contrast_matrix")
