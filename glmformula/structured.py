@@ -28,8 +28,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-import tabmat
-from tabmat.ext.split import sandwich_cat_dense
 from threadpoolctl import threadpool_limits
 
 from glmformula.matrices import serial_blas
@@ -75,6 +73,8 @@ class StructuredModelMatrix:
     def split(self) -> Any:
         """Z as a tabmat ``SplitMatrix`` (made when first needed)."""
         if self._split is None:
+            import tabmat  # imports polars: only when a fit needs it
+
             parts: list[object] = []
             for kind, data, width in self.blocks:
                 if kind == "dense":
@@ -299,6 +299,8 @@ def chunk_sums(X: Array, weights: Array, z: Array | None, codes: Array | None,
         else:
             products -= scaled.T @ scaled
         if by_level is not None and codes is not None:
+            from tabmat.ext.split import sandwich_cat_dense  # imports polars: only here
+
             by_level += sandwich_cat_dense(
                 codes, n_levels, sign * root if sign < 0 else root, chunk,
                 np.arange(m, dtype=np.int32), np.arange(width, dtype=np.int32), False,
