@@ -18,7 +18,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from glmformula.brglm import fit_brglm, refuse_chunked
 from glmformula.brglm_control import brglm_settings
 from glmformula.chunked_source import is_chunked_input
 from glmformula.data_input import as_pandas
@@ -183,6 +182,8 @@ def glm(
     arguments = FitArguments.of(subset, na_action, contrasts, _caller_name_of(2, subset))
     if is_chunked_input(data):
         if brglm is not None:
+            from glmformula.brglm import refuse_chunked  # scipy.optimize: only when asked
+
             refuse_chunked()
         if arguments is not None:
             arguments.refuse_chunked()
@@ -213,6 +214,8 @@ def glm(
         )
     check_design_scale(design)
     if brglm is not None:
+        from glmformula.brglm import fit_brglm
+
         return fit_brglm(design, fam, response, offset_values, start_values, brglm,
                          method=method, type=type, data=data, call_args=call_arguments(given),
                          call=_call_text(formula, fam, data_name, weights, offset,
