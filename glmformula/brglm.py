@@ -88,6 +88,13 @@ def fit_brglm(design: Any, family: Family, response: Any, offset: Array,
         raise DataError("method='brglmFit' needs at least one coefficient; the model has none")
     kept, aliased = aliasing(X)
     y, weights = response.y, response.weights
+    if family_pieces(family).afuns is not None and control.type != "ML" \
+            and np.count_nonzero(weights > 0) <= kept.size:
+        raise DataError(
+            f"the {family.label} family's dispersion cannot be estimated: the model has "
+            f"{kept.size} coefficient(s) and {np.count_nonzero(weights > 0)} observation(s) "
+            "(no residual degrees of freedom), and its adjusted scores need it; use fewer "
+            "terms or more data (brglm2 fixes it at 1 and its estimates run off)")
     run = adjusted_score_fit(X[:, kept], y, weights, offset, family, control,
                              start=None if start is None else start[kept])
     if not run.converged:

@@ -306,7 +306,8 @@ def null_fit_mu(X_intercept: Array, y: Array, weights: Array, offset: Array,
     with np.errstate(all="ignore"):
         start = family.linkfun(np.array([np.mean(y)]))
     if not np.all(np.isfinite(start)):
-        raise StepFailedError
+        # y all 0 or all 1: brglm2's null fit stays at its start, linkinv(+-Inf)
+        return family.linkinv(np.full(y.size, start[0]) + offset)
     run = adjusted_score_fit(X_intercept, y, weights, offset, family, settings, start=start,
                              start_dispersion=None if family_pieces(family).afuns is None
                              else 1.0)

@@ -114,8 +114,10 @@ class BRGLMResult(GLMResult):
                          deviance_residuals=self._deviance_residuals())
 
     def _deviance_residuals(self) -> pd.Series:
-        residuals = self.residuals("deviance")
         used = self.response.weights != 0
+        if self.df_residual <= 0:  # R's residuals.glm: 0 when there are no residual df
+            return pd.Series(np.zeros(int(np.count_nonzero(used))), dtype=float)
+        residuals = self.residuals("deviance")
         values = np.asarray(residuals, dtype=float)[used]
         if self.df_residual > 5:
             return pd.Series(np.quantile(values, [0, 0.25, 0.5, 0.75, 1]),
@@ -146,6 +148,9 @@ class BRSummary(Summary):
 def _residual_lines(residuals: pd.Series, digits: int) -> list[str]:
     values = _zapsmall([float(v) for v in residuals], digits + 1)
     texts = [s.strip() for s in format_numbers(values, digits)]
+    if isinstance(residuals.index, pd.RangeIndex):  # unnamed: R's [1] prefix
+        width = max(len(t) for t in texts)
+        return ["[1]" + "".join("  " + t.rjust(width) for t in texts)]
     return named_vector_lines([str(i) for i in residuals.index], texts)
 
 

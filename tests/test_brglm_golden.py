@@ -23,7 +23,6 @@ from glmformula.brglm_result import BRGLMResult
 CASES = golden_cases("brglm")
 IDS = [case["id"] for case in CASES]
 RTOL = 1e-8
-TIGHT = {"epsilon": 1e-12, "maxit": 10000}
 
 
 def plain_quotes(text: str) -> str:
@@ -34,8 +33,10 @@ def fit(case: dict[str, Any]) -> BRGLMResult:
     extra = {} if case["type"] is None else {"type": case["type"]}
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", gf.errors.AliasingWarning)
+        warnings.simplefilter("ignore", gf.errors.ConvergenceWarning)
         model = gf.glm(case["formula"], data=case_frame(case), family=case["py_family"],
-                       method=case["method"], control=TIGHT, data_name=case["data_name"],
+                       method=case["method"], control=case["control"],
+                       data_name=case["data_name"],
                        **extra)
     assert isinstance(model, BRGLMResult)
     return model
@@ -71,16 +72,27 @@ def test_estimates_and_standard_errors_are_brglm2s(case: dict[str, Any]) -> None
 @pytest.mark.parametrize("case", CASES, ids=IDS)
 def test_fit_statistics_are_brglm2s(case: dict[str, Any]) -> None:
     model, expected = fit(case), case["expected"]
-    assert_close([model.dispersion, model.deviance, model.null_deviance, model.aic],
-                 [expected["dispersion"], expected["deviance"], expected["null_deviance"],
-                  expected["aic"]], RTOL)
+    ours = [model.dispersion, model.deviance, model.null_deviance, model.aic]
+    theirs = [np.nan if expected[k] is None else expected[k]
+              for k in ("dispersion", "deviance", "null_deviance", "aic")]
+    assert_close(ours, theirs, RTOL)
     assert (model.df_residual, model.df_null) == (expected["df_residual"], expected["df_null"])
     assert model.iterations == expected["iter"]
     assert model.converged == expected["converged"]
     assert model.type == expected["type"]
 
 
-@pytest.mark.parametrize("case", CASES, ids=IDS)
+def exact_zero_estimate(case: dict[str, Any]) -> bool:
+    """A coefficient that is 0 in exact arithmetic (all-zero responses): R prints its
+    rounding noise, which no other computation reproduces."""
+    b = np.abs(values(case["expected"]["coefficients"]))
+    return bool(np.nanmin(b) < 1e-12 * np.nanmax(b))
+
+
+TEXT_CASES = [case for case in CASES if not exact_zero_estimate(case)]
+
+
+@pytest.mark.parametrize("case", TEXT_CASES, ids=[case["id"] for case in TEXT_CASES])
 def test_summary_prints_as_brglm2(case: dict[str, Any]) -> None:
     ours = plain_quotes(str(fit(case).summary())).rstrip("\n")
     assert ours == case["expected"]["summary_text"].rstrip("\n")
@@ -93,3 +105,15 @@ def test_default_type_is_as_mixed_and_the_call_records_method_and_type() -> None
     assert 'method = "brglmFit"' in model.call and "type =" not in model.call
     other = next(c for c in CASES if c["method"] == "brglm_fit")
     assert fit(other).call.endswith('method = "brglm_fit", type = "AS_mean")')
+
+
+ANOVA = [case for case in CASES if "anova" in case]
+
+
+@pytest.mark.parametrize("case", ANOVA, ids=[case["id"] for case in ANOVA])
+def test_sequential_anova_refits_with_the_same_estimator(case: dict[str, Any]) -> None:
+    table = gf.anova(fit(case)).data
+    expected = case["anova"]
+    assert_close(table["Resid. Dev"].to_numpy(), expected["resid_dev"], RTOL)
+    assert_close(table["Deviance"].to_numpy(), values(dict(enumerate(expected["deviance"]))),
+                 RTOL)

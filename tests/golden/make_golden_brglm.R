@@ -20,6 +20,8 @@
 #                      deviance, null_deviance (brglm2's rule: an
 #                      intercept-only fit of the same type), aic, df_residual,
 #                      df_null, iter, converged, fitted, summary_text
+#   anova              (some cases) anova(m): R's anova.glm refits each submodel
+#                      with brglmFit and the fit's control (the same type)
 #   separation         for binomial fits: Konis's primal linear program as
 #                      detectseparation::detect_separation sets it up (rows
 #                      with 0 < y < 1 both as a success and as a failure,
@@ -71,7 +73,8 @@ separation_lp <- function(x, y, weights) {
 cases <- list()
 
 record <- function(id, r_formula, family_call, data, data_name, formula = r_formula,
-                   type = NULL, method = "brglmFit", notes = NULL) {
+                   type = NULL, method = "brglmFit", notes = NULL, control = TIGHT,
+                   anova = FALSE) {
   if (id %in% vapply(cases, `[[`, "", "id")) stop("duplicate id ", id)
   f <- as.formula(r_formula, env = globalenv())
   d <- data[, unique(all.vars(f)), drop = FALSE]
@@ -80,8 +83,8 @@ record <- function(id, r_formula, family_call, data, data_name, formula = r_form
              method = method)
   if (!is.null(type)) cl$type <- type
   tight <- cl
-  tight$epsilon <- TIGHT$epsilon
-  tight$maxit <- TIGHT$maxit
+  tight$epsilon <- control$epsilon
+  tight$maxit <- control$maxit
   env <- new.env(parent = globalenv())
   assign(data_name, d, envir = env)
   fit <- with_warnings(eval(tight, env))
@@ -90,22 +93,31 @@ record <- function(id, r_formula, family_call, data, data_name, formula = r_form
   s <- summary(m)
   cf <- coef(s)
   txt <- paste(capture.output(print(s)), collapse = "\n")
+  se <- setNames(cf[, 2], rownames(cf))
+  z <- setNames(cf[, 3], rownames(cf))
+  pv <- setNames(cf[, 4], rownames(cf))
   case <- list(
     id = id, formula = formula, r_formula = r_formula,
     r_call = paste(deparse(cl, width.cutoff = 500L), collapse = " "),
     family = m$family$family, link = m$family$link,
     py_family = family_call, data_name = data_name,
     type = type, method = method, notes = notes,
+    control = list(epsilon = control$epsilon, maxit = as.integer(control$maxit)),
     r_warnings = arr(fit$warnings),
     data = encode_data(d),
     expected = list(
-      coefficients = obj(coef(m)), std_errors = obj(cf[, 2]), statistic = obj(cf[, 3]),
-      p_values = obj(cf[, 4]), statistic_name = colnames(cf)[3],
+      coefficients = obj(coef(m)), std_errors = obj(se), statistic = obj(z),
+      p_values = obj(pv), statistic_name = colnames(cf)[3],
       dispersion = s$dispersion, deviance = m$deviance, null_deviance = m$null.deviance,
       aic = m$aic, df_residual = m$df.residual, df_null = m$df.null,
       iter = as.integer(m$iter), converged = m$converged, type = m$type,
       fitted = arr(fitted(m)), summary_text = txt)
   )
+  if (anova) {  # anova.glm refits with brglmFit and the same type
+    a <- eval(call("anova", m), env)
+    case$anova <- list(resid_dev = arr(a$`Resid. Dev`), deviance = arr(a$Deviance),
+                       df = arr(a$Df))
+  }
   if (m$family$family == "binomial") {
     X <- model.matrix(m)
     sep <- separation_lp(X, m$y, m$prior.weights)
@@ -136,7 +148,7 @@ cars_d <- cars
 record("endometrial_AS_mixed_default", "HG ~ NV + PI + EH", "binomial", endometrial,
        "endometrial", notes = "separated (NV); brglm2's default type")
 record("endometrial_AS_mean", "HG ~ NV + PI + EH", "binomial", endometrial, "endometrial",
-       type = "AS_mean")
+       type = "AS_mean", anova = TRUE)
 record("endometrial_AS_median", "HG ~ NV + PI + EH", "binomial", endometrial, "endometrial",
        type = "AS_median")
 record("endometrial_MPL_Jeffreys", "HG ~ NV + PI + EH", "binomial", endometrial,
@@ -174,7 +186,7 @@ record("warpbreaks_poisson_AS_median", "breaks ~ wool + tension", "poisson", war
 
 # Families with a dispersion --------------------------------------------------
 record("clotting_Gamma_AS_mean", "lot1 ~ log(u)", "Gamma", clotting, "clotting",
-       type = "AS_mean")
+       type = "AS_mean", anova = TRUE)
 record("clotting_Gamma_AS_mixed", "lot1 ~ log(u)", "Gamma", clotting, "clotting",
        type = "AS_mixed")
 record("clotting_Gamma_ML", "lot1 ~ log(u)", "Gamma", clotting, "clotting", type = "ML",
@@ -187,5 +199,19 @@ record("cars_gaussian_AS_mean", "dist ~ speed", "gaussian", cars_d, "cars_d",
        type = "AS_mean")
 record("cars_gaussian_AS_median", "dist ~ speed", "gaussian", cars_d, "cars_d",
        type = "AS_median")
+
+# Hostile inputs --------------------------------------------------------------
+zero_bin <- data.frame(x = 1:6, y = 0)
+one_row <- data.frame(y = 1)
+record("binomial_all_zero_AS_mixed", "y ~ x", "binomial", zero_bin, "zero_bin",
+       notes = "no success: finite estimates; the null fit stays at logit(0)")
+record("poisson_all_zero_AS_mean", "y ~ x", "poisson", zero_bin, "zero_bin", type = "AS_mean")
+record("binomial_one_row_AS_mean", "y ~ 1", "binomial", one_row, "one_row", type = "AS_mean")
+# (Gamma with as many coefficients as rows, lot1 ~ log(u) on clotting[1:2, ], is not
+# recorded: brglm2 keeps the dispersion at 1 and its AS_mean estimates run off to
+# about 1e-16, fitted means about 1e17; glmformula refuses such a fit.)
+record("endometrial_maxit_2", "HG ~ NV + PI + EH", "binomial", endometrial, "endometrial",
+       type = "AS_mixed", control = list(epsilon = 1e-12, maxit = 2),
+       notes = "stops after 2 iterations: not converged, brglm2 warns")
 
 write_golden(cases, out_path, "tests/golden/make_golden_brglm.R")
