@@ -156,8 +156,15 @@ def _split_terms(text: str) -> list[str]:
 
 
 def _grid_labels(rg: ReferenceGrid, names: list[str]) -> dict[str, list[Any]]:
-    return {n: [level_label(v) for v in rg.levels[n]] if n in rg.factors - rg.coerced
-            else [float(v) for v in rg.levels[n]] for n in names}
+    labels: dict[str, list[Any]] = {}
+    for n in names:
+        if pd.api.types.is_bool_dtype(rg.data[n].dtype):  # R keeps TRUE/FALSE logical
+            labels[n] = [bool(v) for v in rg.levels[n]]
+        elif n in rg.factors - rg.coerced:
+            labels[n] = [level_label(v) for v in rg.levels[n]]
+        else:
+            labels[n] = [float(v) for v in rg.levels[n]]
+    return labels
 
 
 def _check_specs(rg: ReferenceGrid, names: list[str], at: dict[str, Any]) -> None:
@@ -301,8 +308,8 @@ def summarize(emm: EmmGrid, infer: tuple[bool, bool] | None, level: float,
     if est_type == "pairs" and tuple(by) != emm.pair_by:
         est_type = "contrast"
     est, se = estimates(emm)
-    df = np.full(len(est), emm.df)
-    z_flag = bool(np.all(np.isinf(df)))
+    df = np.where(np.isnan(est), np.nan, emm.df)  # R's NA for what is not estimable
+    z_flag = bool(np.all(np.isinf(df) | np.isnan(df)))
     inv = type == "response" and emm.tran is not None
     linkinv, mu_eta, link_name = link_functions(emm)
     labels = emm.grid.copy()
@@ -368,6 +375,8 @@ def with_options(emm: EmmGrid, **changes: Any) -> EmmGrid:
 
 def r_character(value: Any) -> str:
     """R's ``as.character`` of a level: numbers with up to 15 significant digits."""
+    if isinstance(value, bool | np.bool_):
+        return "TRUE" if value else "FALSE"
     if isinstance(value, float | np.floating):
         number = float(value)
         if math.isfinite(number) and number == int(number) and abs(number) < 1e15:

@@ -159,12 +159,20 @@ def qdunnx(level: float, k: float, df: float) -> float:
 
 def p_adjust(p: Sequence[float], method: str, n: int | None = None) -> list[float]:
     """R's ``p.adjust(p, method, n)`` for holm, hochberg, bonferroni, BH, BY, fdr, none."""
-    pv = np.asarray(p, dtype=float)
+    given = np.asarray(p, dtype=float)
+    present = ~np.isnan(given)  # R adjusts the p-values that are not NA, with n
+    pv = given[present]
     n = len(pv) if n is None else n
-    if method == "none" or len(pv) <= 1 and method != "bonferroni":
-        return pv.tolist()
+    result = given.copy()
+    result[present] = _p_adjust(pv, method, n)
+    return result.tolist()
+
+
+def _p_adjust(pv: np.ndarray, method: str, n: int) -> np.ndarray:
+    if method == "none" or n <= 1 or len(pv) == 0:
+        return pv
     if method == "bonferroni":
-        return np.minimum(1.0, n * pv).tolist()
+        return np.minimum(1.0, n * pv)
     i = np.arange(1, len(pv) + 1, dtype=float)
     factor: np.ndarray
     if method == "holm":
@@ -182,7 +190,7 @@ def p_adjust(p: Sequence[float], method: str, n: int | None = None) -> list[floa
         adjusted = np.minimum(1.0, np.minimum.accumulate(factor * pv[order]))
     out = np.empty_like(adjusted)
     out[order] = adjusted
-    return out.tolist()
+    return out
 
 
 @dataclass(frozen=True)

@@ -137,7 +137,11 @@ def contrast(emm: EmmGrid, method: str = "pairwise", adjust: str | None = None,
     cmat, names, default_adjust, kind = contrast_matrix(method, labels, raw, ref)
     linfct, offset, grid_rows = [], [], []
     for rows in groups:
-        linfct.append(cmat @ emm.linfct[rows])
+        block = emm.linfct[rows]
+        missing = np.isnan(block).any(axis=1)  # not estimable: so is any contrast using it
+        values = cmat @ np.nan_to_num(block)
+        values[(cmat[:, missing] != 0).any(axis=1)] = np.nan
+        linfct.append(values)
         offset.append(cmat @ emm.offset[rows])
         for name in names:
             grid_rows.append([name, *(emm.grid[b].iloc[rows[0]] for b in by_names)])

@@ -70,32 +70,43 @@ def _numeric_cells(values: np.ndarray, digits: int) -> list[str]:
 
 def _cells(frame: pd.DataFrame, est_name: str) -> tuple[dict[str, list[str]], dict[str, bool]]:
     """Each column's printed cells (before padding) and whether it is right-justified."""
-    numeric = {c: pd.api.types.is_numeric_dtype(frame[c].dtype) for c in frame.columns}
+    logical = {c: pd.api.types.is_bool_dtype(frame[c].dtype) for c in frame.columns}
+    numeric = {c: pd.api.types.is_numeric_dtype(frame[c].dtype) and not logical[c]
+               for c in frame.columns}
     values = {c: zapsmall(frame[c].to_numpy(dtype=float)) if numeric[c] else None
               for c in frame.columns}
     digits = None
     if "SE" in frame.columns and est_name in frame.columns:
         est, se = values[est_name], values["SE"]
         assert est is not None and se is not None
-        digits = max(opt_digits(np.array([e - 2 * s, e, e + 2 * s]))
-                     for e, s in zip(est, se, strict=True))
+        digits = max([opt_digits(np.array([e - 2 * s, e, e + 2 * s]))
+                      for e, s in zip(est, se, strict=True) if math.isfinite(e + s)] or [3])
     cells: dict[str, list[str]] = {}
     for column in frame.columns:
         v = values[column]
         if v is None:
-            text = [str(x) for x in frame[column]]
-            width = max((len(t) for t in text), default=0)
-            cells[column] = [t.ljust(width) for t in text]
+            text = [("TRUE" if x else "FALSE") if logical[column] else str(x)
+                    for x in frame[column]]
+            width = max((len(t) for t in text), default=0)  # R right-justifies TRUE/FALSE
+            cells[column] = [t.rjust(width) if logical[column] else t.ljust(width)
+                             for t in text]
         elif column in TEST_STATISTICS:
-            cells[column] = [f"{round(float(x), 3):.3f}" for x in v]
+            cells[column] = _fixed(v, 3)
         elif column == "p.value":
-            texts = [f"{round(float(x), 4):.4f}" for x in v]
-            cells[column] = ["<.0001" if t == "0.0000" else t for t in texts]
+            cells[column] = ["<.0001" if t == "0.0000" else t for t in _fixed(v, 4)]
         else:
             if column == "df":
                 v = np.round(v, 2)
             cells[column] = _numeric_cells(v, digits if digits is not None else 7)
+            if column == est_name:
+                cells[column] = ["nonEst" if c.strip() == "NA" else c for c in cells[column]]
     return cells, numeric
+
+
+def _fixed(values: np.ndarray, decimals: int) -> list[str]:
+    """R's ``format(round(x, decimals), nsmall = decimals)``; NA for a missing value."""
+    return ["NA" if math.isnan(x) else f"{round(float(x), decimals):.{decimals}f}"
+            for x in values]
 
 
 def _table_lines(columns: list[str], cells: dict[str, list[str]], right: dict[str, bool],

@@ -17,6 +17,7 @@
 #   specs, by, type, at, var   the arguments given (null: not given)
 #   contrast        null, or {method, adjust (null: the method's default), ref}
 #   confint         true: the result printed is confint() of the object
+#   level           the confidence level given to confint() (null: 0.95)
 #   columns         names of the summary's columns, in order
 #   frame           {column: [values]}: labels as strings, numbers with 17
 #                   digits, Inf as the string "Inf", NA as null
@@ -53,7 +54,8 @@ frame_of <- function(s) {
 
 # one call: build the object in R, record its summary and printed text
 emm_call <- function(m, fn = "emmeans", specs, by = NULL, type = NULL, at = NULL,
-                     var = NULL, contrast = NULL, confint = FALSE, vcov = NULL) {
+                     var = NULL, contrast = NULL, confint = FALSE, level = NULL,
+                     vcov = NULL) {
   args <- list(m, specs = if (is.character(specs) && grepl("~", specs[1]))
     as.formula(specs) else specs)
   if (!is.null(by)) args$by <- by
@@ -68,12 +70,22 @@ emm_call <- function(m, fn = "emmeans", specs, by = NULL, type = NULL, at = NULL
     if (!is.null(contrast$ref)) cargs$ref <- contrast$ref
     obj <- do.call(emmeans::contrast, cargs)
   }
-  s <- if (confint) confint(obj) else summary(obj)
+  s <- if (confint) confint(obj, level = if (is.null(level)) 0.95 else level) else summary(obj)
   text <- capture.output(print(s))
   list(fn = fn, specs = arr(specs), by = if (is.null(by)) NULL else arr(by),
        type = type, at = if (is.null(at)) NULL else lapply(at, arr), var = var,
-       contrast = contrast, confint = confint,
+       contrast = contrast, confint = confint, level = level,
        columns = arr(names(s)), frame = frame_of(s), text = arr(text))
+}
+
+# encode_data() of golden_helpers.R, plus text and logical columns (as strings and
+# true/false, not factors)
+encode_frame <- function(d) {
+  plain <- names(d)[vapply(d, function(x) is.character(x) || is.logical(x), TRUE)]
+  out <- encode_data(d[, setdiff(names(d), plain), drop = FALSE])
+  for (nm in plain) out$columns[[nm]] <- arr(d[[nm]])
+  out$columns <- out$columns[names(d)]
+  out
 }
 
 record <- function(id, m, r_formula, formula, data, calls_fn, fitter = "glm",
@@ -87,7 +99,7 @@ record <- function(id, m, r_formula, formula, data, calls_fn, fitter = "glm",
     link = fam$link, fitter = fitter, offset = offset, vcov = vcov, notes = notes,
     theta = if (fitter == "glm.nb") m$theta else NULL,
     coefficients = obj(coef(m)),
-    data = encode_data(data), calls = calls)
+    data = encode_frame(data), calls = calls)
 }
 
 ctr <- function(method, adjust = NULL, ref = NULL) {
@@ -294,6 +306,40 @@ record("quasipoisson_quine", m, "Days ~ Eth + Sex + Age + Lrn",
          call(specs = "Age", type = "response"),
          call(specs = "Age", type = "response", contrast = ctr("pairwise")),
          call(specs = "Lrn", contrast = ctr("pairwise"))))
+
+# 17. an empty cell (wool B, tension H): what is not estimable is NA (printed nonEst)
+wb_cell <- subset(wb, !(wool == "B" & tension == "H"))
+rownames(wb_cell) <- NULL
+m <- glm(breaks ~ wool * tension, data = wb_cell, family = poisson)
+record("poisson_warpbreaks_empty_cell", m, "breaks ~ wool * tension",
+       "breaks ~ wool * tension", wb_cell,
+       function(call) list(
+         call(specs = "~ tension | wool"),
+         call(specs = "~ tension | wool", contrast = ctr("pairwise")),
+         call(specs = "tension"),
+         call(specs = "~ tension | wool", contrast = ctr("pairwise", "holm"))))
+
+# 18. the overall mean ("1"), BH and hochberg adjustments, a 90% interval
+m <- glm(breaks ~ wool + tension, data = wb, family = poisson)
+record("poisson_warpbreaks_additive", m, "breaks ~ wool + tension",
+       "breaks ~ wool + tension", wb,
+       function(call) list(
+         call(specs = "1"),
+         call(specs = "1", type = "response"),
+         call(specs = "tension", contrast = ctr("pairwise", "BH")),
+         call(specs = "tension", contrast = ctr("pairwise", "hochberg")),
+         call(specs = "tension", confint = TRUE, level = 0.9),
+         call(specs = "tension", type = "response", contrast = ctr("pairwise"),
+              confint = TRUE, level = 0.9)))
+
+# 19. a text column (levels sorted) and a logical one (TRUE/FALSE levels)
+wbt <- data.frame(breaks = wb$breaks, w = as.character(wb$wool), hi = wb$tension == "H")
+m <- glm(breaks ~ w + hi, data = wbt, family = poisson)
+record("poisson_text_logical", m, "breaks ~ w + hi", "breaks ~ w + hi", wbt,
+       function(call) list(
+         call(specs = "hi"),
+         call(specs = "w", type = "response", contrast = ctr("pairwise")),
+         call(specs = "hi", contrast = ctr("pairwise"))))
 
 doc <- list(
   r_version = R.version.string,
