@@ -112,9 +112,16 @@ def _import_pyarrow(what: str) -> Any:
 
 
 def _from_arrow(table: Any, what: str) -> pd.DataFrame:
-    """An Arrow table as pandas reads it (dictionaries unified: one level order per column)."""
+    """An Arrow table as pandas reads it (dictionaries unified: one level order per column;
+    unsigned dictionary indices, which older pyarrow cannot convert, made signed)."""
+    pa = _pyarrow()
+    schema = pa.schema([
+        field.with_type(pa.dictionary(pa.int64(), field.type.value_type, field.type.ordered))
+        if pa.types.is_dictionary(field.type) and pa.types.is_unsigned_integer(
+            field.type.index_type) else field
+        for field in table.schema])
     try:
-        return table.unify_dictionaries().to_pandas()
+        return table.cast(schema).unify_dictionaries().to_pandas()
     except (TypeError, ValueError, NotImplementedError) as e:
         raise DataError(f"{what}= has columns pandas cannot hold: {shorten(e, 200, False)}"
                         ) from None
