@@ -4,7 +4,8 @@
 #     Rscript datasets/make_datasets.R
 # Writes datasets/<name>.csv for every dataset below and datasets/datasets.json.
 # Every dataset comes from R's datasets package or from MASS (Venables & Ripley),
-# both distributed with R; budworm and clotting are typed in from the books.
+# both distributed with R; budworm and clotting are typed in from the books;
+# endometrial comes from brglm2.
 
 suppressPackageStartupMessages({
   library(jsonlite)
@@ -456,6 +457,27 @@ add("snails", snails,
       Rel.Hum = "Relative humidity (percent)", Temp = "Temperature (degrees Celsius)",
       Deaths = "Number of deaths", N = "Number of snails exposed"),
     "cbind(Deaths, N - Deaths) ~ Species + Exposure + Rel.Hum + Temp", "binomial")
+
+data("endometrial", package = "brglm2", envir = environment())
+add("endometrial", endometrial,
+    "Histology Grade and Risk Factors for Endometrial Cancer",
+    paste("79 patients with endometrial cancer: the histology grade (low or high)",
+          "and three risk factors. Every patient with neovasculization has a high",
+          "grade, so the data are quasi-completely separated and the maximum likelihood",
+          "estimate of NV is infinite: the classic example for bias-reduced fits",
+          "(gf.glm(..., method=\"brglmFit\")) and gf.detect_separation.",
+          "Exported from brglm2::endometrial."),
+    paste("Heinze, G. and Schemper, M. (2002) A solution to the problem of separation",
+          "in logistic regression. Statistics in Medicine 21, 2409-2419; Agresti, A.",
+          "(2015) Foundations of Linear and Generalized Linear Models, Wiley;",
+          "brglm2::endometrial."),
+    paste("Distributed with the R package brglm2 (GPL-3), Kosmidis (2017-); published",
+          "data, facts in the public domain."),
+    c(NV = "Neovasculization: 1 present, 0 absent",
+      PI = "Pulsatility index of arteria uterina",
+      EH = "Endometrium height (mm)",
+      HG = "Histology grade: 1 high, 0 low"),
+    "HG ~ PI + EH", "binomial")
 
 write_json(meta, file.path("datasets", "datasets.json"), auto_unbox = TRUE, pretty = TRUE,
            digits = NA)

@@ -21,6 +21,7 @@ from glmformula.errors import (
     FamilyError,
     SeparationWarning,
 )
+from glmformula.separation import detect_separation
 
 TIGHT = {"epsilon": 1e-12, "maxit": 1000}
 
@@ -175,3 +176,11 @@ def test_chunked_data_are_refused(endo):
     with pytest.raises(DataError, match="needs the data in memory"):
         gf.glm("HG ~ NV", data=dd.from_pandas(endo, npartitions=2), family="binomial",
                method="brglmFit")
+
+
+def test_the_bundled_endometrial_data_are_brglm2s(endo):
+    bundled = gf.datasets.load("endometrial")
+    assert list(bundled.columns) == ["NV", "PI", "EH", "HG"] and len(bundled) == 79
+    assert_close(bundled[["NV", "PI", "EH", "HG"]].to_numpy(float),
+                 endo[["NV", "PI", "EH", "HG"]].to_numpy(float), 0)
+    assert detect_separation("HG ~ NV + PI + EH", bundled).coefficients["NV"] == np.inf
