@@ -127,6 +127,21 @@ def test_classifier_is_the_binomial_glm() -> None:
         clf.fit(X, rng.choice(["a", "b", "c"], 150))
 
 
+def test_sample_weight_and_offset_are_glms(warpbreaks: pd.DataFrame) -> None:
+    rng = np.random.default_rng(6)
+    frame = warpbreaks.assign(hours=rng.uniform(1, 3, len(warpbreaks)),
+                              n=rng.integers(1, 4, len(warpbreaks)).astype(float))
+    X, y = frame[["wool", "tension", "hours"]], frame["breaks"]
+    reg = GLMRegressor(FORMULA, family="poisson", offset="hours")
+    reg.fit(X, y, sample_weight=frame["n"])
+    model = gf.glm(FORMULA, data=frame, family="poisson", offset="hours", weights="n")
+    assert np.array_equal(reg.model_.coef.to_numpy(), model.coef.to_numpy())
+    assert np.array_equal(reg.predict(X), model.predict(frame, type="response").to_numpy())
+    in_formula = GLMRegressor(FORMULA + " + offset(hours)", family="poisson").fit(
+        X, y, sample_weight=frame["n"].to_numpy())
+    assert np.array_equal(in_formula.model_.coef.to_numpy(), model.coef.to_numpy())
+
+
 def test_x_as_arrays_polars_and_the_response_convention() -> None:
     rng = np.random.default_rng(5)
     X = rng.normal(size=(60, 2))
