@@ -31,6 +31,7 @@ source(file.path("tests", "golden", "golden_helpers.R"))
 suppressPackageStartupMessages({
   library(emmeans)
   library(sandwich)
+  library(splines)
 })
 emm_options(msg.interaction = FALSE)
 
@@ -340,6 +341,17 @@ record("poisson_text_logical", m, "breaks ~ w + hi", "breaks ~ w + hi", wbt,
          call(specs = "hi"),
          call(specs = "w", type = "response", contrast = ctr("pairwise")),
          call(specs = "hi", contrast = ctr("pairwise"))))
+
+# 20. a natural spline of a covariate and a numeric variable made a factor
+mt2 <- mtcars[, c("mpg", "am", "hp")]
+m <- glm(mpg ~ factor(am) + ns(hp, df = 3), data = mt2)
+record("gaussian_mtcars_ns", m, "mpg ~ factor(am) + ns(hp, df = 3)",
+       "mpg ~ factor(am) + ns(hp, df = 3)", mt2,
+       function(call) list(
+         call(specs = "am"),
+         call(specs = "am", contrast = ctr("pairwise")),
+         call(specs = "~ hp | am", at = list(hp = c(100, 150, 200))),
+         call(fn = "emtrends", specs = "am", var = "hp")))
 
 doc <- list(
   r_version = R.version.string,
