@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -67,17 +68,24 @@ _POOLS: dict[int, ThreadPoolExecutor] = {}
 _POOLS_LOCK = threading.Lock()
 
 
+_WORKER = threading.local()
+
+
 def _one_openmp_thread() -> None:
-    threadpool_limits(limits=1, user_api="openmp")
+    """This worker's OpenMP runs on one thread (OpenMP's setting is per thread), set once
+    per worker after tabmat's OpenMP kernels are loaded (a controller made earlier would
+    not know their OpenMP library)."""
+    if not getattr(_WORKER, "openmp_limited", False):
+        threadpool_limits(limits=1, user_api="openmp")
+        _WORKER.openmp_limited = True
 
 
 def pool(threads: int) -> ThreadPoolExecutor:
-    """A thread pool of ``threads`` workers whose OpenMP runs on one thread (made once)."""
+    """A thread pool of ``threads`` workers (made once)."""
     with _POOLS_LOCK:
         if threads not in _POOLS:
             _POOLS[threads] = ThreadPoolExecutor(
-                max_workers=threads, thread_name_prefix="glmformula-irls",
-                initializer=_one_openmp_thread)
+                max_workers=threads, thread_name_prefix="glmformula-irls")
         return _POOLS[threads]
 
 
@@ -158,9 +166,8 @@ class ChunkKernel:
             w2=np.zeros(n), deviance=0.0, valid=True, sums=None, chunks=[])
         dense_coef, level_coef = (None, None) if coef is None else self._split(coef)
         with serial_blas():
-            state.chunks = list(pool(threads).map(
-                lambda c: self._chunk(c, state, dense_coef, level_coef, sums),
-                range(len(self.slices))))
+            state.chunks = self._map(
+                lambda c: self._chunk(c, state, dense_coef, level_coef, sums), threads)
         deviance = 0.0
         for part in state.chunks:  # in row order: the same bits whatever the threads
             deviance += part.deviance
@@ -175,12 +182,21 @@ class ChunkKernel:
         def work(c: int) -> None:
             rows, part = self.slices[c], state.chunks[c]
             if part.products is None:
+                if self.codes is not None:
+                    _one_openmp_thread()
                 self._working(rows, state.eta[rows], state.mu[rows], state.mu_eta[rows],
                               state.w2[rows], part)
 
         with serial_blas():
-            list(pool(threads).map(work, range(len(self.slices))))
+            self._map(work, threads)
         state.sums = self._reduce(state.chunks)
+
+    def _map(self, task: Callable[[int], Any], threads: int) -> list[Any]:
+        """``task`` of each chunk, in chunk order: on the pool, or here for one chunk of a
+        dense matrix (no OpenMP kernel then; BLAS is on one thread either way)."""
+        if len(self.slices) == 1 and self.codes is None:
+            return [task(0)]
+        return list(pool(threads).map(task, range(len(self.slices))))
 
     def _split(self, coef: Array) -> tuple[Array, Array | None]:
         """The dense block's coefficients and the effect of each level."""
@@ -193,6 +209,8 @@ class ChunkKernel:
                level_coef: Array | None, want_sums: bool) -> ChunkResult:
         """Chunk ``c``: eta (unless given), mu, dmu/deta, deviance, validity, and the sums."""
         family, rows = self.family, self.slices[c]
+        if self.codes is not None:
+            _one_openmp_thread()
         eta = state.eta[rows]
         if dense_coef is not None:
             if self.k:
@@ -311,5 +329,8 @@ def kernel_for(X: ModelMatrix, y: Array, weights: Array, offset: Array,
     expand = X.expand[permutation]
     dense = blocks["dense"][0] if "dense" in blocks else np.empty((X.n_rows, 0), order="F")
     codes = X._codes(order[-1]) if "codes" in blocks else None
+    if codes is not None:
+        import tabmat.ext.split  # noqa: F401  (its OpenMP library, before the workers limit it)
+
     n_levels = blocks["codes"][1] if "codes" in blocks else 0
     return ChunkKernel(dense, codes, n_levels, expand, y, weights, off, family)

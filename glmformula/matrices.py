@@ -42,6 +42,13 @@ def serial(function: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
+def threadpool_controller() -> ThreadpoolController:
+    """The process's one ThreadpoolController (finding the libraries takes a while)."""
+    if _SERIAL["controller"] is None:
+        _SERIAL["controller"] = ThreadpoolController()
+    return _SERIAL["controller"]
+
+
 @contextmanager
 def serial_blas() -> Iterator[None]:
     """Run BLAS on one thread inside the block: the same bits whatever the thread count.
@@ -56,9 +63,7 @@ def serial_blas() -> Iterator[None]:
     """
     with _LOCK:
         if _SERIAL["depth"] == 0:
-            if _SERIAL["controller"] is None:
-                _SERIAL["controller"] = ThreadpoolController()
-            _SERIAL["limiter"] = _SERIAL["controller"].limit(limits=1, user_api="blas")
+            _SERIAL["limiter"] = threadpool_controller().limit(limits=1, user_api="blas")
         _SERIAL["depth"] += 1
     try:
         yield

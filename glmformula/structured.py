@@ -211,6 +211,8 @@ def _single_threaded(function: Callable[..., Any], *args: Any) -> Any:
     threads (and the libraries they use) keep theirs.
     """
     global _WORKER
+    import tabmat.ext.split  # noqa: F401  (its OpenMP library: loaded before the worker limits it)
+
     if _WORKER is None:
         _WORKER = ThreadPoolExecutor(
             max_workers=1, thread_name_prefix="glmformula",
