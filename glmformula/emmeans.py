@@ -133,7 +133,14 @@ def parse_specs(specs: Any, by: Any) -> tuple[list[str], list[str]]:
     by_list = [] if by is None else [by] if isinstance(by, str) else list(by)
     if isinstance(specs, str) and ("~" in specs or "|" in specs or "*" in specs
                                    or "+" in specs or ":" in specs):
-        text = specs.split("~", 1)[1] if "~" in specs else specs
+        lhs, _, rest = specs.partition("~")
+        if "~" in specs and lhs.strip():
+            raise ArgumentTypeError(
+                f"specs {specs!r} has a left-hand side (R's emmeans then also returns "
+                f"contrasts); write pairs(emmeans(m, '~{rest}')) or "
+                f"contrast(emmeans(m, '~{rest}'), method={lhs.strip()!r})"
+            )
+        text = rest if "~" in specs else specs
         main, _, after = text.partition("|")
         names = [n.strip() for n in _split_terms(main)]
         extra = [n.strip() for n in _split_terms(after)] if after else []

@@ -124,6 +124,8 @@ def contrast(emm: EmmGrid, method: str = "pairwise", adjust: str | None = None,
         raise ArgumentTypeError(f"method must be a name such as 'pairwise', not {method!r}")
     if adjust is not None:
         adjust = check_adjust(adjust)
+    if type not in (None, "link", "response"):
+        raise ArgumentTypeError(f"type must be 'link' or 'response', not {type!r}")
     by_names = list(emm.by) if by is None else [by] if isinstance(by, str) else list(by)
     unknown = [b for b in by_names if b not in emm.grid.columns]
     if unknown:

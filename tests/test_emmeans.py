@@ -51,6 +51,8 @@ def tooth() -> gf.GLMResult:
     (lambda m: contrast(emmeans(m, "tension"), "trt.vs.ctrl", ref="Q"), "ref='Q' is not one"),
     (lambda m: contrast(emmeans(m, "tension"), "trt.vs.ctrl", ref=4), "out of range"),
     (lambda m: contrast(m, "pairwise"), "takes the result of emmeans()"),
+    (lambda m: contrast(emmeans(m, "tension"), type="odds"), "type must be 'link' or"),
+    (lambda m: emmeans(m, "pairwise ~ tension"), "has a left-hand side"),
     (lambda m: emmeans(m, "tension").summary(level=1.5), "level must be a number"),
     (lambda m: emmeans(m, "tension", vcov=np.eye(2)), "vcov must be a 6 x 6"),
     (lambda m: emtrends(m, "wool", var="tension"), "var must name a numeric variable"),

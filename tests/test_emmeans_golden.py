@@ -104,3 +104,41 @@ def test_printed_text_matches_r(case: dict[str, Any], index: int) -> None:
     emm, frame = run_call(case, call)
     text = str(frame) if call["confint"] else str(emm)
     assert text.split("\n") == call["text"]
+
+
+def largest_differences() -> dict[str, tuple[float, str]]:
+    """Largest relative difference from R by kind of column, with the call it is in."""
+    kinds = {"estimate": ("emmean", "estimate", "rate", "prob", "response", "ratio",
+                          "odds.ratio"), "SE": ("SE",), "limits": ("lower.CL", "upper.CL",
+                                                                   "asymp.LCL", "asymp.UCL"),
+             "statistic": ("z.ratio", "t.ratio"), "p.value": ("p.value",)}
+    worst: dict[str, tuple[float, str]] = {}
+    for case, index in CALLS:
+        call = case["calls"][index]
+        _, frame = run_call(case, call)
+        for column in call["columns"]:
+            kind = next((k for k, names in kinds.items()
+                         if column in names or column.endswith(".trend")), None)
+            if kind is None:
+                continue
+            want = _numbers(call["frame"][column])
+            got = frame[column].to_numpy(dtype=float)
+            ok = np.isfinite(want) & (want != 0)
+            if kind == "p.value":  # below 1e-4 (printed <.0001): the absolute difference
+                tiny = np.isfinite(want) & (want < 1e-4)
+                if tiny.any():
+                    gap = float(np.max(np.abs(got[tiny] - want[tiny])))
+                    if gap > worst.get("p < 1e-4 (abs)", (-1.0, ""))[0]:
+                        worst["p < 1e-4 (abs)"] = (gap, f"{case['id']} call {index}")
+                ok &= ~tiny
+            if ok.any():
+                rel = float(np.max(np.abs(got[ok] / want[ok] - 1)))
+                if rel > worst.get(kind, (-1.0, ""))[0]:
+                    worst[kind] = (rel, f"{case['id']} call {index} ({column})")
+    return worst
+
+
+if __name__ == "__main__":  # PYTHONPATH=tests/golden python tests/test_emmeans_golden.py
+    print(f"{len(CASES)} models, {len(CALLS)} calls")
+    for kind, (rel, where) in largest_differences().items():
+        print(f"{kind:10s} {rel:.2e}  {where}")
