@@ -220,11 +220,6 @@ class GLMClassifier(ClassifierMixin, _FormulaGLM):  # type: ignore[misc]
         super().__init__(formula, "binomial", link, offset=offset, contrasts=contrasts,
                          control=control)
 
-    def get_params(self, deep: bool = True) -> dict[str, Any]:
-        params: dict[str, Any] = super().get_params(deep)
-        params.pop("family", None)  # always binomial: not a parameter
-        return params
-
     def fit(self, X: Any, y: Any = None, sample_weight: Any = None) -> GLMClassifier:
         """Fit the binomial GLM; y holds two labels (the second sorted one is "success")."""
         if y is None:

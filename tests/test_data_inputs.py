@@ -205,9 +205,13 @@ def test_fits_without_the_optional_packages() -> None:
             "wb = gf.datasets.load('warpbreaks'); "
             "m = gf.glm('breaks ~ wool', data=pa.Table.from_pandas(wb), family='poisson'); "
             "print(round(m.deviance, 4))")
+    code += ("\ntry:\n    m.summary().to_polars()\nexcept TypeError as e:\n    print(e)"
+             "\ntry:\n    import glmformula.sklearn\nexcept ImportError as e:\n    print(e)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
-    assert out.stdout.strip() == "281.3335"
+    assert out.stdout.strip().splitlines() == [
+        "281.3335", 'to_polars() needs polars: pip install "glmformula[polars]"',
+        'glmformula.sklearn needs sklearn: pip install "glmformula[sklearn]"']
     code = "import sys, glmformula.data_input; print('sklearn' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True)
