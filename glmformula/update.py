@@ -39,6 +39,7 @@ from collections.abc import Mapping
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
+from glmformula.data_input import as_pandas
 from glmformula.errors import ArgumentTypeError
 
 if TYPE_CHECKING:
@@ -111,6 +112,7 @@ def update_model(model: GLMResult, formula: str | None, arguments: Mapping[str, 
             options["data_name"] = call_argument(model, "data")
     elif "data_name" not in options:
         options["data_name"] = name_in_frame(caller, data)
+    data = as_pandas(data, "data")  # polars and Arrow data: read once, as glm() reads them
     if formula is None:
         new = model.design.formula  # R keeps the call's formula: its "." is read anew
     elif isinstance(formula, str):

@@ -150,6 +150,10 @@ def test_the_callers_data_is_untouched_and_refits_read_it_again() -> None:
     smaller = model.update(". ~ . - k")
     reference = fit(pandas_frame()).update(". ~ . - k")
     assert np.array_equal(smaller.coef.to_numpy(), reference.coef.to_numpy())
+    half = pandas_frame().iloc[:60]
+    on_lazy = fit(pandas_frame()).update(data=polars_frame(half).lazy())
+    assert np.array_equal(on_lazy.coef.to_numpy(), fit(half).coef.to_numpy())
+    assert isinstance(on_lazy.data, pd.DataFrame)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         nb = gf.glm_nb("y ~ x + g + f", data=data)
