@@ -45,7 +45,7 @@ from glmformula.result import GLMResult, require_model
 TYPES = ("link", "response")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False, repr=False)  # repr: R's printed layout
 class EmmGrid:
     """Estimates of linear functions of a model's coefficients (R's ``emmGrid``)."""
 

@@ -353,6 +353,16 @@ record("gaussian_mtcars_ns", m, "mpg ~ factor(am) + ns(hp, df = 3)",
          call(specs = "~ hp | am", at = list(hp = c(100, 150, 200))),
          call(fn = "emtrends", specs = "am", var = "hp")))
 
+# 21. rows with a missing response are left out of the means of the covariates
+aq <- airquality[, c("Ozone", "Wind", "Temp")]
+aq$hot <- ifelse(aq$Temp > 80, "hot", "cool")
+aq <- aq[, c("Ozone", "Wind", "hot")]
+m <- glm(Ozone ~ Wind + hot, data = aq, family = Gamma(link = "log"))
+record("gamma_log_airquality_missing", m, "Ozone ~ Wind + hot", "Ozone ~ Wind + hot", aq,
+       function(call) list(
+         call(specs = "hot", type = "response"),
+         call(fn = "emtrends", specs = "hot", var = "Wind")))
+
 doc <- list(
   r_version = R.version.string,
   emmeans_version = as.character(packageVersion("emmeans")),
