@@ -17,6 +17,7 @@ Type of estimator: AS_mixed (mixed bias-reducing adjusted score equations)
 from __future__ import annotations
 
 import dataclasses
+import html
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -143,6 +144,30 @@ class BRSummary(Summary):
 
     def to_text(self) -> str:
         return render_brglm_summary(self)
+
+    @property
+    def estimator_line(self) -> str:
+        """brglm2's "Type of estimator: AS_mixed (mixed bias-reducing ...)"."""
+        return f"Type of estimator: {self.type} ({TYPES[self.type]})"
+
+    def _before_iterations(self, text: str, line: str) -> str:
+        mark = "Number of Fisher Scoring iterations"
+        head, found, tail = text.rpartition(mark)
+        if not found:
+            return text
+        start = head.rfind("\n") + 1  # the line's prefix (LaTeX's \noindent)
+        return head[:start] + line + head[start:] + mark + tail
+
+    def to_markdown(self) -> str:
+        return self._before_iterations(super().to_markdown(), f"{self.estimator_line}  \n")
+
+    def to_html(self) -> str:
+        return self._before_iterations(super().to_html(),
+                                       f"{html.escape(self.estimator_line)}<br>\n")
+
+    def to_latex(self) -> str:
+        return self._before_iterations(super().to_latex(),
+                                       f"\\noindent {self.estimator_line}\\par\n")
 
 
 def _residual_lines(residuals: pd.Series, digits: int) -> list[str]:

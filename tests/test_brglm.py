@@ -184,3 +184,12 @@ def test_the_bundled_endometrial_data_are_brglm2s(endo):
     assert_close(bundled[["NV", "PI", "EH", "HG"]].to_numpy(float),
                  endo[["NV", "PI", "EH", "HG"]].to_numpy(float), 0)
     assert detect_separation("HG ~ NV + PI + EH", bundled).coefficients["NV"] == np.inf
+
+
+def test_every_format_names_the_estimator(endo):
+    summary = brglm("HG ~ NV + PI + EH", endo, type="MPL_Jeffreys").summary()
+    line = "Type of estimator: MPL_Jeffreys (maximum penalized likelihood with Jeffreys'-prior"
+    assert line in summary.to_markdown() and line in summary.to_latex()
+    assert line.replace("'", "&#x27;") in summary.to_html()
+    for text in (summary.to_markdown(), summary.to_latex(), summary.to_html()):
+        assert text.index("Type of estimator") < text.index("Number of Fisher Scoring")

@@ -4,8 +4,8 @@ Every case is fitted with ``method="brglmFit"`` and the case's ``type`` at
 brglm2's tight setting (epsilon 1e-12), and compared with brglm2: coefficients,
 standard errors, the z tests, the dispersion brglmFit estimates, deviance,
 null deviance (brglm2's intercept-only fit of the same type), AIC, the
-iteration count and convergence, the fitted values and the whole printed
-summary (brglm2's layout with "Type of estimator").
+iteration count and convergence, the fitted values, the whole printed
+summary (brglm2's layout with "Type of estimator") and print(m) (R's print.glm).
 """
 
 from __future__ import annotations
@@ -96,6 +96,11 @@ TEXT_CASES = [case for case in CASES if not exact_zero_estimate(case)]
 def test_summary_prints_as_brglm2(case: dict[str, Any]) -> None:
     ours = plain_quotes(str(fit(case).summary())).rstrip("\n")
     assert ours == case["expected"]["summary_text"].rstrip("\n")
+
+
+@pytest.mark.parametrize("case", TEXT_CASES, ids=[case["id"] for case in TEXT_CASES])
+def test_print_is_rs_print_glm(case: dict[str, Any]) -> None:
+    assert repr(fit(case)).rstrip("\n") == case["expected"]["print_text"].rstrip("\n")
 
 
 def test_default_type_is_as_mixed_and_the_call_records_method_and_type() -> None:

@@ -19,7 +19,8 @@
 #                      statistic, p_values (summary's z tests), dispersion,
 #                      deviance, null_deviance (brglm2's rule: an
 #                      intercept-only fit of the same type), aic, df_residual,
-#                      df_null, iter, converged, fitted, summary_text
+#                      df_null, iter, converged, fitted, summary_text,
+#                      print_text (print(m): R's print.glm)
 #   anova              (some cases) anova(m): R's anova.glm refits each submodel
 #                      with brglmFit and the fit's control (the same type)
 #   separation         for binomial fits: Konis's primal linear program as
@@ -111,7 +112,8 @@ record <- function(id, r_formula, family_call, data, data_name, formula = r_form
       dispersion = s$dispersion, deviance = m$deviance, null_deviance = m$null.deviance,
       aic = m$aic, df_residual = m$df.residual, df_null = m$df.null,
       iter = as.integer(m$iter), converged = m$converged, type = m$type,
-      fitted = arr(fitted(m)), summary_text = txt)
+      fitted = arr(fitted(m)), summary_text = txt,
+      print_text = paste(capture.output(print(m)), collapse = "\n"))
   )
   if (anova) {  # anova.glm refits with brglmFit and the same type
     a <- eval(call("anova", m), env)
