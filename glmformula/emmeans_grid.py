@@ -65,7 +65,15 @@ def used_data(model: GLMResult) -> pd.DataFrame:
     frame = as_frame(model.data, "data")
     columns = list(model.design.data_columns)
     rows = model.design.row_index
-    used = frame.loc[rows, columns] if frame.index.is_unique else frame[columns]
+    if frame.index.is_unique:
+        used = frame.loc[rows, columns]
+    elif len(rows) == len(frame):
+        used = frame[columns]
+    else:
+        raise DataError(
+            "emmeans cannot tell which rows the fit used: the data's index has duplicate "
+            "labels; refit on data.reset_index(drop=True)"
+        )
     return used.reset_index(drop=True)
 
 

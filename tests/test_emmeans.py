@@ -79,6 +79,17 @@ def test_without_the_data_in_memory(pois: gf.GLMResult) -> None:
         emmeans(dataclasses.replace(pois, data=None), "tension")
 
 
+def test_rows_used_with_missing_values_and_duplicate_labels() -> None:
+    data = gf.datasets.load("airquality")[["Ozone", "Wind"]].assign(g=["a", "b"] * 76 + ["a"])
+    fit = gf.glm("Ozone ~ Wind + g", data=data, family="Gamma", link="log")
+    rg = reference_grid(fit)
+    assert rg.levels["Wind"] == [pytest.approx(data.dropna()["Wind"].mean())]
+    doubled = data.set_axis([0] * len(data))
+    fit = gf.glm("Ozone ~ Wind + g", data=doubled, family="Gamma", link="log")
+    with pytest.raises(DataError, match="reset_index"):
+        emmeans(fit, "g")
+
+
 # --- invariances ------------------------------------------------------------------------
 
 
