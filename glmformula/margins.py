@@ -42,8 +42,7 @@ covariance or a type such as "HC3"); intervals are normal, ``conf_level``
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -51,15 +50,10 @@ import pandas as pd
 
 from glmformula.design_checks import names_list
 from glmformula.errors import ArgumentTypeError, DataError
-from glmformula.margins_delta import Predictor, check_type, table
-from glmformula.margins_grid import (
-    datagrid,
-    groups,
-    is_factor,
-    levels,
-    rows_frame,
-    with_value,
-)
+from glmformula.margins_average import Piece, average_table, unit_table
+from glmformula.margins_dask import dask_average, is_dask_fit
+from glmformula.margins_delta import Predictor, check_type
+from glmformula.margins_grid import datagrid, is_factor, levels, rows_frame, with_value
 from glmformula.result import GLMResult, require_model
 
 __all__ = ["avg_comparisons", "avg_predictions", "avg_slopes", "comparisons", "datagrid",
@@ -70,83 +64,35 @@ By = str | Sequence[str] | None
 COMPARISONS = ("difference", "ratio")
 
 
-@dataclass(frozen=True)
-class _Piece:
-    """One term/contrast: values and Jacobians of ``hi`` (and ``lo`` for comparisons)."""
-
-    term: str | None
-    contrast: str | None
-    hi: tuple[Array, Array]
-    lo: tuple[Array, Array] | None = None
-
-    def unit(self, comparison: str) -> tuple[Array, Array]:
-        """Row-level estimates and Jacobians."""
-        if self.lo is None:
-            return self.hi
-        (h, jh), (lo, jl) = self.hi, self.lo
-        if comparison == "difference":
-            return h - lo, jh - jl
-        return h / lo, jh / lo[:, None] - (h / lo**2)[:, None] * jl
-
-    def average(self, rows: Array, comparison: str) -> tuple[float, Array]:
-        """The average over ``rows`` (rows with a missing value left out); for a ratio, the
-        ratio of the averages."""
-        if self.lo is None or comparison == "difference":
-            value, jac = self.unit(comparison)
-            rows = rows[np.isfinite(value[rows])]
-            return float(value[rows].mean()), jac[rows].mean(axis=0)
-        (h, jh), (lo, jl) = self.hi, self.lo
-        rows = rows[np.isfinite(h[rows]) & np.isfinite(lo[rows])]
-        a, b = float(h[rows].mean()), float(lo[rows].mean())
-        return a / b, jh[rows].mean(axis=0) / b - a / b**2 * jl[rows].mean(axis=0)
-
-
-def _unit_table(pieces: list[_Piece], frame: pd.DataFrame, cov: Array, conf_level: float,
-                comparison: str = "difference") -> pd.DataFrame:
-    parts = []
-    for piece in pieces:
-        value, jac = piece.unit(comparison)
-        out = table(value, jac, cov, conf_level)
-        labels: dict[str, Any] = {"rowid": np.arange(len(frame))}
-        if piece.term is not None:
-            labels |= {"term": piece.term, "contrast": piece.contrast}
-        columns = frame.reset_index(drop=True)
-        columns = columns[[c for c in columns.columns if c not in out.columns
-                           and c not in labels]]
-        parts.append(pd.concat([pd.DataFrame(labels), out, columns], axis=1))
-    return pd.concat(parts, ignore_index=True)
-
-
-def _average_table(pieces: list[_Piece], frame: pd.DataFrame, by: By, cov: Array,
-                   conf_level: float, comparison: str = "difference") -> pd.DataFrame:
-    names, keys, positions = groups(frame, by)
-    labels: dict[str, list[Any]] = {"term": [], "contrast": []} if pieces[0].term else {}
-    labels |= {name: [] for name in names}
-    estimates, jacobians = [], []
-    for piece in pieces:
-        for key, rows in zip(keys, positions, strict=True):
-            value, jac = piece.average(rows, comparison)
-            estimates.append(value)
-            jacobians.append(jac)
-            if piece.term is not None:
-                labels["term"].append(piece.term)
-                labels["contrast"].append(piece.contrast)
-            for name, level in zip(names, key, strict=True):
-                labels[name].append(level)
-    out = table(np.array(estimates), np.vstack(jacobians), cov, conf_level)
-    head = pd.DataFrame(labels)
-    for name in names:  # a factor's groups keep its categories
-        if isinstance(frame[name].dtype, pd.CategoricalDtype):
-            head[name] = head[name].astype(frame[name].dtype)
-    return pd.concat([head, out], axis=1)
-
-
 def _setup(m: Any, newdata: Any, type: str, vcov: Any, offset: Any, what: str
            ) -> tuple[GLMResult, pd.DataFrame, Predictor]:
     model = require_model(m, what)
     check_type(type)
     frame = rows_frame(model, newdata, what)
     return model, frame, Predictor(model, offset, vcov)
+
+
+Names = Callable[[GLMResult, pd.DataFrame], dict[str, Any]]
+Build = Callable[[pd.DataFrame, Predictor, dict[str, Any]], list[Piece]]
+
+
+def _averaged(m: Any, newdata: Any, by: By, type: str, vcov: Any, offset: Any,
+              conf_level: float, what: str, names: Names, build: Build,
+              comparison: str = "difference") -> pd.DataFrame:
+    """The averages of ``build``'s pieces over the rows: in memory, or in one pass over the
+    partitions of a Dask fit (:mod:`glmformula.margins_dask`)."""
+    model = require_model(m, what)
+    check_type(type)
+    if newdata is None and is_dask_fit(model):
+        if offset is not None:
+            raise ArgumentTypeError(f"{what}: offset= is for newdata; pass newdata= as well")
+        return dask_average(model, by, vcov, conf_level,
+                            lambda frame, p: build(frame, p, names(p.m, frame)),
+                            comparison, what, lambda frame: names(model, frame))
+    frame = rows_frame(model, newdata, what)
+    p = Predictor(model, offset, vcov)
+    return average_table(build(frame, p, names(model, frame)), frame, by, p.cov, conf_level,
+                         comparison)
 
 
 def _variables(m: GLMResult, frame: pd.DataFrame, variables: Any, what: str
@@ -174,43 +120,74 @@ def _variables(m: GLMResult, frame: pd.DataFrame, variables: Any, what: str
     return chosen
 
 
-def _slope_pieces(m: GLMResult, frame: pd.DataFrame, p: Predictor, variables: Any,
-                  type: str, what: str) -> list[_Piece]:
-    chosen = _variables(m, frame, variables, what)
-    if variables is None:
-        chosen = {v: s for v, s in chosen.items() if not is_factor(m, v, frame)}
-    factors = [v for v in chosen if is_factor(m, v, frame)]
-    if factors:
-        raise ArgumentTypeError(
-            f"{what}: {names_list(factors)} is a factor, which has no slope; compare its "
-            f"levels with gf.comparisons(m, variables={factors[0]!r}) or avg_comparisons"
-        )
-    return [_Piece(name, "dY/dX", p.slope(frame, name, type)) for name in chosen]
+def _slope_variables(variables: Any, what: str) -> Names:
+    """The numeric variables to differentiate (a factor is an error)."""
+    def names(m: GLMResult, frame: pd.DataFrame) -> dict[str, Any]:
+        chosen = _variables(m, frame, variables, what)
+        if variables is None:
+            chosen = {v: s for v, s in chosen.items() if not is_factor(m, v, frame)}
+        factors = [v for v in chosen if is_factor(m, v, frame)]
+        if factors:
+            raise ArgumentTypeError(
+                f"{what}: {names_list(factors)} is a factor, which has no slope; compare its "
+                f"levels with gf.comparisons(m, variables={factors[0]!r}) or avg_comparisons"
+            )
+        return chosen
+    return names
 
 
-def _comparison_pieces(m: GLMResult, frame: pd.DataFrame, p: Predictor, variables: Any,
-                       type: str, comparison: str, what: str) -> list[_Piece]:
+def _slope_pieces(type: str) -> Build:
+    def build(frame: pd.DataFrame, p: Predictor, chosen: dict[str, Any]) -> list[Piece]:
+        return [Piece(name, "dY/dX", p.slope(frame, name, type)) for name in chosen]
+    return build
+
+
+def _comparison_variables(variables: Any, comparison: str, what: str) -> Names:
+    """The variables to compare, a numeric one with its step."""
     if comparison not in COMPARISONS:
         raise ArgumentTypeError(f"comparison must be 'difference' or 'ratio', not "
                                 f"{comparison!r}")
+
+    def names(m: GLMResult, frame: pd.DataFrame) -> dict[str, Any]:
+        chosen = _variables(m, frame, variables, what)
+        for name, step in chosen.items():
+            if not is_factor(m, name, frame) and not (
+                    isinstance(step, int | float) and not isinstance(step, bool)):
+                raise ArgumentTypeError(f"{what}: the step of numeric variable {name!r} must "
+                                        f"be a number, not {step!r}")
+        return chosen
+    return names
+
+
+def _comparison_pieces(type: str, comparison: str) -> Build:
     sign = " - " if comparison == "difference" else " / "
-    pieces = []
-    for name, step in _variables(m, frame, variables, what).items():
-        if is_factor(m, name, frame):
-            values = levels(m, name, frame)
-            lo = p.values(p.design(with_value(frame, name, values[0])), type)
-            for level in values[1:]:
-                hi = p.values(p.design(with_value(frame, name, level)), type)
-                pieces.append(_Piece(name, f"{level}{sign}{values[0]}", hi, lo))
-            continue
-        if not (isinstance(step, int | float) and not isinstance(step, bool)):
-            raise ArgumentTypeError(f"{what}: the step of numeric variable {name!r} must be a "
-                                    f"number, not {step!r}")
-        x = pd.to_numeric(frame[name]).to_numpy(dtype=float)
-        hi = p.values(p.design(with_value(frame, name, x + step / 2)), type)
-        lo = p.values(p.design(with_value(frame, name, x - step / 2)), type)
-        pieces.append(_Piece(name, f"+{step:g}", hi, lo))
-    return pieces
+
+    def build(frame: pd.DataFrame, p: Predictor, chosen: dict[str, Any]) -> list[Piece]:
+        pieces = []
+        for name, step in chosen.items():
+            if is_factor(p.m, name, frame):
+                values = levels(p.m, name, frame)
+                lo = p.values(p.design(with_value(frame, name, values[0])), type)
+                for level in values[1:]:
+                    hi = p.values(p.design(with_value(frame, name, level)), type)
+                    pieces.append(Piece(name, f"{level}{sign}{values[0]}", hi, lo))
+                continue
+            x = pd.to_numeric(frame[name]).to_numpy(dtype=float)
+            hi = p.values(p.design(with_value(frame, name, x + step / 2)), type)
+            lo = p.values(p.design(with_value(frame, name, x - step / 2)), type)
+            pieces.append(Piece(name, f"+{step:g}", hi, lo))
+        return pieces
+    return build
+
+
+def _no_variables(m: GLMResult, frame: pd.DataFrame) -> dict[str, Any]:
+    return {}
+
+
+def _prediction_pieces(type: str) -> Build:
+    def build(frame: pd.DataFrame, p: Predictor, _: dict[str, Any]) -> list[Piece]:
+        return [Piece(None, None, p.values(p.design(frame), type))]
+    return build
 
 
 def predictions(m: GLMResult, newdata: Any = None, by: By = None, type: str = "response", *,
@@ -222,11 +199,11 @@ def predictions(m: GLMResult, newdata: Any = None, by: By = None, type: str = "r
     ``offset=`` gives the offset of newdata when the fit's ``offset=`` was an array
     (as :meth:`GLMResult.predict`).
     """
-    model, frame, p = _setup(m, newdata, type, vcov, offset, "predictions()")
-    pieces = [_Piece(None, None, p.values(p.design(frame), type))]
     if by is not None:
-        return _average_table(pieces, frame, by, p.cov, conf_level)
-    return _unit_table(pieces, frame, p.cov, conf_level)
+        return _averaged(m, newdata, by, type, vcov, offset, conf_level, "predictions()",
+                         _no_variables, _prediction_pieces(type))
+    model, frame, p = _setup(m, newdata, type, vcov, offset, "predictions()")
+    return unit_table(_prediction_pieces(type)(frame, p, {}), frame, p.cov, conf_level)
 
 
 def avg_predictions(m: GLMResult, by: By = None, type: str = "response", *,
@@ -234,9 +211,8 @@ def avg_predictions(m: GLMResult, by: By = None, type: str = "response", *,
                     offset: Any = None) -> pd.DataFrame:
     """marginaleffects' ``avg_predictions``: the average prediction over the rows (the fitted
     rows, or ``newdata``), overall or by the groups of ``by``."""
-    model, frame, p = _setup(m, newdata, type, vcov, offset, "avg_predictions()")
-    pieces = [_Piece(None, None, p.values(p.design(frame), type))]
-    return _average_table(pieces, frame, by, p.cov, conf_level)
+    return _averaged(m, newdata, by, type, vcov, offset, conf_level, "avg_predictions()",
+                     _no_variables, _prediction_pieces(type))
 
 
 def slopes(m: GLMResult, variables: str | Sequence[str] | None = None, newdata: Any = None,
@@ -245,8 +221,8 @@ def slopes(m: GLMResult, variables: str | Sequence[str] | None = None, newdata: 
     """marginaleffects' ``slopes``: dY/dX of each numeric variable (all when None) at each
     row, exact derivatives of the prediction on the ``type`` scale."""
     model, frame, p = _setup(m, newdata, type, vcov, offset, "slopes()")
-    pieces = _slope_pieces(model, frame, p, variables, type, "slopes()")
-    return _unit_table(pieces, frame, p.cov, conf_level)
+    chosen = _slope_variables(variables, "slopes()")(model, frame)
+    return unit_table(_slope_pieces(type)(frame, p, chosen), frame, p.cov, conf_level)
 
 
 def avg_slopes(m: GLMResult, variables: str | Sequence[str] | None = None, by: By = None,
@@ -254,9 +230,8 @@ def avg_slopes(m: GLMResult, variables: str | Sequence[str] | None = None, by: B
                vcov: Any = None, offset: Any = None) -> pd.DataFrame:
     """marginaleffects' ``avg_slopes``: the average marginal effect dY/dX of each numeric
     variable, overall or within ``by`` groups."""
-    model, frame, p = _setup(m, newdata, type, vcov, offset, "avg_slopes()")
-    pieces = _slope_pieces(model, frame, p, variables, type, "avg_slopes()")
-    return _average_table(pieces, frame, by, p.cov, conf_level)
+    return _averaged(m, newdata, by, type, vcov, offset, conf_level, "avg_slopes()",
+                     _slope_variables(variables, "avg_slopes()"), _slope_pieces(type))
 
 
 def comparisons(m: GLMResult, variables: Any = None, newdata: Any = None,
@@ -266,9 +241,10 @@ def comparisons(m: GLMResult, variables: Any = None, newdata: Any = None,
     """marginaleffects' ``comparisons``: at each row, the prediction with each level of a factor
     against its reference level, or with a numeric variable +1 (``x + 0.5`` vs ``x - 0.5``),
     as a difference or a ratio."""
+    names = _comparison_variables(variables, comparison, "comparisons()")
     model, frame, p = _setup(m, newdata, type, vcov, offset, "comparisons()")
-    pieces = _comparison_pieces(model, frame, p, variables, type, comparison, "comparisons()")
-    return _unit_table(pieces, frame, p.cov, conf_level, comparison)
+    pieces = _comparison_pieces(type, comparison)(frame, p, names(model, frame))
+    return unit_table(pieces, frame, p.cov, conf_level, comparison)
 
 
 def avg_comparisons(m: GLMResult, variables: Any = None, comparison: str = "difference",
@@ -277,7 +253,6 @@ def avg_comparisons(m: GLMResult, variables: Any = None, comparison: str = "diff
                     ) -> pd.DataFrame:
     """marginaleffects' ``avg_comparisons``: the average difference, or the ratio of the
     average predictions (``comparison="ratio"``), overall or within ``by`` groups."""
-    model, frame, p = _setup(m, newdata, type, vcov, offset, "avg_comparisons()")
-    pieces = _comparison_pieces(model, frame, p, variables, type, comparison,
-                                "avg_comparisons()")
-    return _average_table(pieces, frame, by, p.cov, conf_level, comparison)
+    return _averaged(m, newdata, by, type, vcov, offset, conf_level, "avg_comparisons()",
+                     _comparison_variables(variables, comparison, "avg_comparisons()"),
+                     _comparison_pieces(type, comparison), comparison)

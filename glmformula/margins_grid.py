@@ -141,27 +141,33 @@ def _typical(values: pd.Series, factor: bool) -> Any:
 def datagrid(m: GLMResult, /, **values: Any) -> pd.DataFrame:
     """marginaleffects' ``datagrid(model = m, x = ..., g = ...)``: every combination of the
     values given, the model's other variables at their mean (numbers) or mode (factors,
-    text, booleans) in the fitted data.
+    text, booleans; the first seen among ties, as R) in the fitted data.
 
     A grid to pass as ``newdata=`` to :func:`~glmformula.margins.predictions`,
-    :func:`~glmformula.margins.slopes` or :func:`~glmformula.margins.comparisons`.
+    :func:`~glmformula.margins.slopes` or :func:`~glmformula.margins.comparisons`. For a
+    model fitted on Dask data the means and modes take one pass over it (a tie for the
+    mode goes to the first level).
     """
-    data = fitted_rows(m, "datagrid()")
+    from glmformula.margins_dask import coded, is_dask_fit, typical_values
+    from glmformula.result import require_model
+
+    m = require_model(m, "datagrid()")
+    dask = is_dask_fit(m)
+    data = coded(m.data._meta, m.rows.source.plan.levels) if dask else (  # type: ignore
+        fitted_rows(m, "datagrid()"))
     unknown = [name for name in values if name not in data.columns]
     if unknown:
         raise DataError(f"datagrid(): {names_list(unknown)} not a column of the model's data; "
                         f"its variables are {names_list(model_variables(m))}")
     given = {name: list(v) if isinstance(v, Sequence | np.ndarray | pd.Series)
              and not isinstance(v, str) else [v] for name, v in values.items()}
-    rows = list(itertools.product(*given.values()))
-    grid = pd.DataFrame(rows, columns=list(given))
-    for name in given:
+    others = {name: is_factor(m, name, data) for name in model_variables(m) if name not in given}
+    typical = typical_values(m, others) if dask else {
+        name: _typical(data[name], factor) for name, factor in others.items()}
+    grid = pd.DataFrame(list(itertools.product(*given.values())), columns=list(given))
+    for name, value in typical.items():
+        grid[name] = value
+    for name in grid.columns:
         if isinstance(data[name].dtype, pd.CategoricalDtype):
             grid[name] = grid[name].astype(data[name].dtype)
-    for name in model_variables(m):
-        if name not in given:
-            value = _typical(data[name], is_factor(m, name, data))
-            grid[name] = value
-            if isinstance(data[name].dtype, pd.CategoricalDtype):
-                grid[name] = grid[name].astype(data[name].dtype)
-    return grid[[*given, *(c for c in model_variables(m) if c not in given)]]
+    return grid

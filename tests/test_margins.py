@@ -234,9 +234,42 @@ def test_dask_fit() -> None:
         a, b = function(lazy, newdata=new, **args), function(eager, newdata=new, **args)
         assert_close(a["estimate"], b["estimate"], 1e-9)
         assert_close(a["std_error"], b["std_error"], 1e-9)
-    with pytest.raises(DataError, match="pass newdata= a pandas DataFrame"):
-        avg_slopes(lazy, "x")
     with pytest.raises(DataError, match="Dask newdata"):
         predictions(lazy, newdata=dd.from_pandas(new, npartitions=1))
     sample = avg_slopes(lazy, "x", newdata=wb)
     assert_close(sample["estimate"], avg_slopes(eager, "x")["estimate"], 1e-9)
+
+
+def test_dask_averages_in_one_pass() -> None:
+    """avg_* on a Dask fit sum over its partitions: equal to the in-memory averages (rows
+    with a missing value dropped, as the fit drops them)."""
+    dd = pytest.importorskip("dask.dataframe")
+    wb = gf.datasets.load("warpbreaks")
+    rng = np.random.default_rng(2)
+    wb = wb.assign(x=rng.uniform(1, 5, 54).round(3), exposure=rng.uniform(1, 3, 54).round(2),
+                   half=np.arange(54) % 2 == 0)
+    wb.loc[[3, 30], "x"] = np.nan
+    wb.loc[7, "breaks"] = np.nan
+    formula = "breaks ~ wool * log(x) + tension + offset(log(exposure))"
+    lazy = gf.glm(formula, data=dd.from_pandas(wb, npartitions=4), family="poisson")
+    eager = gf.glm(formula, data=wb, family="poisson")
+    calls = [
+        lambda m: avg_predictions(m, by="tension"),
+        lambda m: predictions(m, by=["half", "wool"]),
+        lambda m: avg_slopes(m, "x", by="wool"),
+        lambda m: avg_comparisons(m, comparison="ratio"),
+        lambda m: avg_comparisons(m, "tension", by="half"),
+    ]
+    for call in calls:
+        a, b = call(lazy), call(eager)
+        assert a.drop(columns=COLUMNS).astype(str).equals(b.drop(columns=COLUMNS).astype(str))
+        for column in ("estimate", "std_error"):
+            assert_close(a[column], b[column], 1e-9)
+    grid_a, grid_b = datagrid(lazy, x=[2.0]), datagrid(eager, x=[2.0])
+    assert grid_a.astype(str).equals(grid_b.astype(str))
+    with pytest.raises(ArgumentTypeError, match="a factor"):
+        avg_slopes(lazy, "wool")
+    with pytest.raises(DataError, match="by names 'nope'"):
+        avg_predictions(lazy, by="nope")
+    with pytest.raises(DataError, match="chunked"):  # robust covariances need the rows
+        avg_predictions(lazy, vcov="HC0")
