@@ -23,6 +23,8 @@ if TYPE_CHECKING:
     from glmformula.anova import AnovaTable, anova
     from glmformula.dose import dose_p
     from glmformula.dropterm import addterm, dropterm
+    from glmformula.emmeans import EmmGrid, emmeans, emtrends
+    from glmformula.emmeans_contrast import contrast, pairs
     from glmformula.errors import (
         AliasingWarning,
         ArgumentTypeError,
@@ -40,11 +42,21 @@ if TYPE_CHECKING:
     from glmformula.families import get_family
     from glmformula.irls import Control
     from glmformula.links import get_link
+    from glmformula.margins import (
+        avg_comparisons,
+        avg_predictions,
+        avg_slopes,
+        comparisons,
+        predictions,
+        slopes,
+    )
+    from glmformula.margins_grid import datagrid
     from glmformula.model import glm
     from glmformula.model_tables import AIC, BIC, logLik
     from glmformula.negbin import glm_nb
     from glmformula.plots import plot_predictions as plot_predictions
     from glmformula.result import GLMResult
+    from glmformula.separation import detect_separation
     from glmformula.stepaic import stepAIC
     from glmformula.stepwise import add1, drop1, step
     from glmformula.summary import Summary
@@ -65,6 +77,19 @@ _EXPORTS: dict[str, str] = {
     "dose_p": "glmformula.dose",
     "addterm": "glmformula.dropterm",
     "dropterm": "glmformula.dropterm",
+    "EmmGrid": "glmformula.emmeans",
+    "emmeans": "glmformula.emmeans",
+    "emtrends": "glmformula.emmeans",
+    "contrast": "glmformula.emmeans_contrast",
+    "pairs": "glmformula.emmeans_contrast",
+    "avg_comparisons": "glmformula.margins",
+    "avg_predictions": "glmformula.margins",
+    "avg_slopes": "glmformula.margins",
+    "comparisons": "glmformula.margins",
+    "predictions": "glmformula.margins",
+    "slopes": "glmformula.margins",
+    "datagrid": "glmformula.margins_grid",
+    "detect_separation": "glmformula.separation",
     "AliasingWarning": "glmformula.errors",
     "ArgumentTypeError": "glmformula.errors",
     "BoundaryWarning": "glmformula.errors",
@@ -101,7 +126,9 @@ __all__ = [
     "GLMWarning", "ResponseError", "Summary", "datasets", "families", "get_family",
     "get_link", "glm", "glm_nb", "links", "AnovaTable", "anova", "add1", "drop1", "step",
     "addterm", "dropterm", "AIC", "BIC", "logLik", "dose_p", "update",
-    "stepAIC", "relevel",
+    "stepAIC", "relevel", "EmmGrid", "emmeans", "emtrends", "contrast", "pairs",
+    "avg_comparisons", "avg_predictions", "avg_slopes", "comparisons", "predictions",
+    "slopes", "datagrid", "detect_separation",
 ]
 
 
