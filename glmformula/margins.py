@@ -28,6 +28,13 @@ covariance or a type such as "HC3"); intervals are normal, ``conf_level``
   predictions, ``mean(hi) / mean(lo)``, as marginaleffects computes it when
   it averages (its "ratioavg"); ``comparisons(comparison="ratio")`` gives
   the unit-level ratios.
+- ``variables=None`` takes every predictor of the formula (the numeric ones
+  for slopes); a factor given to ``slopes`` is an error that points to
+  ``comparisons``.
+- On a model fitted on Dask data the averages (``avg_*``,
+  ``predictions(by=)``) take one pass over its partitions
+  (:mod:`glmformula.margins_dask`); the unit-level functions need ``newdata=``
+  a pandas DataFrame.
 
 >>> import glmformula as gf
 >>> mt = gf.datasets.load("mtcars")

@@ -29,8 +29,9 @@ from glmformula.rows import needs_rows
 if TYPE_CHECKING:
     from glmformula.result import GLMResult
 
-DASK_HINT = (", or pass newdata= a pandas DataFrame (a sample of the data: "
-             "newdata=ddf.sample(frac=0.01).compute(), or a gf.datagrid)")
+DASK_HINT = ("; or pass newdata= a pandas DataFrame (a sample of the data, "
+             "ddf.sample(frac=0.01).compute(), or gf.datagrid(m, ...)); the avg_* functions "
+             "and predictions(by=) average over Dask data in one pass")
 
 
 def model_variables(m: GLMResult) -> list[str]:
@@ -45,7 +46,7 @@ def model_variables(m: GLMResult) -> list[str]:
 def fitted_rows(m: GLMResult, what: str) -> pd.DataFrame:
     """The rows of the data the fit used, as a pandas DataFrame (``newdata=None``)."""
     if not m.rows.in_memory or is_dask_frame(m.data):
-        raise needs_rows(what, "averages over every row of the data", DASK_HINT)
+        raise needs_rows(what, "gives a row for every row of the data", DASK_HINT)
     if m.data is None:
         raise ArgumentTypeError(f"{what}: the model keeps no data; pass newdata=")
     data = as_frame(m.data, "data")
@@ -61,7 +62,12 @@ def rows_frame(m: GLMResult, newdata: Any, what: str) -> pd.DataFrame:
     if newdata is None:
         return fitted_rows(m, what)
     if is_dask_frame(newdata):
-        raise needs_rows(f"{what} with Dask newdata", "needs newdata in memory", DASK_HINT)
+        raise DataError(
+            f"{what}: newdata is a Dask DataFrame, which it does not read; pass a pandas "
+            "DataFrame (ddf.compute(), a sample ddf.sample(frac=0.01).compute(), or "
+            "gf.datagrid(m, ...)); averages over the Dask data a model was fitted on need no "
+            "newdata (one pass)"
+        )
     frame = as_frame(newdata, "newdata")
     absent = [c for c in model_variables(m) if c not in frame.columns]
     if absent:

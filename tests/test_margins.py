@@ -234,7 +234,7 @@ def test_dask_fit() -> None:
         a, b = function(lazy, newdata=new, **args), function(eager, newdata=new, **args)
         assert_close(a["estimate"], b["estimate"], 1e-9)
         assert_close(a["std_error"], b["std_error"], 1e-9)
-    with pytest.raises(DataError, match="Dask newdata"):
+    with pytest.raises(DataError, match="newdata is a Dask DataFrame"):
         predictions(lazy, newdata=dd.from_pandas(new, npartitions=1))
     sample = avg_slopes(lazy, "x", newdata=wb)
     assert_close(sample["estimate"], avg_slopes(eager, "x")["estimate"], 1e-9)
@@ -273,3 +273,5 @@ def test_dask_averages_in_one_pass() -> None:
         avg_predictions(lazy, by="nope")
     with pytest.raises(DataError, match="chunked"):  # robust covariances need the rows
         avg_predictions(lazy, vcov="HC0")
+    with pytest.raises(DataError, match="gives a row for every row.*pass newdata="):
+        slopes(lazy, "x")
