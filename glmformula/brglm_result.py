@@ -115,17 +115,16 @@ class BRGLMResult(GLMResult):
                          deviance_residuals=self._deviance_residuals())
 
     def _deviance_residuals(self) -> pd.Series:
-        used = self.response.weights != 0
-        if self.df_residual <= 0:  # R's residuals.glm: 0 when there are no residual df
-            return pd.Series(np.zeros(int(np.count_nonzero(used))), dtype=float)
+        """R's ``summary.glm`` deviance residuals: of every row (0 where the prior weight is
+        0; every one 0 without residual degrees of freedom, as ``residuals.glm``)."""
+        if self.df_residual <= 0:
+            return pd.Series(np.zeros(self.n_rows), dtype=float)
         residuals = self.residuals("deviance")
-        values = np.asarray(residuals, dtype=float)[used]
+        values = np.asarray(residuals, dtype=float)
         if self.df_residual > 5:
-            return pd.Series(np.quantile(values, [0, 0.25, 0.5, 0.75, 1]),
+            return pd.Series(np.nanquantile(values, [0, 0.25, 0.5, 0.75, 1]),
                              index=["Min", "1Q", "Median", "3Q", "Max"])
-        labels = r_row_labels(self.design.row_index)
-        return pd.Series(values, index=[label for label, u in zip(labels, used, strict=True)
-                                        if u])
+        return pd.Series(values, index=r_row_labels(residuals.index))
 
 
 def r_row_labels(index: pd.Index) -> list[str]:

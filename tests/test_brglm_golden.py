@@ -36,7 +36,7 @@ def fit(case: dict[str, Any]) -> BRGLMResult:
         warnings.simplefilter("ignore", gf.errors.ConvergenceWarning)
         model = gf.glm(case["formula"], data=case_frame(case), family=case["py_family"],
                        method=case["method"], control=case["control"],
-                       data_name=case["data_name"],
+                       data_name=case["data_name"], weights=case["weights"],
                        **extra)
     assert isinstance(model, BRGLMResult)
     return model

@@ -13,6 +13,7 @@
 # Each case has the fields of fit_case() in golden_helpers.R that the tests
 # read (id, formula, r_formula, r_call, family, link, data) plus
 #
+#   weights            the column given as weights=, or null
 #   type               the estimator (brglm2's `type`; null: the default)
 #   method             the method string given to glm()
 #   expected           coefficients (null where aliased), std_errors,
@@ -75,13 +76,15 @@ cases <- list()
 
 record <- function(id, r_formula, family_call, data, data_name, formula = r_formula,
                    type = NULL, method = "brglmFit", notes = NULL, control = TIGHT,
-                   anova = FALSE) {
+                   anova = FALSE, weights = NULL) {
   if (id %in% vapply(cases, `[[`, "", "id")) stop("duplicate id ", id)
   f <- as.formula(r_formula, env = globalenv())
-  d <- data[, unique(all.vars(f)), drop = FALSE]
+  d <- data[, unique(c(all.vars(f), weights)), drop = FALSE]
   rownames(d) <- NULL
-  cl <- call("glm", formula = f, family = str2lang(family_call), data = as.name(data_name),
-             method = method)
+  # in the order of R's match.call: glm's own arguments in its order, then `...`
+  cl <- call("glm", formula = f, family = str2lang(family_call), data = as.name(data_name))
+  if (!is.null(weights)) cl$weights <- as.name(weights)
+  cl$method <- method
   if (!is.null(type)) cl$type <- type
   tight <- cl
   tight$epsilon <- control$epsilon
@@ -102,7 +105,7 @@ record <- function(id, r_formula, family_call, data, data_name, formula = r_form
     r_call = paste(deparse(cl, width.cutoff = 500L), collapse = " "),
     family = m$family$family, link = m$family$link,
     py_family = family_call, data_name = data_name,
-    type = type, method = method, notes = notes,
+    type = type, method = method, notes = notes, weights = weights,
     control = list(epsilon = control$epsilon, maxit = as.integer(control$maxit)),
     r_warnings = arr(fit$warnings),
     data = encode_data(d),
@@ -201,6 +204,13 @@ record("cars_gaussian_AS_mean", "dist ~ speed", "gaussian", cars_d, "cars_d",
        type = "AS_mean")
 record("cars_gaussian_AS_median", "dist ~ speed", "gaussian", cars_d, "cars_d",
        type = "AS_median")
+
+# Weights ---------------------------------------------------------------------
+record("warpbreaks_zero_weights_AS_mean", "breaks ~ wool + tension", "poisson", wb_zero,
+       "wb_zero", type = "AS_mean", weights = "wz",
+       notes = "three rows with weight 0: not used, not counted in the residual df")
+record("clotting_Gamma_weights_AS_median", "lot1 ~ log(u)", "Gamma", clotting, "clotting",
+       type = "AS_median", weights = "w", notes = "non-integer weights in the dispersion")
 
 # Hostile inputs --------------------------------------------------------------
 zero_bin <- data.frame(x = 1:6, y = 0)
