@@ -15,6 +15,7 @@ to a value in a copy of the rows, and group rows by ``by`` columns.
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -79,10 +80,22 @@ def rows_frame(m: GLMResult, newdata: Any, what: str) -> pd.DataFrame:
     return frame
 
 
+def _factor_state(m: GLMResult, name: str) -> dict[str, Any] | None:
+    """The coding state of the factor the formula makes of variable ``name`` (itself, or an
+    expression of it such as ``factor(cyl)`` or ``C(g, contr.sum)``); None if none."""
+    states = m.design.model_spec["rhs"].encoder_state
+    pattern = re.compile(rf"(?<![\w.]){re.escape(name)}(?![\w.])")
+    for key, (kind, state) in states.items():
+        if getattr(kind, "value", None) == "categorical" and (
+                key == name or pattern.search(key)):
+            return dict(state)
+    return None
+
+
 def is_factor(m: GLMResult, name: str, frame: pd.DataFrame) -> bool:
-    """True when the model reads ``name`` as a factor (text, categorical, boolean)."""
-    state = m.design.model_spec["rhs"].encoder_state.get(name)
-    if state is not None and getattr(state[0], "value", None) == "categorical":
+    """True when the model reads ``name`` as a factor (text, categorical, boolean, or a
+    number in ``factor()``)."""
+    if _factor_state(m, name) is not None:
         return True
     if name in m.design.numeric_columns:
         return False
@@ -93,9 +106,9 @@ def is_factor(m: GLMResult, name: str, frame: pd.DataFrame) -> bool:
 
 def levels(m: GLMResult, name: str, frame: pd.DataFrame) -> list[Any]:
     """The levels of a factor as the model coded them (the first is the reference)."""
-    state = m.design.model_spec["rhs"].encoder_state.get(name)
-    if state is not None and "categories" in state[1]:
-        return list(state[1]["categories"])
+    state = _factor_state(m, name)
+    if state is not None and "categories" in state:
+        return list(state["categories"])
     values = frame[name]
     if isinstance(values.dtype, pd.CategoricalDtype):
         return list(values.cat.categories)

@@ -275,3 +275,18 @@ def test_dask_averages_in_one_pass() -> None:
         avg_predictions(lazy, vcov="HC0")
     with pytest.raises(DataError, match="gives a row for every row.*pass newdata="):
         slopes(lazy, "x")
+
+
+def test_number_made_a_factor_in_the_formula() -> None:
+    """factor(cyl) of a numeric column: compared level by level, held at its mode in a
+    datagrid, and refused by slopes (was shifted as a number: unseen levels)."""
+    mt = gf.datasets.load("mtcars")
+    m = gf.glm("mpg ~ wt + factor(cyl)", data=mt)
+    as_factor = gf.glm("mpg ~ wt + cyl", data=mt.assign(cyl=mt["cyl"].astype("category")))
+    a, b = avg_comparisons(m), avg_comparisons(as_factor)
+    assert a["contrast"].tolist() == ["6 - 4", "8 - 4", "+1"] == b["contrast"].tolist()
+    assert_close(a["estimate"], b["estimate"], 1e-12)
+    assert_close(a["std_error"], b["std_error"], 1e-12)
+    assert datagrid(m, wt=[3.0])["cyl"].tolist() == [8]
+    with pytest.raises(ArgumentTypeError, match="'cyl' is a factor"):
+        avg_slopes(m, "cyl")
