@@ -360,7 +360,10 @@ def coefficients(run: IRLSRun) -> dict[str, Any]:
     coef[aliased] = np.nan
     cov = np.full((p, p), np.nan)
     kept = ls.pivot[: ls.rank]
-    if ls.rank:
+    if ls.rank and ls.blocks is not None:  # the inverse from the block elimination's factor
+        with serial_blas():
+            cov[np.ix_(kept, kept)] = ls.blocks.inverse()
+    elif ls.rank:
         with serial_blas():  # OpenBLAS threads its dpotri: one thread, the same bits
             inv, info = lapack.dpotri(ls.r_matrix, lower=0)
         if info != 0:

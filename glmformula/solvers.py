@@ -21,6 +21,13 @@ from scipy.linalg import lapack, solve_triangular
 
 from glmformula.errors import FitError
 from glmformula.matrices import DenseModelMatrix, ModelMatrix, serial
+from glmformula.schur import (
+    BlockSolution,
+    condition,
+    diagonal_block,
+    factor_blocks,
+    one_norm,
+)
 
 Array = np.ndarray
 
@@ -34,6 +41,9 @@ class LeastSquares:
     pivot: Array  # column order: the kept columns, then the aliased ones
     r_matrix: Array  # rank x rank upper triangle for the kept columns (pivoted order)
     rcond: float = 1.0  # the normal equations' condition estimate (1 on the QR path)
+    #: the block elimination of :mod:`glmformula.schur` (solves and the inverse of X'WX for
+    #: the kept columns, pivoted order) when it solved; ``r_matrix`` is then empty
+    blocks: BlockSolution | None = None
 
 
 @serial
@@ -108,6 +118,9 @@ def solve_normal_equations(gram: Array, rhs: Array) -> LeastSquares | None:
         rhs = rhs[kept]
         diag = diag[kept]
     scale = np.sqrt(diag)
+    split = diagonal_block(gram)
+    if split is not None:
+        return _solve_by_blocks(gram, rhs, scale, split, kept, zero, p)
     scaled = gram / scale[:, None] / scale[None, :]
     upper, info = lapack.dpotrf(scaled, lower=0, clean=1)
     if info != 0:
@@ -126,6 +139,27 @@ def solve_normal_equations(gram: Array, rhs: Array) -> LeastSquares | None:
     coef[kept] = solution / scale
     pivot = np.concatenate([kept, np.flatnonzero(zero)])
     return LeastSquares(coef, kept.size, pivot, upper * scale[None, :], rcond)
+
+
+def _solve_by_blocks(gram: Array, rhs: Array, scale: Array, split: Array, kept: Array,
+                     zero: Array, p: int) -> LeastSquares | None:
+    """:func:`solve_normal_equations` with the columns in ``split`` (a diagonal block)
+    eliminated first: the same acceptance tests; the covariance from the same factor."""
+    first, rest = np.flatnonzero(split), np.flatnonzero(~split)
+    made = factor_blocks(gram, scale, first, rest)
+    if made is None:
+        return None
+    factor, pivots = made
+    if pivots.size and pivots.min() < MIN_PIVOT:
+        return None
+    rcond = condition(factor, one_norm(factor), kept.size)
+    if rcond < MIN_RCOND:
+        return None
+    blocks = BlockSolution(factor, np.concatenate([first, rest]), scale)
+    coef = np.zeros(p)
+    coef[kept] = blocks.solve(rhs)
+    pivot = np.concatenate([kept, np.flatnonzero(zero)])
+    return LeastSquares(coef, kept.size, pivot, np.zeros((0, 0)), rcond, blocks)
 
 
 def _two_sum(a: Array, b: Array) -> tuple[Array, Array]:
@@ -181,11 +215,15 @@ def refine(A: Array, b: Array, solved: LeastSquares, steps: int = 2) -> LeastSqu
         high, low = _accurate_sum(np.concatenate([b[None, :], -products, -errors]))
         products, errors = _two_product(wide, high[None, :])
         gradient = _accurate_sum(np.concatenate([products, errors, wide * low], axis=1).T)[0]
-        delta, info = lapack.dpotrs(solved.r_matrix, gradient, lower=0)
+        if solved.blocks is not None:  # the block elimination's factor
+            delta, info = solved.blocks.solve(gradient), 0
+        else:
+            delta, info = lapack.dpotrs(solved.r_matrix, gradient, lower=0)
         if info != 0 or not np.all(np.isfinite(delta)):
             return solved
         coef[kept] += delta
-    return LeastSquares(coef, solved.rank, solved.pivot, solved.r_matrix, solved.rcond)
+    return LeastSquares(coef, solved.rank, solved.pivot, solved.r_matrix, solved.rcond,
+                        solved.blocks)
 
 
 @serial
