@@ -107,7 +107,7 @@ def fit_brglm(design: Any, family: Family, response: Any, offset: Array,
         warnings.warn(boundary.replace("glm.fit:", "brglmFit:"), BoundaryWarning,
                       stacklevel=user_stacklevel())
     fit = _irls_fit(X, kept, aliased, run, y, weights, family)
-    null = _null_deviance(design, X, y, weights, offset, family, control, q.mu)
+    null = _null_deviance(design, X, y, weights, offset, family, control)
     warn_aliased(fit.aliased, design.column_names)
     info = BRInfo(type=control.type, method=method, dispersion=run.dispersion,
                   dispersion_ml=run.dispersion_ml)
@@ -142,19 +142,26 @@ def _irls_fit(X: Array, kept: Array, aliased: Array, run: Any, y: Array, weights
 
 
 def _null_deviance(design: Any, X: Array, y: Array, weights: Array, offset: Array,
-                   family: Family, control: BRControl, mu: Array) -> float:
-    """brglm2's null deviance: of the intercept-only fit of the same type (no offset), of
-    linkinv(offset) (no intercept), or the model's own (intercept and offset)."""
+                   family: Family, control: BRControl) -> float:
+    """The null deviance as R's glm() with brglmFit gives it: with an intercept and an
+    offset, glm() refits the intercept-only model with the offset by the method (same
+    control and type); else brglmFit's own rule: the intercept-only fit of the same type
+    started at linkfun(mean(y)), or linkinv(offset) without an intercept."""
     if not design.has_intercept:
-        null_mu = family.linkinv(offset)
-    elif design.offset is not None:
-        null_mu = mu
-    else:
-        column = list(design.column_names).index("(Intercept)")
-        try:
-            null_mu = null_fit_mu(X[:, [column]], y, weights, offset, family, control)
-        except (StepFailedError, FitError):
-            return math.nan
+        return float(np.sum(family.dev_resids(y, family.linkinv(offset), weights)))
+    column = X[:, [list(design.column_names).index("(Intercept)")]]
+    try:
+        if design.offset is not None:
+            run = adjusted_score_fit(column, y, weights, offset, family, control)
+            if not run.converged:
+                warnings.warn("fitting to calculate the null deviance did not converge -- "
+                              "increase maxit?", ConvergenceWarning,
+                              stacklevel=user_stacklevel())
+            null_mu = run.quantities.mu
+        else:
+            null_mu = null_fit_mu(column, y, weights, offset, family, control)
+    except (StepFailedError, FitError):
+        return math.nan
     return float(np.sum(family.dev_resids(y, null_mu, weights)))
 
 

@@ -189,6 +189,12 @@ record("warpbreaks_poisson_correction", "breaks ~ wool + tension", "poisson", wa
 record("warpbreaks_poisson_AS_median", "breaks ~ wool + tension", "poisson", warpbreaks,
        "warpbreaks", type = "AS_median")
 
+record("expo_poisson_offset_AS_mixed", "y ~ x + offset(log_persons)", "poisson", expo,
+       "expo", type = "AS_mixed",
+       notes = "an offset with an intercept: brglm2's null deviance is the model's deviance")
+record("expo_poisson_offset_no_intercept", "y ~ 0 + x + offset(log_persons)", "poisson",
+       expo, "expo", type = "AS_mean", notes = "no intercept: null deviance at linkinv(offset)")
+
 # Families with a dispersion --------------------------------------------------
 record("clotting_Gamma_AS_mean", "lot1 ~ log(u)", "Gamma", clotting, "clotting",
        type = "AS_mean", anova = TRUE)
