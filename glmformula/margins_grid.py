@@ -119,10 +119,11 @@ def levels(m: GLMResult, name: str, frame: pd.DataFrame) -> list[Any]:
 
 def with_value(frame: pd.DataFrame, name: str, value: Any) -> pd.DataFrame:
     """A shallow copy of ``frame`` with column ``name`` set to ``value`` (a scalar keeps a
-    categorical column's categories)."""
+    categorical column's categories when it is one of them; the model codes the others)."""
     out = frame.copy(deep=False)
     column = frame[name]
-    if np.isscalar(value) and isinstance(column.dtype, pd.CategoricalDtype):
+    if (np.isscalar(value) and isinstance(column.dtype, pd.CategoricalDtype)
+            and value in column.dtype.categories):
         out[name] = pd.Series([value] * len(frame), index=frame.index).astype(column.dtype)
     else:
         out[name] = value

@@ -290,3 +290,24 @@ def test_number_made_a_factor_in_the_formula() -> None:
     assert datagrid(m, wt=[3.0])["cyl"].tolist() == [8]
     with pytest.raises(ArgumentTypeError, match="'cyl' is a factor"):
         avg_slopes(m, "cyl")
+
+
+def test_newdata_factor_with_fewer_categories(model: gf.GLMResult, data: pd.DataFrame) -> None:
+    """A newdata factor whose categories lack a level still gets every contrast."""
+    new = data.head(2).assign(tension=pd.Categorical(["L", "L"]))
+    out = comparisons(model, "tension", newdata=new)
+    assert out["contrast"].tolist() == ["M - L", "M - L", "H - L", "H - L"]
+    assert np.isfinite(out["estimate"]).all()
+    expected = comparisons(model, "tension", newdata=data.head(2).assign(
+        tension=pd.Categorical(["L", "L"], categories=["L", "M", "H"])))
+    assert_close(out["estimate"], expected["estimate"], 1e-12)
+
+
+def test_slope_through_an_offset(data: pd.DataFrame) -> None:
+    """x in the formula's offset too: its derivative is part of the slope."""
+    m = gf.glm("breaks ~ tension + log(x) + offset(log(x))", data=data, family="poisson")
+    new = data.iloc[[2, 9]]
+    h = 1e-5
+    up = m.predict(new.assign(x=new["x"] + h), type="response")
+    down = m.predict(new.assign(x=new["x"] - h), type="response")
+    assert_close(slopes(m, "x", new)["estimate"], (up - down) / (2 * h), 1e-8)
