@@ -188,6 +188,12 @@ def datagrid(m: GLMResult, /, **values: Any) -> pd.DataFrame:
     for name, value in typical.items():
         grid[name] = value
     for name in grid.columns:
-        if isinstance(data[name].dtype, pd.CategoricalDtype):
-            grid[name] = grid[name].astype(data[name].dtype)
+        dtype = data[name].dtype
+        if isinstance(dtype, pd.CategoricalDtype):
+            known = list(dtype.categories)
+            unknown = [v for v in grid[name].unique() if v not in known]
+            if unknown:
+                raise DataError(f"datagrid(): {names_list(unknown)} not a level of {name!r}; "
+                                f"its levels are {names_list(known)}")
+            grid[name] = grid[name].astype(dtype)
     return grid

@@ -149,6 +149,8 @@ def test_datagrid(model: gf.GLMResult, data: pd.DataFrame) -> None:
     assert_close(out["estimate"], model.predict(grid, type="response"), 1e-12)
     with pytest.raises(DataError, match="not a column of the model's data"):
         datagrid(model, nope=[1])
+    with pytest.raises(DataError, match="'X' not a level of 'tension'"):
+        datagrid(model, tension=["L", "X"])
 
 
 def test_cbind_predictions_are_probabilities() -> None:
