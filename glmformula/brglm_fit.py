@@ -115,8 +115,9 @@ class _Problem:
         return Quantities(eta, mu, d1, d2, varmu, self.pieces.d1variance(mu), working,
                           r_matrix)
 
-    def beta_step(self, q: Quantities, dispersion: float) -> Array:
-        """inverse information times the adjusted score of the coefficients."""
+    def beta_step(self, q: Quantities, dispersion: float) -> tuple[Array, Array]:
+        """The step (inverse information times the adjusted score of the coefficients)
+        and the adjusted score."""
         X, p = self.X, self.X.shape[1]
         diag = np.abs(np.diag(q.r_matrix))
         if not np.all(np.isfinite(q.r_matrix)) or (p and diag.min() == 0):
@@ -128,7 +129,8 @@ class _Problem:
         adjustment = self._adjustment(q, inverse)
         if np.any(np.isnan(adjustment)):
             raise StepFailedError("failed to calculate score adjustment")
-        return np.asarray(dispersion * inverse @ (score + adjustment))
+        gradient = score + adjustment
+        return np.asarray(dispersion * inverse @ gradient), gradient
 
     def _adjustment(self, q: Quantities, inverse: Array) -> Array:
         kind = self.control.type
@@ -159,9 +161,10 @@ class _Problem:
         dev = self.family.dev_resids(self.y, mu, self.weights)[self.keep]
         return float(0.5 / dispersion**2 * np.sum(dev - w * d1))
 
-    def dispersion_step(self, q: Quantities, dispersion: float) -> float:
+    def dispersion_step(self, q: Quantities, dispersion: float) -> tuple[float, float]:
+        """The dispersion's scoring step and adjusted score (NaN without a dispersion)."""
         if not self.has_dispersion or self.df_residual < 1:
-            return math.nan
+            return math.nan, math.nan
         w, _, d2, d3 = self._afuns(dispersion)
         s1, s2 = float(np.sum(w**3 * d3)), float(np.sum(w**2 * d2))
         info = 0.5 * s2 / dispersion**4
@@ -171,7 +174,8 @@ class _Problem:
                                            s1, s2, self.control.a)
         if math.isnan(adjustment):
             raise StepFailedError("failed to calculate score adjustment")
-        return (self.dispersion_score(q.mu, dispersion) + adjustment) / info
+        gradient = self.dispersion_score(q.mu, dispersion) + adjustment
+        return gradient / info, gradient
 
     def ml_dispersion(self, beta: Array) -> float:
         """The dispersion's maximum likelihood estimate at ``beta`` (brglm2's uniroot on
@@ -252,8 +256,8 @@ def _iterate(problem: _Problem, beta: Array, dispersion: float, dispersion_ml: f
     fitting_dispersion = problem.has_dispersion and problem.df_residual > 0
     try:
         q = problem.quantities(beta)
-        step_beta = problem.beta_step(q, dispersion)
-        step_zeta = problem.dispersion_step(q, dispersion)
+        step_beta, grad_beta = problem.beta_step(q, dispersion)
+        step_zeta, grad_zeta = problem.dispersion_step(q, dispersion)
     except StepFailedError as failure:
         raise FitError(f"brglmFit cannot start: {failure or 'invalid starting values'}; "
                        "give other starting values with start=") from None
@@ -270,8 +274,8 @@ def _iterate(problem: _Problem, beta: Array, dispersion: float, dispersion_ml: f
                 dispersion = dispersion + 2.0**-factor * step_zeta
             try:
                 q = problem.quantities(beta)
-                step_beta = problem.beta_step(q, dispersion)
-                step_zeta = problem.dispersion_step(q, dispersion)
+                step_beta, grad_beta = problem.beta_step(q, dispersion)
+                step_zeta, grad_zeta = problem.dispersion_step(q, dispersion)
             except StepFailedError as failure:
                 if str(failure) == "":
                     beta, dispersion = beta0, dispersion0
@@ -282,6 +286,9 @@ def _iterate(problem: _Problem, beta: Array, dispersion: float, dispersion_ml: f
             halve = True if factor == 0 and iteration == 1 else \
                 _size(step_beta, step_zeta) > previous
             factor += 1
+            if control.trace:
+                _trace(iteration, factor, step_beta, grad_beta, step_zeta, grad_zeta,
+                       problem.has_dispersion)
         if failed or _size(step_beta, step_zeta) < control.epsilon:
             break
     converged = correction or not (failed or iteration >= maxit)
@@ -289,6 +296,19 @@ def _iterate(problem: _Problem, beta: Array, dispersion: float, dispersion_ml: f
     if problem.has_dispersion and problem.df_residual == 0:
         dispersion = math.nan
     return BRRun(beta, dispersion, dispersion_ml, q, iteration, converged)
+
+
+def _trace(iteration: int, factor: int, step_beta: Array, grad_beta: Array,
+           step_zeta: float, grad_zeta: float, has_dispersion: bool) -> None:
+    """brglm2's trace of one (inner) iteration: the largest step and adjusted score (of the
+    dispersion's, when there is one, as brglm2 prints it)."""
+    step = float(np.max(np.abs(step_beta)))
+    grad = float(np.max(np.abs(grad_beta)))
+    print(f"Coefficients update:\tOuter/Inner iteration:\t{iteration:03d}/{factor:03d}")
+    if has_dispersion:
+        step, grad = abs(step_zeta), abs(grad_zeta)
+        print(f"Dispersion update:\tOuter iteration:\t {iteration:03d} ")
+    print(f"max |step|: {step:.6f} \t max |gradient|: {grad:.6f} ")
 
 
 def _size(step_beta: Array, step_zeta: float) -> float:

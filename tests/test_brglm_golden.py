@@ -122,3 +122,14 @@ def test_sequential_anova_refits_with_the_same_estimator(case: dict[str, Any]) -
     assert_close(table["Resid. Dev"].to_numpy(), expected["resid_dev"], RTOL)
     assert_close(table["Deviance"].to_numpy(), values(dict(enumerate(expected["deviance"]))),
                  RTOL)
+
+
+TRACED = [case for case in CASES if "trace_text" in case]
+
+
+@pytest.mark.parametrize("case", TRACED, ids=[case["id"] for case in TRACED])
+def test_trace_prints_as_brglm2(case: dict[str, Any], capsys: pytest.CaptureFixture[str]
+                                ) -> None:
+    fit({**case, "control": {**case["control"], "trace": True}})
+    printed = capsys.readouterr().out
+    assert printed.rstrip("\n") == case["trace_text"].rstrip("\n")

@@ -22,6 +22,7 @@
 #                      intercept-only fit of the same type), aic, df_residual,
 #                      df_null, iter, converged, fitted, summary_text,
 #                      print_text (print(m): R's print.glm)
+#   trace_text         (some cases) what brglmFit prints with trace = TRUE
 #   anova              (some cases) anova(m): R's anova.glm refits each submodel
 #                      with brglmFit and the fit's control (the same type)
 #   separation         for binomial fits: Konis's primal linear program as
@@ -76,7 +77,7 @@ cases <- list()
 
 record <- function(id, r_formula, family_call, data, data_name, formula = r_formula,
                    type = NULL, method = "brglmFit", notes = NULL, control = TIGHT,
-                   anova = FALSE, weights = NULL) {
+                   anova = FALSE, weights = NULL, trace = FALSE) {
   if (id %in% vapply(cases, `[[`, "", "id")) stop("duplicate id ", id)
   f <- as.formula(r_formula, env = globalenv())
   d <- data[, unique(c(all.vars(f), weights)), drop = FALSE]
@@ -118,6 +119,11 @@ record <- function(id, r_formula, family_call, data, data_name, formula = r_form
       fitted = arr(fitted(m)), summary_text = txt,
       print_text = paste(capture.output(print(m)), collapse = "\n"))
   )
+  if (trace) {  # brglm2's trace of the iterations (control trace = TRUE)
+    traced <- tight
+    traced$trace <- TRUE
+    case$trace_text <- paste(capture.output(invisible(eval(traced, env))), collapse = "\n")
+  }
   if (anova) {  # anova.glm refits with brglmFit and the same type
     a <- eval(call("anova", m), env)
     case$anova <- list(resid_dev = arr(a$`Resid. Dev`), deviance = arr(a$Deviance),
@@ -151,7 +157,7 @@ cars_d <- cars
 
 # Binomial ------------------------------------------------------------------
 record("endometrial_AS_mixed_default", "HG ~ NV + PI + EH", "binomial", endometrial,
-       "endometrial", notes = "separated (NV); brglm2's default type")
+       "endometrial", notes = "separated (NV); brglm2's default type", trace = TRUE)
 record("endometrial_AS_mean", "HG ~ NV + PI + EH", "binomial", endometrial, "endometrial",
        type = "AS_mean", anova = TRUE)
 record("endometrial_AS_median", "HG ~ NV + PI + EH", "binomial", endometrial, "endometrial",
@@ -199,7 +205,7 @@ record("expo_poisson_offset_no_intercept", "y ~ 0 + x + offset(log_persons)", "p
 record("clotting_Gamma_AS_mean", "lot1 ~ log(u)", "Gamma", clotting, "clotting",
        type = "AS_mean", anova = TRUE)
 record("clotting_Gamma_AS_mixed", "lot1 ~ log(u)", "Gamma", clotting, "clotting",
-       type = "AS_mixed")
+       type = "AS_mixed", trace = TRUE)
 record("clotting_Gamma_ML", "lot1 ~ log(u)", "Gamma", clotting, "clotting", type = "ML",
        notes = "the ML dispersion, not glm's Pearson estimate")
 record("clotting_Gamma_MPL_Jeffreys", "lot2 ~ log(u)", 'Gamma(link = "log")', clotting,
