@@ -21,6 +21,8 @@ plot is drawn, so ``import glmformula`` stays matplotlib-free.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -40,10 +42,23 @@ if TYPE_CHECKING:
 _pyplot = pyplot
 
 
+def numeric_columns(result: GLMResult) -> set[str]:
+    """The data columns the model reads as numbers: numeric columns but those it uses only
+    as factors (``factor(cyl)``, ``C(gear)``)."""
+    states = result.design.model_spec["rhs"].encoder_state
+    out = set()
+    for column in result.design.numeric_columns:
+        kinds = {getattr(state[0], "value", None) for key, state in states.items()
+                 if column in re.findall(r"[A-Za-z_.][A-Za-z0-9_.]*", str(key))}
+        if kinds != {"categorical"}:
+            out.add(column)
+    return out
+
+
 def _reference_row(result: GLMResult, data: pd.DataFrame) -> dict[str, Any]:
     """Numeric columns at their means, factors at their reference (first) level."""
     row: dict[str, Any] = {}
-    numeric = set(result.design.numeric_columns)
+    numeric = numeric_columns(result)
     for column in result.design.data_columns:
         values = data[column]
         if column in numeric:
@@ -91,10 +106,144 @@ def _observed(result: GLMResult, data: pd.DataFrame) -> tuple[pd.DataFrame, np.n
     return data.loc[rows], y, 20 * weights / scale
 
 
+def model_frame_for(result: GLMResult, data: Any, what: str) -> pd.DataFrame:
+    """The data frame the plot's grid is read from: ``data``, else the fit's own data."""
+    if data is None:
+        data = result.data
+    if data is None or not isinstance(data, pd.DataFrame):
+        raise ArgumentTypeError(f"{what} needs the data frame the model was fitted on "
+                                "(data=...)")
+    return data
+
+
+def _levels_of(values: pd.Series) -> list[Any]:
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return list(values.cat.categories)
+    return sorted(values.dropna().unique())
+
+
+@dataclass(frozen=True)
+class ConditionGrid:
+    """The rows a conditional plot is computed on: ``x`` over its grid, one block of rows per
+    group of ``by`` (in level order), the other variables held (see :func:`condition_grid`)."""
+
+    frame: pd.DataFrame
+    x: str
+    by: str | None
+    values: list[Any]
+    groups: list[Any]
+    numeric: bool
+
+    def block(self, k: int) -> slice:
+        """The rows of the k-th group."""
+        return slice(k * len(self.values), (k + 1) * len(self.values))
+
+
+def condition_grid(result: GLMResult, data: pd.DataFrame, x: str, by: str | None,
+                   points: int) -> ConditionGrid:
+    """``x`` over ``points`` evenly spaced values of its range in ``data`` (a factor: its
+    levels) for each level of ``by``; the other numeric columns at their means in ``data``,
+    factors at their reference (first) level."""
+    for name in (x, by):
+        if name is not None and name not in result.design.data_columns:
+            raise DataError(f"column {shorten(name)} is not used by the model; it uses "
+                            f"{names_list(result.design.data_columns)}")
+    base = _reference_row(result, data)
+    numeric = x in numeric_columns(result)
+    if numeric:
+        xv = data[x].to_numpy(dtype=float)
+        values: list[Any] = list(np.linspace(np.nanmin(xv), np.nanmax(xv), points))
+    else:
+        values = _levels_of(data[x])
+    groups: list[Any] = [None] if by is None else _levels_of(data[by])
+    blocks = []
+    for group in groups:
+        block = pd.DataFrame({c: [v] * len(values) for c, v in base.items()})
+        block[x] = values
+        if by is not None:
+            block[by] = [group] * len(values)
+        blocks.append(block)
+    frame = pd.concat(blocks, ignore_index=True)
+    for column in result.design.data_columns:
+        if isinstance(data[column].dtype, pd.CategoricalDtype):
+            frame[column] = pd.Categorical(frame[column], categories=data[column].cat.categories)
+    held = _held_offset(result, len(frame))
+    if held is not None and result.design.offset_column is not None:
+        frame[result.design.offset_column] = held  # offset="column": held at its mean
+    return ConditionGrid(frame, x, by, values, groups, numeric)
+
+
+def grid_offset(result: GLMResult, grid: ConditionGrid) -> np.ndarray | None:
+    """The offset for the grid when the fit's ``offset=`` was an array: held at its mean (an
+    ``offset=`` column is in the grid, formula ``offset()`` terms are computed on it)."""
+    return _held_offset(result, len(grid.frame)) if result.design.offset_array else None
+
+
+def prediction_table(result: GLMResult, grid: ConditionGrid, type: str, level: float
+                     ) -> pd.DataFrame:
+    """``gf.predictions(result, newdata=grid.frame)`` as the plot draws it.
+
+    On the response scale the interval is the link-scale one mapped by the inverse link (R
+    marginaleffects' ``type="invlink(link)"``, its default for GLMs; it stays within the
+    range of the mean): ``estimate``, ``conf_low``, ``conf_high`` are
+    ``predictions(..., type="link")``'s through the inverse link, and its link-scale
+    ``std_error``, ``statistic`` and ``p_value`` are dropped (kept for an identity link,
+    where both scales are one).
+    """
+    from glmformula.margins import predictions
+
+    if type not in ("response", "link"):
+        raise ArgumentTypeError(f"type must be 'response' or 'link', not {type!r}")
+    table = predictions(result, newdata=grid.frame, type="link", conf_level=level,
+                        offset=grid_offset(result, grid))
+    if type == "link" or result.family.link.name == "identity":
+        return table
+    inverse = result.family.linkinv
+    lo = inverse(table["conf_low"].to_numpy(dtype=float))
+    hi = inverse(table["conf_high"].to_numpy(dtype=float))
+    table = table.drop(columns=["std_error", "statistic", "p_value"])
+    table["estimate"] = inverse(table["estimate"].to_numpy(dtype=float))
+    # a decreasing inverse link (e.g. Gamma's 1/mu) swaps the bounds
+    table["conf_low"], table["conf_high"] = np.minimum(lo, hi), np.maximum(lo, hi)
+    return table
+
+
+def draw_conditions(ax: Any, grid: ConditionGrid, table: pd.DataFrame, k: int) -> None:
+    """The k-th group's estimates over ``grid.x``: a line and band for a numeric ``x``, points
+    with error bars (dodged by group) for a factor."""
+    rows = table.iloc[grid.block(k)]
+    fit, lo, hi = (rows[c].to_numpy(dtype=float) for c in ("estimate", "conf_low", "conf_high"))
+    label = None if grid.by is None else f"{grid.by} = {grid.groups[k]}"
+    color = f"C{k % 10}"
+    if grid.numeric:
+        ax.plot(grid.values, fit, color=color, label=label)
+        ax.fill_between(grid.values, lo, hi, color=color, alpha=0.2, linewidth=0)
+    else:
+        pos = np.arange(len(grid.values)) + dodge(k, len(grid.groups))
+        ax.plot(pos, fit, color=color, marker="o", label=label)
+        ax.vlines(pos, lo, hi, color=color)
+
+
+def dodge(k: int, n: int) -> float:
+    """The horizontal shift of the k-th of n groups at a factor's level."""
+    return (k - (n - 1) / 2) * 0.1
+
+
+def finish_axes(ax: Any, grid: ConditionGrid, ylabel: str, result: GLMResult) -> None:
+    """Factor tick labels, axis labels, the model as title, the legend of ``by``."""
+    if not grid.numeric:
+        ax.set_xticks(np.arange(len(grid.values)), [str(g) for g in grid.values])
+    ax.set(xlabel=grid.x, ylabel=ylabel, title=model_title(result))
+    if grid.by is not None:
+        ax.legend(title=grid.by, fontsize=8)
+
+
 def plot_predictions(result: GLMResult, x: str, by: str | None = None,
                      data: pd.DataFrame | None = None, level: float = 0.95,
-                     points: int = 100, ax: Any = None, observed: bool = True) -> Any:
-    """Predicted mean (response scale) over a grid of ``x``, with confidence bands.
+                     points: int = 100, ax: Any = None, observed: bool = True, *,
+                     type: str = "response", draw: bool = True) -> Any:
+    """Predicted mean over a grid of ``x``, with confidence bands (R marginaleffects'
+    ``plot_predictions(m, condition = c(x, by))``).
 
     ``data`` is the fit's own data unless given. Other numeric columns are held
     at their means in ``data``, factors at
@@ -103,8 +252,12 @@ def plot_predictions(result: GLMResult, x: str, by: str | None = None,
     line and band per level of a column. A numeric ``x`` gets ``points`` evenly
     spaced values over its range in ``data``; a factor ``x`` its levels (points
     with error bars).
-    Bands come from ``result.predict(..., type="response",
-    interval="confidence", level=level)``. With ``observed`` the data are drawn
+    The line and band are ``gf.predictions(m, newdata=grid, type="link")`` mapped by the
+    inverse link (see :func:`prediction_table`; the same as ``result.predict(...,
+    type="response", interval="confidence", level=level)``); ``type="link"`` draws the
+    linear predictor. ``draw=False`` returns that table instead of drawing (the grid's
+    columns with ``estimate``, ``conf_low``, ``conf_high``), as R's ``draw = FALSE``.
+    With ``observed`` the data are drawn
     as points (proportions for a binomial response, sized by their trials and
     weights), coloured by ``by``. The y label names the response, the title the
     model. Returns the Figure.
@@ -119,76 +272,40 @@ def plot_predictions(result: GLMResult, x: str, by: str | None = None,
     (1, 1, 2)
     >>> fig.axes[0].get_ylabel()
     'am'
+    >>> table = plot_predictions(m, "wt", points=3, draw=False)
+    >>> list(table.columns)
+    ['rowid', 'estimate', 'conf_low', 'conf_high', 'hp', 'wt']
+    >>> [round(float(v), 4) for v in table.loc[1, ["wt", "estimate", "conf_low", "conf_high"]]]
+    [3.4685, 0.0208, 0.0008, 0.3677]
     """
     from glmformula.result import require_model
 
     result = require_model(result, "plot_predictions()")
+    data = model_frame_for(result, data, "plot_predictions")
+    grid = condition_grid(result, data, x, by, points)
+    table = prediction_table(result, grid, type, level)
+    if not draw:
+        return table
     plt = _pyplot()
-    if data is None:
-        data = result.data
-    if data is None or not isinstance(data, pd.DataFrame):
-        raise ArgumentTypeError("plot_predictions needs the data frame the model was fitted on "
-                                "(data=...)")
-    for name in (x, by):
-        if name is not None and name not in result.design.data_columns:
-            raise DataError(f"column {shorten(name)} is not used by the model; it uses "
-                            f"{names_list(result.design.data_columns)}")
-    base = _reference_row(result, data)
-    numeric_x = x in result.design.numeric_columns
-    if numeric_x:
-        xv = data[x].to_numpy(dtype=float)
-        grid: Any = np.linspace(np.nanmin(xv), np.nanmax(xv), points)
-    elif isinstance(data[x].dtype, pd.CategoricalDtype):
-        grid = list(data[x].cat.categories)
-    else:
-        grid = sorted(data[x].dropna().unique())
-    if by is None:
-        groups: list[Any] = [None]
-    elif isinstance(data[by].dtype, pd.CategoricalDtype):
-        groups = list(data[by].cat.categories)
-    else:
-        groups = sorted(data[by].dropna().unique())
-
     if ax is None:
         fig, ax = plt.subplots(figsize=(6, 4.5))
     else:
         fig = ax.figure
-    seen, y_obs, sizes = _observed(result, data) if observed else (data.iloc[:0], [], [])
-    for k, group in enumerate(groups):
-        frame = pd.DataFrame({c: [v] * len(grid) for c, v in base.items()})
-        frame[x] = grid
-        if by is not None:
-            frame[by] = group
-        for column in result.design.data_columns:
-            if isinstance(data[column].dtype, pd.CategoricalDtype):
-                frame[column] = pd.Categorical(frame[column],
-                                               categories=data[column].cat.categories)
-        pred = result.predict(frame, type="response", interval="confidence", level=level,
-                              offset=_held_offset(result, len(frame)))
-        fit, lo, hi = (pred[c].to_numpy() for c in ("fit", "lwr", "upr"))
-        label = None if by is None else f"{by} = {group}"
-        color = f"C{k % 10}"
+    show = observed and type == "response"
+    seen, y_obs, sizes = _observed(result, data) if show else (data.iloc[:0], [], [])
+    for k, group in enumerate(grid.groups):
         if len(seen):
             mine = np.ones(len(seen), bool) if by is None else (seen[by] == group).to_numpy()
-            if numeric_x:
+            if grid.numeric:
                 xo = seen[x].to_numpy(dtype=float)[mine]
             else:
-                where = {g: i for i, g in enumerate(grid)}
+                where = {g: i for i, g in enumerate(grid.values)}
                 xo = np.asarray([where.get(v, np.nan) for v in seen[x][mine]], dtype=float)
-                xo = xo + (k - (len(groups) - 1) / 2) * 0.1
+                xo = xo + dodge(k, len(grid.groups))
             ax.scatter(xo, np.asarray(y_obs)[mine], s=np.asarray(sizes)[mine],
-                       color=color if by is not None else "grey", alpha=0.5,
+                       color=f"C{k % 10}" if by is not None else "grey", alpha=0.5,
                        linewidths=0, gid="observed")
-        if numeric_x:
-            ax.plot(grid, fit, color=color, label=label)
-            ax.fill_between(grid, lo, hi, color=color, alpha=0.2, linewidth=0)
-        else:
-            pos = np.arange(len(grid)) + (k - (len(groups) - 1) / 2) * 0.1
-            ax.plot(pos, fit, color=color, marker="o", label=label)
-            ax.vlines(pos, lo, hi, color=color)
-    if not numeric_x:
-        ax.set_xticks(np.arange(len(grid)), [str(g) for g in grid])
-    ax.set(xlabel=x, ylabel=response_label(result), title=model_title(result))
-    if by is not None:
-        ax.legend(title=by, fontsize=8)
+        draw_conditions(ax, grid, table, k)
+    label = response_label(result)
+    finish_axes(ax, grid, label if type == "response" else f"{label} (link scale)", result)
     return fig
