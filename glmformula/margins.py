@@ -59,7 +59,7 @@ from glmformula.design_checks import names_list
 from glmformula.errors import ArgumentTypeError, DataError
 from glmformula.margins_average import Piece, average_table, unit_table
 from glmformula.margins_dask import dask_average, is_dask_fit
-from glmformula.margins_delta import Predictor, check_type
+from glmformula.margins_delta import Predictor, check_level, check_type
 from glmformula.margins_grid import datagrid, is_factor, levels, rows_frame, with_value
 from glmformula.result import GLMResult, require_model
 
@@ -71,10 +71,11 @@ By = str | Sequence[str] | None
 COMPARISONS = ("difference", "ratio")
 
 
-def _setup(m: Any, newdata: Any, type: str, vcov: Any, offset: Any, what: str
-           ) -> tuple[GLMResult, pd.DataFrame, Predictor]:
+def _setup(m: Any, newdata: Any, type: str, vcov: Any, offset: Any, conf_level: float,
+           what: str) -> tuple[GLMResult, pd.DataFrame, Predictor]:
     model = require_model(m, what)
     check_type(type)
+    check_level(conf_level)
     frame = rows_frame(model, newdata, what)
     return model, frame, Predictor(model, offset, vcov)
 
@@ -90,6 +91,7 @@ def _averaged(m: Any, newdata: Any, by: By, type: str, vcov: Any, offset: Any,
     partitions of a Dask fit (:mod:`glmformula.margins_dask`)."""
     model = require_model(m, what)
     check_type(type)
+    check_level(conf_level)
     if newdata is None and is_dask_fit(model):
         if offset is not None:
             raise ArgumentTypeError(f"{what}: offset= is for newdata; pass newdata= as well")
@@ -209,7 +211,7 @@ def predictions(m: GLMResult, newdata: Any = None, by: By = None, type: str = "r
     if by is not None:
         return _averaged(m, newdata, by, type, vcov, offset, conf_level, "predictions()",
                          _no_variables, _prediction_pieces(type))
-    model, frame, p = _setup(m, newdata, type, vcov, offset, "predictions()")
+    model, frame, p = _setup(m, newdata, type, vcov, offset, conf_level, "predictions()")
     return unit_table(_prediction_pieces(type)(frame, p, {}), frame, p.cov, conf_level)
 
 
@@ -227,7 +229,7 @@ def slopes(m: GLMResult, variables: str | Sequence[str] | None = None, newdata: 
            offset: Any = None) -> pd.DataFrame:
     """marginaleffects' ``slopes``: dY/dX of each numeric variable (all when None) at each
     row, exact derivatives of the prediction on the ``type`` scale."""
-    model, frame, p = _setup(m, newdata, type, vcov, offset, "slopes()")
+    model, frame, p = _setup(m, newdata, type, vcov, offset, conf_level, "slopes()")
     chosen = _slope_variables(variables, "slopes()")(model, frame)
     return unit_table(_slope_pieces(type)(frame, p, chosen), frame, p.cov, conf_level)
 
@@ -249,7 +251,7 @@ def comparisons(m: GLMResult, variables: Any = None, newdata: Any = None,
     against its reference level, or with a numeric variable +1 (``x + 0.5`` vs ``x - 0.5``),
     as a difference or a ratio."""
     names = _comparison_variables(variables, comparison, "comparisons()")
-    model, frame, p = _setup(m, newdata, type, vcov, offset, "comparisons()")
+    model, frame, p = _setup(m, newdata, type, vcov, offset, conf_level, "comparisons()")
     pieces = _comparison_pieces(type, comparison)(frame, p, names(model, frame))
     return unit_table(pieces, frame, p.cov, conf_level, comparison)
 

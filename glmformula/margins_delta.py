@@ -7,9 +7,11 @@ estimable coefficients, so that ``table`` gives standard errors
 ``sqrt(J V J')`` with the model's (or a given) covariance ``V``.
 
 The derivative of the design with respect to a variable, ``dX/dx``, is a
-Richardson-extrapolated central difference of model matrices (exact for the
-linear columns; accurate to about 1e-11 for ``log(x)``, ``poly``, splines),
-and the second derivative of the inverse link one of ``mu_eta``.
+Richardson-extrapolated central difference of model matrices at steps of
+0.1%, 0.05% and 0.025% of ``|x|`` (exact for the linear columns; accurate to
+about 1e-11 for ``log(x)``, ``poly``, splines, and to about 1e-8 where a
+spline knot lies within 0.1% of ``x``), and the second derivative of the
+inverse link one of ``mu_eta``.
 
 >>> import glmformula as gf
 >>> wb = gf.datasets.load("warpbreaks")
@@ -143,12 +145,18 @@ def _richardson(f: Any, x: Array, h: Array) -> Array:
     return total / 45.0
 
 
+def check_level(conf_level: object) -> None:
+    """conf_level is a number between 0 and 1."""
+    if not (isinstance(conf_level, float | int) and not isinstance(conf_level, bool)
+            and 0 < conf_level < 1):
+        raise ArgumentTypeError(f"conf_level must be a number between 0 and 1, not "
+                                f"{conf_level!r}")
+
+
 def table(estimate: Array, jac: Array, cov: Array, conf_level: float) -> pd.DataFrame:
     """marginaleffects' columns: estimate, std_error, statistic (z), p_value, conf_low,
     conf_high (``conf_level`` normal intervals)."""
-    if not (isinstance(conf_level, float | int) and 0 < conf_level < 1):
-        raise ArgumentTypeError(f"conf_level must be a number between 0 and 1, not "
-                                f"{conf_level!r}")
+    check_level(conf_level)
     se = np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", jac, cov, jac), 0.0))
     with np.errstate(divide="ignore", invalid="ignore"):
         z = estimate / se
