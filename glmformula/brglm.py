@@ -53,19 +53,31 @@ def refuse_chunked() -> None:
         "method='brglmFit')")
 
 
-def brglm_call(call: str, method: str, type: str | None) -> str:
-    """The call as R records it: ``method`` after the offset, ``type`` last (R's
-    match.call puts glm's own arguments in its order and ``...`` after them)."""
+def brglm_call(call: str, method: str, type: str | None, start: Array | None = None) -> str:
+    """The call as R records it: ``start`` before the offset, ``method`` after it, ``type``
+    last (R's match.call puts glm's own arguments in its order and ``...`` after them).
+
+    >>> brglm_call("glm(formula = y ~ x, family = binomial, data = d)", "brglmFit", "AS_mean")
+    'glm(formula = y ~ x, family = binomial, data = d, method = "brglmFit", type = "AS_mean")'
+    """
     body = call[:-1]
-    extra = f'method = "{method}"'
-    if ", contrasts = " in body:
-        head, _, tail = body.partition(", contrasts = ")
-        body = f"{head}, {extra}, contrasts = {tail}"
-    else:
-        body = f"{body}, {extra}"
+    if start is not None:
+        numbers = [f"{float(v):.15g}" for v in np.ravel(start)]
+        text = numbers[0] if len(numbers) == 1 else f"c({', '.join(numbers)})"
+        body = _insert_before(body, (", offset = ", ", contrasts = "), f"start = {text}")
+    body = _insert_before(body, (", contrasts = ",), f'method = "{method}"')
     if type is not None:
         body += f', type = "{type}"'
     return body + ")"
+
+
+def _insert_before(body: str, marks: tuple[str, ...], argument: str) -> str:
+    """``argument`` before the first of ``marks`` found in the call's ``body``, else last."""
+    for mark in marks:
+        head, found, tail = body.partition(mark)
+        if found:
+            return f"{head}, {argument}{mark}{tail}"
+    return f"{body}, {argument}"
 
 
 def aliasing(X: Array) -> tuple[Array, Array]:
@@ -114,7 +126,7 @@ def fit_brglm(design: Any, family: Family, response: Any, offset: Array,
     return BRGLMResult(
         design=design, family=family, response=response, fit=fit, null_deviance=null,
         offset=offset, control=control, rows=ArrayRows.of(design, response, offset, fit, family),
-        call=brglm_call(call, method, type), data=data, call_args=call_args, brglm=info)
+        call=brglm_call(call, method, type, start), data=data, call_args=call_args, brglm=info)
 
 
 def _irls_fit(X: Array, kept: Array, aliased: Array, run: Any, y: Array, weights: Array,

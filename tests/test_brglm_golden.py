@@ -37,6 +37,7 @@ def fit(case: dict[str, Any]) -> BRGLMResult:
         model = gf.glm(case["formula"], data=case_frame(case), family=case["py_family"],
                        method=case["method"], control=case["control"],
                        data_name=case["data_name"], weights=case["weights"],
+                       start=case["start"],
                        **extra)
     assert isinstance(model, BRGLMResult)
     return model

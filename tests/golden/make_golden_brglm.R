@@ -14,6 +14,7 @@
 # read (id, formula, r_formula, r_call, family, link, data) plus
 #
 #   weights            the column given as weights=, or null
+#   start              starting coefficients, or null
 #   type               the estimator (brglm2's `type`; null: the default)
 #   method             the method string given to glm()
 #   expected           coefficients (null where aliased), std_errors,
@@ -77,7 +78,7 @@ cases <- list()
 
 record <- function(id, r_formula, family_call, data, data_name, formula = r_formula,
                    type = NULL, method = "brglmFit", notes = NULL, control = TIGHT,
-                   anova = FALSE, weights = NULL, trace = FALSE) {
+                   anova = FALSE, weights = NULL, trace = FALSE, start = NULL) {
   if (id %in% vapply(cases, `[[`, "", "id")) stop("duplicate id ", id)
   f <- as.formula(r_formula, env = globalenv())
   d <- data[, unique(c(all.vars(f), weights)), drop = FALSE]
@@ -85,6 +86,7 @@ record <- function(id, r_formula, family_call, data, data_name, formula = r_form
   # in the order of R's match.call: glm's own arguments in its order, then `...`
   cl <- call("glm", formula = f, family = str2lang(family_call), data = as.name(data_name))
   if (!is.null(weights)) cl$weights <- as.name(weights)
+  if (!is.null(start)) cl$start <- start
   cl$method <- method
   if (!is.null(type)) cl$type <- type
   tight <- cl
@@ -107,6 +109,7 @@ record <- function(id, r_formula, family_call, data, data_name, formula = r_form
     family = m$family$family, link = m$family$link,
     py_family = family_call, data_name = data_name,
     type = type, method = method, notes = notes, weights = weights,
+    start = if (is.null(start)) NULL else arr(start),
     control = list(epsilon = control$epsilon, maxit = as.integer(control$maxit)),
     r_warnings = arr(fit$warnings),
     data = encode_data(d),
@@ -206,6 +209,9 @@ record("clotting_Gamma_AS_mean", "lot1 ~ log(u)", "Gamma", clotting, "clotting",
        type = "AS_mean", anova = TRUE)
 record("clotting_Gamma_AS_mixed", "lot1 ~ log(u)", "Gamma", clotting, "clotting",
        type = "AS_mixed", trace = TRUE)
+record("clotting_Gamma_start_AS_mean", "lot1 ~ log(u)", "Gamma", clotting, "clotting",
+       type = "AS_mean", start = c(-0.01, 0.01),
+       notes = "start=: the dispersion starts at its ML estimate there")
 record("clotting_Gamma_ML", "lot1 ~ log(u)", "Gamma", clotting, "clotting", type = "ML",
        notes = "the ML dispersion, not glm's Pearson estimate")
 record("clotting_Gamma_MPL_Jeffreys", "lot2 ~ log(u)", 'Gamma(link = "log")', clotting,
