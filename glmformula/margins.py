@@ -12,8 +12,10 @@ Without ``newdata`` the rows are those the fit used; the ``avg_*`` functions
 average over them (unweighted, as marginaleffects' default) or within the
 groups of ``by``. Standard errors come from the delta method with the
 model's covariance (robust after ``m.with_cov("HC3")``, or ``vcov=`` a
-covariance or a type such as "HC3"); intervals are normal, ``conf_level``
-(0.95).
+covariance or a type such as "HC3"); ``statistic`` is the z test of 0 (for
+ratios too, as marginaleffects), intervals are normal, ``conf_level``
+(0.95). ``offset=`` gives newdata's offset when the fit's ``offset=`` was an
+array (as :meth:`GLMResult.predict`).
 
 - Slopes are exact derivatives ``mu_eta(eta) * deta/dx``, ``deta/dx`` the
   derivative of the model matrix (log(x), I(x^2), poly, splines,
