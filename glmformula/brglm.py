@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from glmformula.brglm_adjustments import family_pieces, second_derivative
+from glmformula.brglm_call import brglm_call
 from glmformula.brglm_control import BRControl
 from glmformula.brglm_fit import StepFailedError, adjusted_score_fit, null_fit_mu
 from glmformula.brglm_result import BRGLMResult, BRInfo
@@ -51,33 +52,6 @@ def refuse_chunked() -> None:
         "method='brglmFit' needs the data in memory (the adjusted scores use every row's "
         "hat value); pass a pandas DataFrame, e.g. gf.glm(formula, data=ddf.compute(), "
         "method='brglmFit')")
-
-
-def brglm_call(call: str, method: str, type: str | None, start: Array | None = None) -> str:
-    """The call as R records it: ``start`` before the offset, ``method`` after it, ``type``
-    last (R's match.call puts glm's own arguments in its order and ``...`` after them).
-
-    >>> brglm_call("glm(formula = y ~ x, family = binomial, data = d)", "brglmFit", "AS_mean")
-    'glm(formula = y ~ x, family = binomial, data = d, method = "brglmFit", type = "AS_mean")'
-    """
-    body = call[:-1]
-    if start is not None:
-        numbers = [f"{float(v):.15g}" for v in np.ravel(start)]
-        text = numbers[0] if len(numbers) == 1 else f"c({', '.join(numbers)})"
-        body = _insert_before(body, (", offset = ", ", contrasts = "), f"start = {text}")
-    body = _insert_before(body, (", contrasts = ",), f'method = "{method}"')
-    if type is not None:
-        body += f', type = "{type}"'
-    return body + ")"
-
-
-def _insert_before(body: str, marks: tuple[str, ...], argument: str) -> str:
-    """``argument`` before the first of ``marks`` found in the call's ``body``, else last."""
-    for mark in marks:
-        head, found, tail = body.partition(mark)
-        if found:
-            return f"{head}, {argument}{mark}{tail}"
-    return f"{body}, {argument}"
 
 
 def aliasing(X: Array) -> tuple[Array, Array]:

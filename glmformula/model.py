@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from glmformula.brglm_call import call_with_start
 from glmformula.brglm_control import brglm_settings
 from glmformula.chunked_source import is_chunked_input
 from glmformula.data_input import as_pandas
@@ -231,8 +232,8 @@ def glm(
         design=design, family=fam, response=response, fit=irls_fit,
         null_deviance=null_dev, offset=offset_values, control=settings,
         rows=ArrayRows.of(design, response, offset_values, irls_fit, fam),
-        call=_call_text(formula, fam, data_name, weights, offset,
-                        call_parts(design, family, fam.label)),
+        call=call_with_start(_call_text(formula, fam, data_name, weights, offset,
+                                        call_parts(design, family, fam.label)), start_values),
         infinite_estimates=infinite,
         data=data, call_args=call_arguments(given),
     )

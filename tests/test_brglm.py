@@ -193,3 +193,10 @@ def test_every_format_names_the_estimator(endo):
     assert line.replace("'", "&#x27;") in summary.to_html()
     for text in (summary.to_markdown(), summary.to_latex(), summary.to_html()):
         assert text.index("Type of estimator") < text.index("Number of Fisher Scoring")
+
+
+def test_the_call_records_start_as_r_does():
+    wb = gf.datasets.load("warpbreaks")
+    model = gf.glm("breaks ~ wool", wb, "poisson", start=[3.0, 0.25], data_name="wb")
+    assert model.call == "glm(formula = breaks ~ wool, family = poisson, data = wb, " \
+        "start = c(3, 0.25))"
