@@ -36,10 +36,15 @@ def explain_brglm(model: BRGLMResult) -> list[str]:
         return ["The estimates are maximum likelihood estimates computed by brglmFit; where "
                 "the dispersion is estimated it is its maximum likelihood estimate, not R "
                 "glm()'s Pearson estimate."]
-    notes = [f"These estimates are not maximum likelihood estimates: they solve {_WHAT[kind]}. "
-             "They stay finite when the data are separated (where some maximum likelihood "
-             "estimates are infinite), and with few events they are less extreme than "
-             "maximum likelihood's."]
+    first = f"These estimates are not maximum likelihood estimates: they solve {_WHAT[kind]}."
+    if model.family.separation_possible:
+        first += (" They stay finite when the data are separated (where some maximum "
+                  "likelihood estimates are infinite), and with few events they are less "
+                  "extreme than maximum likelihood's.")
+    elif model.family.fixed_dispersion:
+        first += (" They stay finite when a group has only zero counts (where the maximum "
+                  "likelihood estimate is -Inf on the log scale).")
+    notes = [first]
     notes.append("The standard errors come from the Fisher information at these estimates "
                  "and the tests are z tests (Wald); the residual deviance is that of these "
                  "estimates, so it is a little larger than the maximum likelihood deviance, "

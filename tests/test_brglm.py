@@ -138,7 +138,10 @@ def test_summary_explains_what_bias_reduction_changes(endo):
     gamma = case_frame(next(c for c in golden_cases("brglm") if "Gamma" in c["id"]))
     text = " ".join(brglm("lot1 ~ log(u)", gamma, family="Gamma").summary(
         explain=True).explanations)
-    assert "dispersion" in text and "Pearson" in text
+    assert "dispersion" in text and "Pearson" in text and "separated" not in text
+    pois = case_frame(next(c for c in golden_cases("brglm") if "zero_cell" in c["id"]))
+    note = brglm("count ~ a * b", pois, family="poisson").summary(explain=True).explanations[0]
+    assert "only zero counts" in note
 
 
 def test_integer_weights_equal_duplicated_rows():
