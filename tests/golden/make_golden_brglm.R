@@ -6,7 +6,8 @@
 # Writes tests/golden/brglm_golden.json. Needs brglm2 (Debian's r-cran-brglm2),
 # lpSolve and jsonlite.
 #
-# Every fit is run with epsilon = 1e-12 and a large maxit, so that the
+# Every fit is run with epsilon = 1e-12 and a large maxit (`control`, with
+# brglm2's other settings where a case sets them), so that the
 # estimates are at the limit of brglm2's iteration (its default epsilon 1e-6
 # stops about 1e-6 from it); the recorded call leaves these settings out, so
 # `summary_text` is print(summary(m)) as a default-control call prints it.
@@ -90,8 +91,7 @@ record <- function(id, r_formula, family_call, data, data_name, formula = r_form
   cl$method <- method
   if (!is.null(type)) cl$type <- type
   tight <- cl
-  tight$epsilon <- control$epsilon
-  tight$maxit <- control$maxit
+  for (setting in names(control)) tight[[setting]] <- control[[setting]]
   env <- new.env(parent = globalenv())
   assign(data_name, d, envir = env)
   fit <- with_warnings(eval(tight, env))
@@ -110,7 +110,7 @@ record <- function(id, r_formula, family_call, data, data_name, formula = r_form
     py_family = family_call, data_name = data_name,
     type = type, method = method, notes = notes, weights = weights,
     start = if (is.null(start)) NULL else arr(start),
-    control = list(epsilon = control$epsilon, maxit = as.integer(control$maxit)),
+    control = lapply(control, function(v) if (v == round(v) && v > 1) as.integer(v) else v),
     r_warnings = arr(fit$warnings),
     data = encode_data(d),
     expected = list(
@@ -167,6 +167,11 @@ record("endometrial_AS_median", "HG ~ NV + PI + EH", "binomial", endometrial, "e
        type = "AS_median")
 record("endometrial_MPL_Jeffreys", "HG ~ NV + PI + EH", "binomial", endometrial,
        "endometrial", type = "MPL_Jeffreys")
+record("endometrial_slowit_AS_median", "HG ~ NV + PI + EH", "binomial", endometrial,
+       "endometrial", type = "AS_median",
+       control = list(epsilon = 1e-12, maxit = 10000, slowit = 0.5, max_step_factor = 3,
+                      response_adjustment = 0.5),
+       notes = "brglm2's other control settings: half steps, 3 halvings, adjustment 0.5")
 record("endometrial_probit_AS_mean", "HG ~ NV + PI + EH", 'binomial(link = "probit")',
        endometrial, "endometrial", type = "AS_mean")
 record("endometrial_aliased_AS_mixed", "HG ~ NV + PI + EH + NV2", "binomial", endo_alias,
