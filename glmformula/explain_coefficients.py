@@ -17,6 +17,7 @@ True
 from __future__ import annotations
 
 import math
+import re
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -40,9 +41,29 @@ __all__ = ["explain_coefficients"]
 HOLD = "holding the other predictors fixed"
 
 
-def _predictions(x: str) -> str:
-    return (f'read the fitted curve instead: gf.plot_predictions(m, x="{x}"), or '
-            "m.predict(newdata) at the values of interest")
+def _predictions(x: str, by: str | None = None, by_factor: bool = True) -> str:
+    """Where to read an effect that no coefficient gives: the tools of
+    :mod:`glmformula.margins` and the plots, for ``x`` (within ``by`` for an interaction)."""
+    if by is None:
+        return (f'for the average change in the response per unit of {x} use '
+                f'gf.avg_slopes(m, variables="{x}"), and read the fitted curve with '
+                f'gf.plot_predictions(m, x="{x}")')
+    if by_factor:
+        return (f'for the slope of {x} within each level of {by} use '
+                f'gf.avg_slopes(m, variables="{x}", by="{by}") (or gf.emtrends(m, '
+                f'specs="{by}", var="{x}") on the reference grid), and read the curves with '
+                f'gf.plot_predictions(m, x="{x}", by="{by}")')
+    return (f'for how the slope of {x} changes with {by} use gf.plot_slopes(m, '
+            f'variables="{x}", condition="{by}"), and gf.slopes(m, variables="{x}", '
+            f'newdata=gf.datagrid(m, {by}=[...])) at chosen values of {by}')
+
+
+def _column(columns: tuple[str, ...], base: str) -> str:
+    """The data column a variable is built from (``cyl`` for ``factor(cyl)``)."""
+    if base in columns:
+        return base
+    found = [c for c in columns if re.search(rf"(?<![\w.]){re.escape(c)}(?![\w.])", base)]
+    return found[0] if found else base
 
 
 def _reference(v: VariableInfo, level: str | None, contrasted: frozenset[str]) -> str:
@@ -119,11 +140,12 @@ def _main_sentence(name: str, b: float, part: ColumnPart, v: VariableInfo, info:
     if v.kind == "basis":
         return (f"{name}: one basis column of {v.name}; its coefficient has no per-unit "
                 f"reading (the columns of {v.name} together make one curve in {v.base}): "
-                f"{_predictions(v.base)}.")
+                f"{_predictions(_column(s.columns, v.base))}.")
     if v.kind == "power" and info.in_curve:
         return (f"{name}: together with the other powers of {v.base} this makes one curve in "
                 f"{v.base}, not a separate effect: the slope of {v.base} changes with "
-                f"{v.base} itself (curvature {fmt(b)} on the link scale); {_predictions(v.base)}.")
+                f"{v.base} itself (curvature {fmt(b)} on the link scale); "
+                f"{_predictions(_column(s.columns, v.base))}.")
     if part.level is not None and part.variable in s.full:
         return _baseline_sentence(name, b, part, s)
     if is_contrast(part, levels):
@@ -191,13 +213,20 @@ def _interaction_sentence(name: str, b: float, parts: list[ColumnPart],
         margin = frozenset(n for j, n in enumerate(names) if j != i)
         if p.level is not None and margin not in terms:
             return _nested_sentence(name, b, parts, variables, i, s)
-    if any(v.kind == "basis" or (v.kind == "power" and info.in_curve) for v in variables):
+    curved = [v.kind == "basis" or (v.kind == "power" and info.in_curve) for v in variables]
+    if any(curved):
+        at = curved.index(True)
+        x = _column(s.columns, variables[at].base)
+        others = [v for j, v in enumerate(variables) if j != at]
+        by = _column(s.columns, others[0].base) if len(others) == 1 else None
         return (f"{name}: an interaction with a basis or power column; it has no per-unit "
-                f"reading: {_predictions(variables[0].base)}.")
+                f"reading: {_predictions(x, by, others[0].kind == 'factor')}.")
     if any(is_contrast(p, levels) for p in parts):
+        specs = "[" + ", ".join(f'"{_column(s.columns, v.base)}"' for v in variables) + "]"
         return (f"{name}: an interaction of contrast-coded columns ({fmt(b)} on the link "
                 f"scale, {s.link}); it has no single-level reading: compare the fitted means "
-                "of the level combinations (m.predict(newdata)) instead.")
+                f"of the level combinations instead, gf.emmeans(m, specs={specs}) (pairs() "
+                "of it for their differences).")
     phrases = [_part_phrase(p, v) for p, v in zip(parts, variables, strict=True)]
     first = phrases[0][0]
     cond = " and ".join(phrase[1] for phrase in phrases[1:])
@@ -285,6 +314,7 @@ def explain_coefficients(result: GLMResult) -> list[str]:
 
     link = result.family.link.name
     mean_word, response = response_words(result)
+    scale_note = _response_scale_note(result, link, mean_word, response)
     exposure = offset_exposure(result)
     out = []
     if exposure and link == "log":
@@ -308,7 +338,8 @@ def explain_coefficients(result: GLMResult) -> list[str]:
                            if is_contrast(p, levels))
     full = frozenset(c[0].variable for c in parts.values()
                      if len(c) == 1 and c[0].level is not None and c[0].level == c[0].reference)
-    s = Scale(link, mean_word, response, contrasted, full, result.family.link.inverse)
+    s = Scale(link, mean_word, response, contrasted, full, result.family.link.inverse,
+              tuple(result.design.data_columns))
     curve = {v.base for i in infos.values() if i.in_curve for v in i.variables}
     term_of = {name: term for term, where in result.design.term_slices.items()
                for name in list(result.design.column_names)[where]}
@@ -334,4 +365,35 @@ def explain_coefficients(result: GLMResult) -> list[str]:
         else:
             out.append(_interaction_sentence(name, b, column, info.variables, info, s, levels,
                                              terms, coef))
-    return out
+    return out + scale_note
+
+
+def _response_scale_note(result: GLMResult, link: str, mean_word: str, response: str
+                         ) -> list[str]:
+    """For a link other than the identity: where to read effects on the response scale (the
+    average marginal effects of :mod:`glmformula.margins`), naming a numeric predictor and a
+    factor of the model."""
+    if link == "identity":
+        return []
+    numeric: list[str] = []
+    factors: list[str] = []
+    columns = tuple(result.design.data_columns)
+    for info in term_info(result).values():
+        for v in info.variables:
+            (factors if v.kind == "factor" else numeric).append(_column(columns, v.base))
+    tools = []
+    if numeric:
+        tools.append(f'gf.avg_slopes(m, variables="{numeric[0]}") gives the average change in '
+                     f"the {mean_word} per unit of {numeric[0]}")
+    if factors:
+        tools.append(f'gf.avg_comparisons(m, variables="{factors[0]}") gives the average '
+                     f"difference in the {mean_word} between the levels of {factors[0]} "
+                     '(comparison="ratio" for their ratio)')
+    if not tools:
+        return []
+    exposure = offset_exposure(result)
+    rows = f" (over the rows, each at its own {exposure})" if exposure else ""
+    what = {"logit": "odds ratios", "log": "ratios"}.get(link, f"changes on the {link} scale")
+    return [f"Response scale: the {what} above do not say by how much the {mean_word} of "
+            f"{response} changes, which depends on where a case starts; "
+            f"{', and '.join(tools)}{rows}."]

@@ -34,6 +34,8 @@ class Scale:
     #: factors coded by one column per level (no intercept): their columns are baselines
     full: frozenset[str] = frozenset()
     inverse: Callable[[np.ndarray], np.ndarray] = np.exp
+    #: the model's data columns (the names the marginal-effects pointers use)
+    columns: tuple[str, ...] = ()
 
     @property
     def target(self) -> str:

@@ -113,7 +113,8 @@ def test_structured_path_names_levels_as_dense_path(monkeypatch, formula):
     assert column_parts(fast) == column_parts(dense)
     fast_notes = fast.summary(explain=True).explanations
     dense_notes = dense.summary(explain=True).explanations
-    assert len(fast_notes) == len(dense_notes) == len(fast.coef) + 3
+    # one per coefficient, the response-scale note, and the model's notes after them
+    assert len(fast_notes) == len(dense_notes) == len(fast.coef) + 4
     for a, b in zip(fast_notes, dense_notes, strict=True):
         assert a.split(":")[0] == b.split(":")[0]
     text = "\n".join(fast_notes)
