@@ -60,10 +60,11 @@ class StructuredModelMatrix:
         self._direct = "sparse" not in kinds and kinds.count("codes") <= 1
         self._split: Any = None
         self._codes32: dict[int, Array] = {}  # int32 codes by block, made when first needed
+        self._parts: list[Any] | None = None  # the blocks as sparse matrices, when needed
 
     def __getstate__(self) -> dict[str, Any]:
         """Pickle without the caches."""
-        return {**self.__dict__, "_split": None, "_codes32": {}}
+        return {**self.__dict__, "_split": None, "_codes32": {}, "_parts": None}
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -136,6 +137,8 @@ class StructuredModelMatrix:
         """M'(Z'WZ)M and, given z, M'Z'Wz."""
         if self._direct:
             inner, inner_rhs = self._inner_gram(weights, z)
+        elif self.shape[1] >= SPARSE_INNER_MIN:
+            return self._sparse_gram(weights, z)
         else:
             with serial_blas():  # tabmat's OpenMP product on one thread: a fixed order
                 inner = np.asarray(_single_threaded(self.split.sandwich, weights))
@@ -143,6 +146,38 @@ class StructuredModelMatrix:
         half = self._expand_t @ inner
         gram = np.asarray(self._expand_t @ half.T)
         return gram, None if inner_rhs is None else self._expand_t @ inner_rhs
+
+    def _sparse_gram(self, weights: Array, z: Array | None) -> tuple[Array, Array | None]:
+        """M'(Z'WZ)M with Z'WZ as a sparse matrix, block by block: a factor's block is
+        diagonal (its levels are disjoint), products with it are sums by level. For many
+        levels (W4's 2,000) this replaces a dense Z'WZ of (levels)^2 entries."""
+        if getattr(self, "_parts", None) is None:  # (None too in objects pickled before)
+            self._parts = [self._sparse_block(kind, data, width)
+                           for kind, data, width in self.blocks]
+        parts: list[Any] = self._parts or []
+        weighted = [_scale_rows(part, weights) for part in parts]
+        rows: list[list[Any]] = []
+        with serial_blas():
+            for i, left in enumerate(parts):
+                row: list[Any] = []
+                for j, right in enumerate(weighted):
+                    if i == j and self.blocks[i][0] == "codes":
+                        row.append(sp.diags(np.bincount(
+                            self.blocks[i][1], weights=weights, minlength=self.blocks[i][2])))
+                    else:
+                        row.append(sp.csr_matrix(left.T @ right))
+                rows.append(row)
+            inner: Any = sp.bmat(rows, format="csr")
+            gram = np.asarray((self._expand_t @ inner @ self.expand).toarray())
+        inner_rhs = None if z is None else self._inner_rmatvec(weights * z)
+        return gram, None if inner_rhs is None else self._expand_t @ inner_rhs
+
+    def _sparse_block(self, kind: str, data: Any, width: int) -> Any:
+        """Block of Z as an array (dense) or a sparse matrix (one-hot codes, sparse)."""
+        if kind == "codes":
+            return sp.csr_matrix((np.ones(self.n_rows), (np.arange(self.n_rows), data)),
+                                 shape=(self.n_rows, width))
+        return data
 
     def _inner_gram(self, weights: Array, z: Array | None) -> tuple[Array, Array | None]:
         """Z'WZ (and Z'Wz) for at most one dense and one categorical block, in one pass.
@@ -201,6 +236,13 @@ class StructuredModelMatrix:
         return np.asfortranarray(np.asarray((self._expand_t @ Z.T).T))
 
 
+def _scale_rows(block: Any, weights: Array) -> Any:
+    """diag(weights) block, for an array or a sparse matrix."""
+    if isinstance(block, np.ndarray):
+        return block * weights[:, None]
+    return sp.csr_matrix(block.multiply(weights[:, None]))
+
+
 _WORKER: ThreadPoolExecutor | None = None
 
 
@@ -220,6 +262,9 @@ def _single_threaded(function: Callable[..., Any], *args: Any) -> Any:
         )
     return _WORKER.submit(function, *args).result()
 
+
+#: From this many columns of X, Z'WZ is formed as a sparse matrix (:meth:`_sparse_gram`).
+SPARSE_INNER_MIN = 256
 
 #: Rows per chunk of :func:`weighted_sums`, so that a chunk stays in cache.
 CHUNK_ROWS = 32768

@@ -72,3 +72,19 @@ def test_diagonal_block_finds_the_disjoint_dummies():
     split = schur.diagonal_block(X.T @ X)
     assert split is not None
     assert split[1:250].all() and not split[0] and not split[-1]
+
+
+def test_sparse_cross_product_equals_the_dense_one(monkeypatch):
+    import glmformula.structured as structured
+    from glmformula.design import build_design
+
+    frame = _many_levels(30_000)
+    X = build_design("y ~ g + x1:h", frame).X
+    assert isinstance(X, structured.StructuredModelMatrix)
+    rng = np.random.default_rng(4)
+    w, z = rng.random(30_000), rng.standard_normal(30_000)
+    gram, rhs = X.gram_and_rhs(w, z)
+    monkeypatch.setattr(structured, "SPARSE_INNER_MIN", 10**9)  # tabmat's dense Z'WZ
+    dense_gram, dense_rhs = X.gram_and_rhs(w, z)
+    assert_close(gram, dense_gram, 1e-13)
+    assert_close(rhs, dense_rhs, 1e-13)
