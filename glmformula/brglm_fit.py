@@ -45,6 +45,7 @@ from glmformula.families import Binomial, Family, Poisson
 from glmformula.irls import Control, fit, user_stacklevel
 
 Array = np.ndarray
+EPS = float(np.finfo(float).eps)
 
 
 @dataclass(frozen=True)
@@ -193,9 +194,6 @@ class _Problem:
                 return float(optimize.brentq(score, EPS, 10000.0, xtol=self.control.epsilon))
             except (ValueError, RuntimeError):
                 return math.nan
-
-
-EPS = float(np.finfo(float).eps)
 
 
 def adjusted_score_fit(X: Array, y: Array, weights: Array, offset: Array, family: Family,
