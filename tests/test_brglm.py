@@ -203,3 +203,20 @@ def test_the_call_records_start_as_r_does():
     model = gf.glm("breaks ~ wool", wb, "poisson", start=[3.0, 0.25], data_name="wb")
     assert model.call == "glm(formula = breaks ~ wool, family = poisson, data = wb, " \
         "start = c(3, 0.25))"
+
+
+@pytest.mark.parametrize(("name", "formula", "family"), [
+    ("budworm", "cbind(numdead, numalive) ~ sex + ldose", "binomial"),
+    ("warpbreaks", "breaks ~ wool + tension", "poisson"),
+    ("clotting", "time ~ log(u) + lot", "Gamma"),
+])
+def test_type_ml_is_the_maximum_likelihood_fit(name, formula, family):
+    data = gf.datasets.load(name)
+    ml = gf.glm(formula, data=data, family=family, control=TIGHT)
+    br = brglm(formula, data, family=family, type="ML")
+    assert_close(br.coef.to_numpy(), ml.coef.to_numpy(), 1e-8)
+    assert br.deviance == pytest.approx(ml.deviance, rel=1e-10)
+    if family == "Gamma":  # ML dispersion: below the Pearson estimate here
+        assert br.dispersion < ml.dispersion
+    else:
+        assert_close(br.std_errors.to_numpy(), ml.std_errors.to_numpy(), 1e-8)
