@@ -4,8 +4,8 @@
 adjusted score equations (Kosmidis and Firth; Kosmidis, Kenne Pagui and
 Sartori 2020) instead of maximum likelihood: ``type`` "AS_mean" is Firth's
 mean bias reduction, "AS_median" median bias reduction, "AS_mixed" (brglm2's
-default) median reduction for a dispersion and mean reduction for the
-coefficients (the same as "AS_mean" for canonical links), "MPL_Jeffreys"
+default) mean reduction for the coefficients and median reduction for the
+dispersion (so the same as "AS_mean" for binomial and poisson), "MPL_Jeffreys"
 the likelihood penalised by Jeffreys' prior, "correction" the ML estimate
 minus its estimated bias, "ML" maximum likelihood (with the ML dispersion).
 The reduced-bias estimates are finite where separation makes the maximum
