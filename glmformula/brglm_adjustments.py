@@ -108,14 +108,31 @@ class FamilyPieces:
     d1variance: Callable[[Array], Array]
     #: d1afun, d2afun, d3afun in zeta = -weight / dispersion (None: no dispersion)
     afuns: tuple[Callable[[Array], Array], ...] | None
+    #: brglm2's adjusted response for the starting fit: (y, weights, adj) -> (y, weights,
+    #: mustart); None: the response as it is, the family's starting means
+    adjusted_response: Callable[[Array, Array, float], tuple[Array, Array, Array]] | None = None
+
+
+def _binomial_response(y: Array, weights: Array, adj: float) -> tuple[Array, Array, Array]:
+    """adj / 2 added to the successes and to the failures; binomial's mustart on them."""
+    w_adj = weights + adj
+    with np.errstate(divide="ignore", invalid="ignore"):
+        y_adj = np.where(w_adj > 0, (weights * y + 0.5 * adj) / w_adj, 0.0)
+    return y_adj, w_adj, (w_adj * y_adj + 0.5) / (w_adj + 1)
+
+
+def _poisson_response(y: Array, weights: Array, adj: float) -> tuple[Array, Array, Array]:
+    """adj / 2 added to the counts; poisson's mustart (y + 0.1) on them."""
+    y_adj = y + 0.5 * adj
+    return y_adj, weights, y_adj + 0.1
 
 
 _NORMAL_AFUNS: tuple[Callable[[Array], Array], ...] = (
     lambda z: -1 / z, lambda z: 1 / z**2, lambda z: -2 / z**3)
 
 _FAMILIES: dict[type[Family], FamilyPieces] = {
-    Binomial: FamilyPieces(lambda mu: 1 - 2 * mu, None),
-    Poisson: FamilyPieces(lambda mu: np.ones_like(mu), None),
+    Binomial: FamilyPieces(lambda mu: 1 - 2 * mu, None, _binomial_response),
+    Poisson: FamilyPieces(lambda mu: np.ones_like(mu), None, _poisson_response),
     Gaussian: FamilyPieces(lambda mu: np.zeros_like(mu), _NORMAL_AFUNS),
     Gamma: FamilyPieces(lambda mu: 2 * mu, (
         _gamma_d1,

@@ -41,7 +41,7 @@ from glmformula.brglm_adjustments import (
 )
 from glmformula.brglm_control import BRControl
 from glmformula.errors import ConvergenceWarning, FitError
-from glmformula.families import Binomial, Family, Poisson
+from glmformula.families import Family
 from glmformula.irls import Control, fit, user_stacklevel
 
 Array = np.ndarray
@@ -228,15 +228,11 @@ def _starting_coefficients(problem: _Problem) -> Array:
     if control.type == "correction":
         adj = 0.0
     y, weights, fam = problem.y, problem.weights, problem.family
-    if isinstance(fam, Binomial):
-        w_adj = weights + adj
-        with np.errstate(divide="ignore", invalid="ignore"):
-            y_adj = np.where(w_adj > 0, (weights * y + 0.5 * adj) / w_adj, 0.0)
-        mustart = (w_adj * y_adj + 0.5) / (w_adj + 1)
+    adjust = problem.pieces.adjusted_response
+    if adjust is None:
+        y_adj, w_adj, mustart = y, weights, fam.start_mu(y, weights)
     else:
-        w_adj = weights
-        y_adj = y + 0.5 * adj if isinstance(fam, Poisson) else y
-        mustart = fam.start_mu(y_adj, w_adj)
+        y_adj, w_adj, mustart = adjust(y, weights, adj)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         found = fit(problem.X, y_adj, w_adj, problem.offset, fam, mustart=mustart,
