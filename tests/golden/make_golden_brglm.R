@@ -223,6 +223,10 @@ record("clotting_Gamma_MPL_Jeffreys", "lot2 ~ log(u)", 'Gamma(link = "log")', cl
        "clotting", type = "MPL_Jeffreys")
 record("igd_inverse_gaussian_AS_mean", "y ~ x", "inverse.gaussian", igd, "igd",
        type = "AS_mean")
+record("clotting_Gamma_log_AS_median", "lot2 ~ log(u)", 'Gamma(link = "log")', clotting,
+       "clotting", type = "AS_median", notes = "median adjustment with a non-canonical link")
+record("igd_inverse_gaussian_log_AS_mixed", "y ~ x", 'inverse.gaussian(link = "log")', igd,
+       "igd", type = "AS_mixed")
 record("cars_gaussian_AS_mean", "dist ~ speed", "gaussian", cars_d, "cars_d",
        type = "AS_mean")
 record("cars_gaussian_AS_median", "dist ~ speed", "gaussian", cars_d, "cars_d",
