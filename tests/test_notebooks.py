@@ -26,6 +26,7 @@ LESSONS = (
     "03_deviance_and_model_selection.ipynb",
     "04_residuals_and_diagnostics.ipynb",
     "05_overdispersion.ipynb",
+    "07_from_coefficients_to_answers.ipynb",
 )  # 06 (large data, Dask) is matched by prefix
 CELL_TIMEOUT = 120  # seconds per cell
 
@@ -34,7 +35,7 @@ def test_the_lessons_are_there() -> None:
     names = {p.name for p in PATHS}
     assert set(LESSONS) <= names, sorted(set(LESSONS) - names)
     assert any(name.startswith("06_") for name in names)  # a million rows, then beyond memory
-    assert len(PATHS) >= 6
+    assert len(PATHS) >= 7
 
 
 @pytest.mark.parametrize("path", PATHS, ids=[p.stem for p in PATHS])
