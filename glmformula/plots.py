@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from glmformula.chunked_source import is_dask_frame
 from glmformula.design_checks import names_list
 from glmformula.design_parse import split_arguments
 from glmformula.errors import ArgumentTypeError, DataError, shorten
@@ -110,6 +111,10 @@ def model_frame_for(result: GLMResult, data: Any, what: str) -> pd.DataFrame:
     """The data frame the plot's grid is read from: ``data``, else the fit's own data."""
     if data is None:
         data = result.data
+    if is_dask_frame(data):
+        raise ArgumentTypeError(f"{what} reads its grid from a pandas DataFrame and the model's "
+                                "data is a Dask one; pass data= a sample of it, e.g. "
+                                "data=ddf.sample(frac=0.01).compute()")
     if data is None or not isinstance(data, pd.DataFrame):
         raise ArgumentTypeError(f"{what} needs the data frame the model was fitted on "
                                 "(data=...)")

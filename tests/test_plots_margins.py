@@ -217,3 +217,21 @@ def test_plot_slopes_on_given_axes_and_warning_free(logit: gf.GLMResult) -> None
         warnings.simplefilter("error")
         out = plot_slopes(logit, variables="wt", condition="hp", ax=ax, points=5)
     assert out is fig and len(ax.lines) == 1
+
+
+def test_plot_slopes_of_a_dask_fit_reads_a_pandas_sample() -> None:
+    dd = pytest.importorskip("dask.dataframe")
+    rng = np.random.default_rng(1)
+    df = pd.DataFrame({"x": rng.normal(size=300), "g": rng.choice(["a", "b"], 300)})
+    df["y"] = rng.poisson(np.exp(0.3 + 0.5 * df["x"]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        chunked = gf.glm("y ~ x + g", data=dd.from_pandas(df, npartitions=3),
+                         family="poisson")
+    with pytest.raises(ArgumentTypeError, match=r"Dask one; pass data= a sample"):
+        plot_slopes(chunked, variables="x", condition="x")
+    in_memory = gf.glm("y ~ x + g", data=df, family="poisson")
+    ours = plot_slopes(chunked, variables="x", condition="x", data=df, points=4, draw=False)
+    theirs = plot_slopes(in_memory, variables="x", condition="x", points=4, draw=False)
+    assert_close(ours["estimate"], theirs["estimate"], 1e-8)
+    assert_close(ours["std_error"], theirs["std_error"], 1e-8)
