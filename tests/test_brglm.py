@@ -220,3 +220,10 @@ def test_type_ml_is_the_maximum_likelihood_fit(name, formula, family):
         assert br.dispersion < ml.dispersion
     else:
         assert_close(br.std_errors.to_numpy(), ml.std_errors.to_numpy(), 1e-8)
+
+
+def test_starting_values_outside_the_family_are_a_fit_error():
+    d = pd.DataFrame({"x": [0.0, 1, 2, 3, 4, 5], "y": [0.0, 0, 1, 0, 1, 1]})
+    with pytest.raises(gf.errors.FitError, match="brglmFit cannot start.*start="):
+        gf.glm("y ~ x", data=d, family='binomial(link = "log")', method="brglmFit",
+               start=[1.0, 1.0])
