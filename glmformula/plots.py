@@ -1,5 +1,6 @@
-"""Plots of a fitted GLM: predicted-response curves (R's ``plot.lm`` diagnostics are in
-plots_diagnostic).
+"""Plots of a fitted GLM: predicted-response curves drawn from ``gf.predictions`` (the grid,
+table and drawing shared with ``plot_slopes`` in plots_margins; R's ``plot.lm``
+diagnostics are in plots_diagnostic).
 
 Needs matplotlib (``pip install "glmformula[plot]"``); it is imported only when a
 plot is drawn, so ``import glmformula`` stays matplotlib-free.
