@@ -184,7 +184,7 @@ class ChunkKernel:
             if part.products is None:
                 if self.codes is not None:
                     _one_openmp_thread()
-                self._working(rows, state.eta[rows], state.mu[rows], state.mu_eta[rows],
+                self._working(c, state.eta[rows], state.mu[rows], state.mu_eta[rows],
                               state.w2[rows], part)
 
         with serial_blas():
@@ -230,12 +230,13 @@ class ChunkKernel:
         valid = valid_eta and bool(family.valid_mu(mu))
         result = ChunkResult(deviance, valid, None, None)
         if want_sums and valid and np.isfinite(deviance):
-            self._working(rows, eta, mu, mu_eta, state.w2[rows], result)
+            self._working(c, eta, mu, mu_eta, state.w2[rows], result)
         return result
 
-    def _working(self, rows: slice, eta: Array, mu: Array, mu_eta: Array, w2: Array,
+    def _working(self, c: int, eta: Array, mu: Array, mu_eta: Array, w2: Array,
                  result: ChunkResult) -> None:
-        """The chunk's working weights (into ``w2``) and response, and its sums."""
+        """Chunk ``c``'s working weights (into ``w2``) and response, and its sums."""
+        rows = self.slices[c]
         varmu = self.family.variance(mu)
         positive = self.positive[rows]
         v, m = varmu[positive], mu_eta[positive]

@@ -124,6 +124,9 @@ class MemoryData:
     #: a pass whose last relative change of the deviance is below this is likely the
     #: last one: it leaves the sums for the next step to a second pass, if one is asked
     LIKELY_LAST_CHANGE = 1e-5
+    #: above this many dense columns X'WX costs much more than reading the rows again: a
+    #: pass makes the sums only when the next step asks for them (never after the last step)
+    EAGER_MAX_COLUMNS = 64
 
     def __init__(self, X: Array | ModelMatrix, y: Array, weights: Array, offset: Array,
                  family: Any, *, mustart: Array, start: Array | None = None,
@@ -191,7 +194,9 @@ class MemoryData:
     def evaluate(self, coef: Array, last_change: float) -> MemoryState | KernelState:
         """The state at ``coef``."""
         if self.kernel is not None:
-            return self._pass(coef, None, sums=not last_change < self.LIKELY_LAST_CHANGE)
+            eager = (self.kernel.k <= self.EAGER_MAX_COLUMNS
+                     and not last_change < self.LIKELY_LAST_CHANGE)
+            return self._pass(coef, None, sums=eager)
         return MemoryState(self, self.linear_predictor(coef))
 
     def least_squares(self, state: Any, tolerance: float) -> LeastSquares | None:

@@ -97,3 +97,27 @@ def test_the_fused_pass_equals_the_general_path_on_many_chunks(monkeypatch):
     assert_close(fused.coef.to_numpy(), general.coef.to_numpy(), 1e-12)
     assert_close(fused.vcov.to_numpy(), general.vcov.to_numpy(), 1e-12)
     assert_close(fused.deviance, general.deviance, 1e-12)
+
+
+def test_a_wide_matrix_makes_its_sums_only_when_asked(monkeypatch):
+    rng = np.random.default_rng(8)
+    X = rng.standard_normal((5_000, 70))
+    frame = pd.DataFrame(X, columns=[f"z{i}" for i in range(70)])
+    frame["y"] = rng.poisson(np.exp(0.3 + X @ rng.normal(0, 0.05, 70)))
+    formula = "y ~ " + " + ".join(f"z{i}" for i in range(70))
+    passes = []
+    original = irls_memory.MemoryData._pass
+
+    def counting(self, coef, eta, sums=True):
+        passes.append(sums)
+        return original(self, coef, eta, sums)
+
+    monkeypatch.setattr(irls_memory.MemoryData, "_pass", counting)
+    fused = gf.glm(formula, frame, family="poisson", control=gf.Control(threads=2))
+    assert passes[0] and not any(passes[1:])  # the start, then no sums the steps do not use
+    one = gf.glm(formula, frame, family="poisson", control=gf.Control(threads=1))
+    assert np.array_equal(one.coef.to_numpy(), fused.coef.to_numpy())
+    _general_path(monkeypatch)
+    general = gf.glm(formula, frame, family="poisson")
+    assert_close(fused.coef.to_numpy(), general.coef.to_numpy(), 1e-12)
+    assert_close(fused.vcov.to_numpy(), general.vcov.to_numpy(), 1e-12)
