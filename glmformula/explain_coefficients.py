@@ -314,7 +314,7 @@ def explain_coefficients(result: GLMResult) -> list[str]:
 
     link = result.family.link.name
     mean_word, response = response_words(result)
-    scale_note = _response_scale_note(result, link, mean_word, response)
+    words = (mean_word, response)  # before an offset makes them rates
     exposure = offset_exposure(result)
     out = []
     if exposure and link == "log":
@@ -333,6 +333,7 @@ def explain_coefficients(result: GLMResult) -> list[str]:
                    "coefficient 1; the coefficients below are read with it held fixed.")
     parts = column_parts(result)
     infos = term_info(result)
+    scale_note = _response_scale_note(result, link, words, infos)
     levels = factor_levels(result)
     contrasted = frozenset(p.variable for c in parts.values() for p in c
                            if is_contrast(p, levels))
@@ -368,8 +369,8 @@ def explain_coefficients(result: GLMResult) -> list[str]:
     return out + scale_note
 
 
-def _response_scale_note(result: GLMResult, link: str, mean_word: str, response: str
-                         ) -> list[str]:
+def _response_scale_note(result: GLMResult, link: str, words: tuple[str, str],
+                         infos: dict[str, TermInfo]) -> list[str]:
     """For a link other than the identity: where to read effects on the response scale (the
     average marginal effects of :mod:`glmformula.margins`), naming a numeric predictor and a
     factor of the model."""
@@ -378,7 +379,8 @@ def _response_scale_note(result: GLMResult, link: str, mean_word: str, response:
     numeric: list[str] = []
     factors: list[str] = []
     columns = tuple(result.design.data_columns)
-    for info in term_info(result).values():
+    mean_word, response = words
+    for info in infos.values():
         for v in info.variables:
             (factors if v.kind == "factor" else numeric).append(_column(columns, v.base))
     tools = []

@@ -7,6 +7,7 @@ import re
 import warnings
 from typing import Any
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -50,7 +51,15 @@ def _mtcars() -> pd.DataFrame:
     return load("mtcars").assign(vsf=lambda f: f["vs"].map({0: "V", 1: "S"}))
 
 
+def _warp() -> pd.DataFrame:
+    rng = np.random.default_rng(2)
+    wb = load("warpbreaks")
+    return wb.assign(big=rng.uniform(size=54) > 0.5, x=rng.uniform(1, 3, 54))
+
+
 MODELS = {
+    "boolean_first": ("breaks ~ big + x", _warp, "poisson"),
+    "sum_contrasts": ("breaks ~ C(tension, contr.sum) + x", _warp, "poisson"),
     "basis": ("mpg ~ wt + ns(disp, df=3)", _mtcars, "gaussian"),
     "power": ("dist ~ speed + I(speed^2)", lambda: load("cars"), "gaussian"),
     "basis_by_factor": ("mpg ~ ns(hp, df=3) * factor(vs) + wt", _mtcars, "gaussian"),
