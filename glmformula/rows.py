@@ -63,9 +63,12 @@ def check_residual_type(type: str) -> None:
 
 
 def residual_values(family: Family, type: str, y: Array, mu: Array,
-                    wt: Array, working: Array) -> Array:
-    """Residuals of one type from the response, fitted means and prior weights (R's rules)."""
+                    wt: Array, working: Array, df_residual: int | None) -> Array:
+    """Residuals of one type from the response, fitted means and prior weights (R's rules:
+    deviance residuals are all 0 when no residual degree of freedom is left)."""
     check_residual_type(type)
+    if type == "deviance" and df_residual == 0:
+        return np.zeros_like(mu)
     if type == "deviance":
         d = np.sqrt(np.maximum(family.dev_resids(y, mu, wt), 0.0))
         return np.where(y > mu, d, -d)
@@ -149,6 +152,13 @@ class FitRows(Protocol):
     def deviance(self) -> float: ...
 
 
+class WholeFitRows(FitRows, Protocol):
+    """A whole fit's per-row arrays and its rank."""
+
+    @property
+    def rank(self) -> int: ...
+
+
 class ArrayRows:
     """The rows of an in-memory fit (or of one chunk): model matrix, row labels, the prepared
     response, the offset and the fit's per-row arrays."""
@@ -157,16 +167,20 @@ class ArrayRows:
 
     def __init__(self, X: Array | ModelMatrix, row_index: pd.Index, response: PreparedResponse,
                  offset: Array, fit: FitRows, family: Family,
-                 padding: RowPadding | None = None) -> None:
+                 padding: RowPadding | None = None, df_residual: int | None = None) -> None:
         self.X, self.row_index, self.response, self.offset = X, row_index, response, offset
         self.fit, self.family, self.padding = fit, family, padding
+        #: the whole fit's residual degrees of freedom (None for one chunk of a larger fit)
+        self.df_residual = df_residual
 
     @classmethod
-    def of(cls, design: Design, response: PreparedResponse, offset: Array, fit: FitRows,
-           family: Family) -> ArrayRows:
+    def of(cls, design: Design, response: PreparedResponse, offset: Array,
+           fit: WholeFitRows, family: Family) -> ArrayRows:
         """The rows of a design (padded as its ``na_action="exclude"`` asks)."""
         padding = None if design.arguments is None else design.arguments.padding
-        return cls(design.X, design.row_index, response, offset, fit, family, padding)
+        df_residual = int(np.count_nonzero(response.weights)) - fit.rank
+        return cls(design.X, design.row_index, response, offset, fit, family, padding,
+                   df_residual)
 
     def pad(self, values: Any) -> Any:
         """Values of the rows used, padded with NaN to the data's rows (na_action="exclude")."""
@@ -209,8 +223,9 @@ class ArrayRows:
             return self.response.y
         if what == "prior_weights":
             return self.response.weights
-        return residual_values(self.family, what.removesuffix("_residuals"), self.response.y,
-                               self.fit.mu, self.response.weights, self.fit.working_residuals)
+        r = self.response
+        return residual_values(self.family, what.removesuffix("_residuals"), r.y, self.fit.mu,
+                               r.weights, self.fit.working_residuals, self.df_residual)
 
     def series(self, what: str) -> pd.Series:
         """A per-row quantity as a Series indexed by the rows used (fitted values, the
