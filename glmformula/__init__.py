@@ -55,6 +55,7 @@ if TYPE_CHECKING:
     from glmformula.model_tables import AIC, BIC, logLik
     from glmformula.negbin import glm_nb
     from glmformula.plots import plot_predictions as plot_predictions
+    from glmformula.plots_margins import plot_slopes
     from glmformula.result import GLMResult
     from glmformula.separation import detect_separation
     from glmformula.stepaic import stepAIC
@@ -111,6 +112,7 @@ _EXPORTS: dict[str, str] = {
     "logLik": "glmformula.model_tables",
     "glm_nb": "glmformula.negbin",
     "plot_predictions": "glmformula.plots",
+    "plot_slopes": "glmformula.plots_margins",
     "GLMResult": "glmformula.result",
     "stepAIC": "glmformula.stepaic",
     "add1": "glmformula.stepwise",
@@ -128,7 +130,7 @@ __all__ = [
     "addterm", "dropterm", "AIC", "BIC", "logLik", "dose_p", "update",
     "stepAIC", "relevel", "EmmGrid", "emmeans", "emtrends", "contrast", "pairs",
     "avg_comparisons", "avg_predictions", "avg_slopes", "comparisons", "predictions",
-    "slopes", "datagrid", "detect_separation",
+    "slopes", "datagrid", "detect_separation", "plot_slopes",
 ]
 
 
