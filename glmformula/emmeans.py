@@ -38,7 +38,7 @@ import pandas as pd
 
 from glmformula.design_formulaic import level_label
 from glmformula.emmeans_adjust import Family, adjusted_pvalues, check_adjust, critical_values
-from glmformula.emmeans_grid import ReferenceGrid, reference_grid
+from glmformula.emmeans_grid import ReferenceGrid, note_interactions, reference_grid
 from glmformula.errors import ArgumentTypeError
 from glmformula.result import GLMResult, require_model
 
@@ -210,6 +210,7 @@ def emmeans(model: GLMResult, specs: Any, by: Any = None, type: str = "link",
     names, by_names = parse_specs(specs, by)
     rg = reference_grid(model, at, vcov)
     _check_specs(rg, names + by_names, dict(at or {}))
+    note_interactions(model, list(dict.fromkeys(names + by_names)))
     return _marginal(model, rg, names, by_names, type, offset)
 
 
@@ -265,6 +266,7 @@ def emtrends(model: GLMResult, specs: Any, var: str, by: Any = None,
             f"(numeric variables: {', '.join(numeric) or 'none'})"
         )
     _check_specs(rg, names + by_names, dict(at or {}))
+    note_interactions(model, list(dict.fromkeys(names + by_names + [var])))
     x = rg.data[var].to_numpy(dtype=float)
     h = 0.001 * float(np.max(x) - np.min(x)) if delta_var is None else float(delta_var)
     if h == 0:

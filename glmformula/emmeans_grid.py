@@ -22,6 +22,8 @@ the mean of the fit's total offset, as emmeans' ``.offset.``.
 from __future__ import annotations
 
 import re
+import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +32,7 @@ import pandas as pd
 
 from glmformula.design_checks import as_frame
 from glmformula.design_formulaic import level_label
-from glmformula.errors import ArgumentTypeError, DataError
+from glmformula.errors import ArgumentTypeError, DataError, GLMWarning
 
 if TYPE_CHECKING:
     from glmformula.result import GLMResult
@@ -266,3 +268,20 @@ def reference_grid(model: GLMResult, at: dict[str, Any] | None = None,
         bhat=np.asarray(model.fit.coef[~model.fit.aliased], dtype=float),
         vcov=_covariance(model, vcov), df=df, tran=tran, inv_label=label, data=data,
     )
+
+
+INTERACTION_NOTE = "NOTE: Results may be misleading due to involvement in interactions"
+
+
+def note_interactions(model: GLMResult, facs: Sequence[str]) -> None:
+    """emmeans' note when a term holds every one of ``facs`` and more variables (an
+    interaction the marginal means average over), given as a :class:`GLMWarning`.
+
+    As emmeans, a term "holds" a name when the name occurs in its label.
+    """
+    for term in model.design.term_names:
+        if all(f in term for f in facs):
+            held = [c for c in model.design.data_columns if _mentions(term, c)]
+            if len(held) > len(set(facs)):
+                warnings.warn(INTERACTION_NOTE, GLMWarning, stacklevel=3)
+                return
