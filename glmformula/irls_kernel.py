@@ -64,7 +64,8 @@ def resolve_threads(setting: int | None) -> int:
 
 
 _NO_CHANGE = contextlib.nullcontext()
-_POOLS: dict[int, ThreadPoolExecutor] = {}
+_POOLS: dict[tuple[int, int], ThreadPoolExecutor] = {}  # by (process, threads): a forked
+# child has none of its parent's threads, so it makes its own pool
 _POOLS_LOCK = threading.Lock()
 
 
@@ -82,11 +83,12 @@ def _one_openmp_thread() -> None:
 
 def pool(threads: int) -> ThreadPoolExecutor:
     """A thread pool of ``threads`` workers (made once)."""
+    key = (os.getpid(), threads)
     with _POOLS_LOCK:
-        if threads not in _POOLS:
-            _POOLS[threads] = ThreadPoolExecutor(
+        if key not in _POOLS:
+            _POOLS[key] = ThreadPoolExecutor(
                 max_workers=threads, thread_name_prefix="glmformula-irls")
-        return _POOLS[threads]
+        return _POOLS[key]
 
 
 @dataclass

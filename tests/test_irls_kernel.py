@@ -121,3 +121,27 @@ def test_a_wide_matrix_makes_its_sums_only_when_asked(monkeypatch):
     general = gf.glm(formula, frame, family="poisson")
     assert_close(fused.coef.to_numpy(), general.coef.to_numpy(), 1e-12)
     assert_close(fused.vcov.to_numpy(), general.vcov.to_numpy(), 1e-12)
+
+
+def _fit_in_child(queue):
+    frame = _w1_like(n=40_000)
+    queue.put(gf.glm(FORMULA, frame, family="poisson",
+                     control=gf.Control(threads=2)).coef.to_numpy())
+
+
+def test_a_forked_process_fits_with_its_own_pool():
+    import multiprocessing
+
+    if "fork" not in multiprocessing.get_all_start_methods():
+        pytest.skip("no fork on this platform")
+    frame = _w1_like(n=40_000)
+    parent = gf.glm(FORMULA, frame, family="poisson", control=gf.Control(threads=2))
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_fit_in_child, args=(queue,))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # fork with threads running
+        child.start()
+    coef = queue.get(timeout=120)
+    child.join(timeout=30)
+    assert np.array_equal(coef, parent.coef.to_numpy())
