@@ -236,13 +236,11 @@ def _covariance(model: GLMResult, vcov: Any) -> np.ndarray:
 def link_labels(model: GLMResult) -> tuple[str | None, str]:
     """emmeans' ``.std.link.labels``: the transformation (the link, None for identity) and
     the name of the back-transformed estimate (prob for binomial families, rate for
-    poisson ones, response otherwise), read from R's family name."""
+    poisson ones, response otherwise: the family's ``mean_label``)."""
     link = model.family.link.name
     if link == "identity":
         return None, "response"
-    name = model.family.label
-    label = "prob" if "binomial" in name else "rate" if "poisson" in name else "response"
-    return link, label
+    return link, model.family.mean_label
 
 
 def reference_grid(model: GLMResult, at: dict[str, Any] | None = None,
@@ -260,7 +258,7 @@ def reference_grid(model: GLMResult, at: dict[str, Any] | None = None,
     levels, factors, coerced = _reference_levels(model, data, variables, at)
     frame = grid_frame(levels, data)
     tran, label = link_labels(model)
-    df = float(model.df_residual) if model.family.label in ("gaussian", "Gamma") else np.inf
+    df = float(model.df_residual) if model.family.marginal_means_t else np.inf
     return ReferenceGrid(
         variables=variables, levels=levels, factors=frozenset(factors),
         coerced=frozenset(coerced), frame=frame,

@@ -48,6 +48,7 @@ class Gaussian(Family):
     """Normal errors; dispersion sigma^2 estimated."""
 
     name = "gaussian"
+    marginal_means_t = True
     default_link = "identity"
     allowed_links = ("identity", "log", "inverse")
     response_kind = "real"
@@ -94,6 +95,7 @@ class Binomial(Family):
     """Binomial errors for 0/1 data, proportions with trials, or cbind(successes, failures)."""
 
     name = "binomial"
+    mean_label = "prob"
     default_link = "logit"
     allowed_links = ("logit", "probit", "cloglog", "cauchit", "log", "loglog")
     fixed_dispersion = True
@@ -201,6 +203,7 @@ class Poisson(Family):
     """Poisson errors for counts; dispersion fixed at 1."""
 
     name = "poisson"
+    mean_label = "rate"
     default_link = "log"
     allowed_links = ("log", "identity", "sqrt")
     fixed_dispersion = True
@@ -271,6 +274,7 @@ class Gamma(Family):
     """Gamma errors: variance mu^2, dispersion estimated."""
 
     name = "Gamma"
+    marginal_means_t = True
     default_link = "inverse"
     allowed_links = ("inverse", "log", "identity")
     response_kind = "positive"

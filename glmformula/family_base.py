@@ -71,6 +71,12 @@ class Family:
     #: a quasi family's likelihood family, whose standard errors it scales by the square root
     #: of the estimated dispersion (quasipoisson: "poisson"); None for the others
     dispersion_base: str | None = None
+    #: emmeans' name for a mean on the response scale (``.std.link.labels`` reads R's family
+    #: name: "prob" for the binomial families, "rate" for the poisson ones, else "response")
+    mean_label: str = "response"
+    #: emmeans' intervals and tests use the residual degrees of freedom (t) rather than
+    #: Inf (z): ``emm_basis.lm`` tests ``family %in% c("gaussian", "Gamma")``
+    marginal_means_t: bool = False
     #: parameters beyond the coefficients counted by R's logLik (the scale)
     scale_parameters: int = 0
     #: how the AIC estimates the dispersion from the deviance: per row ("rows"), per unit
