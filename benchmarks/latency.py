@@ -4,7 +4,8 @@
     python benchmarks/latency.py --runs 11
 
 Three tasks, each in a new process timed from outside (wall clock, interpreter
-start-up included): importing the package, fitting warpbreaks
+start-up included), after the floor that any fit pays (importing numpy, pandas,
+scipy and formulaic alone): importing the package, fitting warpbreaks
 (``breaks ~ wool + tension``, poisson) and printing its summary, and the
 command line ``glmformula fit warpbreaks "breaks ~ wool + tension" --family
 poisson``. statsmodels has no command line: its row repeats its script; R's
@@ -43,6 +44,8 @@ def tasks(csv: Path) -> dict[str, dict[str, list[str]]]:
               "print(smf.glm('breaks ~ wool + tension', d, family=sm.families.Poisson())"
               ".fit().summary())")
     out: dict[str, dict[str, list[str]]] = {
+        "dependencies alone": {"glmformula": _python(
+            "import numpy, pandas, scipy.special, scipy.sparse.linalg, formulaic")},
         "import": {"glmformula": _python("import glmformula"),
                    "statsmodels": _python("import statsmodels.api, statsmodels.formula.api"),
                    "R": ["Rscript", "-e", "invisible(stats::glm)"]},
