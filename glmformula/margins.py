@@ -61,7 +61,7 @@ from glmformula.design_checks import names_list
 from glmformula.errors import ArgumentTypeError, DataError
 from glmformula.margins_average import Piece, average_table, unit_table
 from glmformula.margins_dask import dask_average, is_dask_fit
-from glmformula.margins_delta import Predictor, check_level, check_type
+from glmformula.margins_delta import INVLINK, Predictor, back_transformed, check_level, check_type
 from glmformula.margins_grid import datagrid, is_factor, levels, rows_frame, with_value
 from glmformula.result import GLMResult, require_model
 
@@ -208,8 +208,20 @@ def predictions(m: GLMResult, newdata: Any = None, by: By = None, type: str = "r
     fitted rows when None), or averaged within ``by`` groups.
 
     ``offset=`` gives the offset of newdata when the fit's ``offset=`` was an array
-    (as :meth:`GLMResult.predict`).
+    (as :meth:`GLMResult.predict`). ``type="invlink(link)"`` (R marginaleffects' default
+    for a GLM's unit-level predictions) maps the link-scale estimate and interval through
+    the inverse link, so a probability's interval stays within (0, 1); ``std_error`` and
+    ``statistic`` are then dropped (they are the link scale's) and ``p_value`` tests the
+    linear predictor, as R's. ``type="response"`` gives delta-method intervals.
     """
+    if type == INVLINK:
+        if by is not None:
+            raise ArgumentTypeError(f"predictions(): type={INVLINK!r} is for unit-level "
+                                    "predictions; averages within by= groups use "
+                                    "type='response'")
+        table = predictions(m, newdata, None, "link", conf_level=conf_level, vcov=vcov,
+                            offset=offset)
+        return back_transformed(table, require_model(m, "predictions()").family)
     if by is not None:
         return _averaged(m, newdata, by, type, vcov, offset, conf_level, "predictions()",
                          _no_variables, _prediction_pieces(type))

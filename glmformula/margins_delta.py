@@ -40,6 +40,8 @@ Array = np.ndarray
 #: Richardson weights of central differences at steps h, h/2, h/4 (error O(h^6))
 _RICHARDSON = ((1.0, 1.0), (-20.0, 0.5), (64.0, 0.25))
 TYPES = ("response", "link")
+#: R marginaleffects' back-transformed type: the link scale's interval through the inverse link
+INVLINK = "invlink(link)"
 
 
 def covariance(m: GLMResult, vcov: Any) -> Array:
@@ -166,6 +168,22 @@ def table(estimate: Array, jac: Array, cov: Array, conf_level: float) -> pd.Data
         "p_value": 2 * normal_sf(np.abs(z)),
         "conf_low": estimate - q * se, "conf_high": estimate + q * se,
     })
+
+
+def back_transformed(table: pd.DataFrame, family: Any) -> pd.DataFrame:
+    """A link-scale ``predictions`` table mapped by the inverse link (``type="invlink(link)"``):
+    estimate and interval transformed, the link scale's ``std_error`` and ``statistic``
+    dropped; an identity link's table is returned as it is."""
+    if family.link.name == "identity":
+        return table
+    inverse = family.linkinv
+    lo = inverse(table["conf_low"].to_numpy(dtype=float))
+    hi = inverse(table["conf_high"].to_numpy(dtype=float))
+    out = table.drop(columns=["std_error", "statistic"])
+    out["estimate"] = inverse(out["estimate"].to_numpy(dtype=float))
+    # a decreasing inverse link (Gamma's 1/mu) swaps the bounds
+    out["conf_low"], out["conf_high"] = np.minimum(lo, hi), np.maximum(lo, hi)
+    return out
 
 
 def check_type(type: str) -> None:

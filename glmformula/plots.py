@@ -191,27 +191,17 @@ def prediction_table(result: GLMResult, grid: ConditionGrid, type: str, level: f
 
     On the response scale the interval is the link-scale one mapped by the inverse link (R
     marginaleffects' ``type="invlink(link)"``, its default for GLMs; it stays within the
-    range of the mean): ``estimate``, ``conf_low``, ``conf_high`` are
-    ``predictions(..., type="link")``'s through the inverse link, and its link-scale
-    ``std_error``, ``statistic`` and ``p_value`` are dropped (kept for an identity link,
-    where both scales are one).
+    range of the mean): ``predictions(..., type="invlink(link)")``, whose link-scale
+    ``std_error`` and ``statistic`` are dropped (kept for an identity link, where both
+    scales are one).
     """
     from glmformula.margins import predictions
 
     if type not in ("response", "link"):
         raise ArgumentTypeError(f"type must be 'response' or 'link', not {type!r}")
-    table = predictions(result, newdata=grid.frame, type="link", conf_level=level,
-                        offset=grid_offset(result, grid))
-    if type == "link" or result.family.link.name == "identity":
-        return table
-    inverse = result.family.linkinv
-    lo = inverse(table["conf_low"].to_numpy(dtype=float))
-    hi = inverse(table["conf_high"].to_numpy(dtype=float))
-    table = table.drop(columns=["std_error", "statistic", "p_value"])
-    table["estimate"] = inverse(table["estimate"].to_numpy(dtype=float))
-    # a decreasing inverse link (e.g. Gamma's 1/mu) swaps the bounds
-    table["conf_low"], table["conf_high"] = np.minimum(lo, hi), np.maximum(lo, hi)
-    return table
+    return predictions(result, newdata=grid.frame,
+                       type="link" if type == "link" else "invlink(link)", conf_level=level,
+                       offset=grid_offset(result, grid))
 
 
 def draw_conditions(ax: Any, grid: ConditionGrid, table: pd.DataFrame, k: int) -> None:
@@ -280,7 +270,7 @@ def plot_predictions(result: GLMResult, x: str, by: str | None = None,
     'am'
     >>> table = plot_predictions(m, "wt", points=3, draw=False)
     >>> list(table.columns)
-    ['rowid', 'estimate', 'conf_low', 'conf_high', 'hp', 'wt']
+    ['rowid', 'estimate', 'p_value', 'conf_low', 'conf_high', 'hp', 'wt']
     >>> [round(float(v), 4) for v in table.loc[1, ["wt", "estimate", "conf_low", "conf_high"]]]
     [3.4685, 0.0208, 0.0008, 0.3677]
     """

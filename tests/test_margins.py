@@ -313,3 +313,23 @@ def test_slope_through_an_offset(data: pd.DataFrame) -> None:
     up = m.predict(new.assign(x=new["x"] + h), type="response")
     down = m.predict(new.assign(x=new["x"] - h), type="response")
     assert_close(slopes(m, "x", new)["estimate"], (up - down) / (2 * h), 1e-8)
+
+
+def test_invlink_predictions_stay_in_range_and_match_the_link_scale() -> None:
+    """R marginaleffects' type="invlink(link)": the link-scale interval through the inverse
+    link (inside (0, 1) where the delta-method interval of type="response" is not)."""
+    bw = gf.datasets.load("birthwt")
+    m = gf.glm("low ~ lwt", data=bw, family="binomial")
+    grid = gf.datagrid(m, lwt=[80.0, 250.0])
+    link = gf.predictions(m, newdata=grid, type="link")
+    back = gf.predictions(m, newdata=grid, type="invlink(link)")
+    delta = gf.predictions(m, newdata=grid, type="response")
+    inv = m.family.linkinv
+    for column in ("estimate", "conf_low", "conf_high"):
+        np.testing.assert_allclose(back[column], inv(link[column].to_numpy()), rtol=1e-14)
+    np.testing.assert_allclose(back["p_value"], link["p_value"], rtol=1e-14)
+    assert "std_error" not in back.columns and "statistic" not in back.columns
+    assert (back["conf_low"] > 0).all() and (back["conf_high"] < 1).all()
+    assert delta["conf_low"].iloc[1] < 0   # the symmetric interval leaves (0, 1) here
+    with pytest.raises(gf.ArgumentTypeError, match="unit-level"):
+        gf.predictions(m, by="lwt", type="invlink(link)")
