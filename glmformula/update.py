@@ -1,7 +1,8 @@
 """R's ``update()``: a fitted model refitted with an updated formula or other arguments.
 
 A fit remembers its formula, its data (a reference to the caller's pandas
-object, never copied; for polars or Arrow input, the pandas frame it was read into) and the other arguments of its call (``m.formula``, ``m.data``,
+object, never copied; for polars or Arrow input, the pandas frame it was read
+into) and the other arguments of its call (``m.formula``, ``m.data``,
 ``m.family``, ``m.call_args``). ``update(m, ". ~ . + x", family=..., data=...)``
 then does what R's ``update`` does: the formula is R's
 ``update.formula(formula(m), new)`` (:func:`glmformula.rformula.update_formula`:
