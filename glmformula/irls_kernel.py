@@ -193,6 +193,15 @@ class ChunkKernel:
             self._map(work, threads)
         state.sums = self._reduce(state.chunks)
 
+    def deviance(self, mu: Array, threads: int) -> float:
+        """The family's deviance at ``mu`` (full length), chunk by chunk in row order."""
+        parts = self._map(lambda c: float(self.deviance_functions[c](mu[self.slices[c]])),
+                          threads)
+        total = 0.0
+        for part in parts:
+            total += part
+        return total
+
     def _map(self, task: Callable[[int], Any], threads: int) -> list[Any]:
         """``task`` of each chunk, in chunk order: on the pool, or here for one chunk of a
         dense matrix (no OpenMP kernel then; BLAS is on one thread either way)."""

@@ -259,4 +259,6 @@ class MemoryData:
                                 dtype=float)
         else:
             mean = self.family.linkinv(self.offset)
+        if self.kernel is not None:
+            return self.kernel.deviance(mean, resolve_threads(self.threads))
         return self.deviance_function(mean)

@@ -83,6 +83,7 @@ def test_the_fused_pass_equals_the_general_path(case, monkeypatch):
     rtol = 1e-9 if "separation" in case["id"] else 1e-12
     assert_close(fused.coef.fillna(0).to_numpy(), general.coef.fillna(0).to_numpy(), rtol)
     assert_close(fused.deviance, general.deviance, rtol)
+    assert_close(fused.null_deviance, general.null_deviance, rtol)
     assert_close(fused.fitted.to_numpy(), general.fitted.to_numpy(), rtol)
     assert_close(fused.vcov.to_numpy(), general.vcov.to_numpy(), rtol)
 
@@ -97,6 +98,7 @@ def test_the_fused_pass_equals_the_general_path_on_many_chunks(monkeypatch):
     assert_close(fused.coef.to_numpy(), general.coef.to_numpy(), 1e-12)
     assert_close(fused.vcov.to_numpy(), general.vcov.to_numpy(), 1e-12)
     assert_close(fused.deviance, general.deviance, 1e-12)
+    assert_close(fused.null_deviance, general.null_deviance, 1e-12)
 
 
 def test_a_wide_matrix_makes_its_sums_only_when_asked(monkeypatch):
