@@ -169,25 +169,25 @@ class MemoryData:
         if self.etastart is not None:
             return MemoryState(self, np.asarray(self.etastart, dtype=float)), None
         if self.start_coef is not None:
-            coef = np.asarray(self.start_coef, dtype=float)
-            if coef.shape != (self.p,):
-                raise FitError(
-                    f"start has length {coef.size}, but the model has {self.p} coefficients; "
-                    "give one starting value per column of the model matrix"
-                )
+            coef = self._start_coefficients()
             return MemoryState(self, self.linear_predictor(coef)), coef
         return MemoryState(self, self.family.linkfun(self.mustart)), None
+
+    def _start_coefficients(self) -> Array:
+        """``start=`` as a vector, one value per column of the model matrix."""
+        coef = np.asarray(self.start_coef, dtype=float)
+        if coef.shape != (self.p,):
+            raise FitError(
+                f"start has length {coef.size}, but the model has {self.p} coefficients; "
+                "give one starting value per column of the model matrix"
+            )
+        return coef
 
     def _kernel_start(self) -> tuple[KernelState, Array | None]:
         if self.etastart is not None:
             return self._pass(None, np.array(self.etastart, dtype=float)), None
         if self.start_coef is not None:
-            coef = np.asarray(self.start_coef, dtype=float)
-            if coef.shape != (self.p,):
-                raise FitError(
-                    f"start has length {coef.size}, but the model has {self.p} coefficients; "
-                    "give one starting value per column of the model matrix"
-                )
+            coef = self._start_coefficients()
             return self._pass(coef, None), coef
         return self._pass(None, np.array(self.family.linkfun(self.mustart), dtype=float)), None
 
