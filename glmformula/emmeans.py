@@ -183,12 +183,6 @@ def _check_specs(rg: ReferenceGrid, names: list[str], at: dict[str, Any]) -> Non
                 f"{name!r} is not a variable of the model; specs and by name among: "
                 f"{', '.join(rg.variables)}"
             )
-        if name not in rg.factors and name not in at and len(rg.levels[name]) == 1:
-            raise ArgumentTypeError(
-                f"{name!r} is a numeric covariate, held at its mean in the reference grid; "
-                f"give the values to compare with at={{{name!r}: [...]}}, or use "
-                f"emtrends(m, specs=..., var={name!r}) for its slope"
-            )
 
 
 def emmeans(model: GLMResult, specs: Any, by: Any = None, type: str = "link",

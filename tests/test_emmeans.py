@@ -63,9 +63,15 @@ def test_bad_input_names_the_fix(pois: gf.GLMResult, call: object, message: str)
         call(pois)  # type: ignore[operator]
 
 
-def test_numeric_spec_needs_at(tooth: gf.GLMResult) -> None:
-    with pytest.raises(ArgumentTypeError, match=r"numeric covariate.*at=\{'dose'"):
-        emmeans(tooth, "dose")
+def test_numeric_spec_is_one_row_at_its_mean(tooth: gf.GLMResult) -> None:
+    """As R: emmeans(m, "dose") for a covariate is one row, the covariate at its mean,
+    averaged over the factors."""
+    tg = gf.datasets.load("ToothGrowth")
+    frame = emmeans(tooth, "dose").frame
+    assert len(frame) == 1
+    grid = pd.DataFrame({"supp": ["OJ", "VC"], "dose": [tg["dose"].mean()] * 2})
+    expected = float(np.mean(tooth.predict(grid, type="link")))
+    assert abs(float(frame["emmean"].iloc[0]) - expected) < 1e-12 * abs(expected)
     assert len(emmeans(tooth, "dose", at={"dose": [0.5, 1]}).frame) == 2
 
 
