@@ -16,7 +16,7 @@ or to counts), and the dispersion's maximum likelihood estimate there.
 >>> y = np.array([0.0, 1.0, 1.0, 1.0])
 >>> run = adjusted_score_fit(X, y, np.ones(4), np.zeros(4), Binomial(),
 ...                          BRControl(type="AS_mean", epsilon=1e-10))
->>> [round(float(b), 4) for b in run.coef], run.converged
+>>> [round(float(b), 4) + 0.0 for b in run.coef], run.converged  # + 0.0: no -0.0
 ([0.0, 1.6094], True)
 """
 
