@@ -106,21 +106,27 @@ def _peak_tree_rss(process: subprocess.Popen[str], stop: threading.Event, out: l
     out.append(peak)
 
 
-def run_job(kind: str, directory: Path, rows: int) -> dict[str, float]:
-    """One fit in a fresh process, with the peak RSS of its process tree."""
-    process = subprocess.Popen(
-        [sys.executable, __file__, "--job", kind, "--dir", str(directory), "--rows", str(rows)],
-        stdout=subprocess.PIPE, text=True)
+def measured_run(args: list[str]) -> tuple[int, str, float | None]:
+    """Run a command: its exit code, its standard output and the peak RSS (MB) of its
+    process tree (None if it could not be read)."""
+    process = subprocess.Popen(args, stdout=subprocess.PIPE, text=True)
     stop, peak = threading.Event(), []
     watcher = threading.Thread(target=_peak_tree_rss, args=(process, stop, peak))
     watcher.start()
     output, _ = process.communicate()
     stop.set()
     watcher.join()
-    if process.returncode != 0:
-        raise SystemExit(f"{kind} job failed with exit code {process.returncode}")
+    return process.returncode, output, peak[0] / 2**20 if peak else None
+
+
+def run_job(kind: str, directory: Path, rows: int) -> dict[str, float]:
+    """One fit in a fresh process, with the peak RSS of its process tree."""
+    code, output, peak_mb = measured_run(
+        [sys.executable, __file__, "--job", kind, "--dir", str(directory), "--rows", str(rows)])
+    if code != 0:
+        raise SystemExit(f"{kind} job failed with exit code {code}")
     result = json.loads(output.strip().splitlines()[-1])
-    result["peak_mb"] = peak[0] / 2**20 if peak else float("nan")
+    result["peak_mb"] = float("nan") if peak_mb is None else peak_mb
     return result
 
 

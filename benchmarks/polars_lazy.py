@@ -35,15 +35,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from chunked import FORMULA, _peak_tree_rss, write_files  # noqa: E402
+from chunked import FORMULA, measured_run, write_files  # noqa: E402
 
 
 def _job(kind: str, directory: str) -> dict[str, float]:
@@ -97,19 +95,12 @@ def _job(kind: str, directory: str) -> dict[str, float]:
 
 
 def run_job(kind: str, directory: Path) -> dict[str, float]:
-    process = subprocess.Popen(
-        [sys.executable, __file__, "--job", kind, "--dir", str(directory)],
-        stdout=subprocess.PIPE, text=True)
-    stop, peak = threading.Event(), []
-    watcher = threading.Thread(target=_peak_tree_rss, args=(process, stop, peak))
-    watcher.start()
-    output, _ = process.communicate()
-    stop.set()
-    watcher.join()
-    if process.returncode != 0:
-        return {"failed": float(process.returncode), "peak_mb": peak[0] / 2**20 if peak else 0}
+    code, output, peak_mb = measured_run(
+        [sys.executable, __file__, "--job", kind, "--dir", str(directory)])
+    if code != 0:
+        return {"failed": float(code), "peak_mb": 0.0 if peak_mb is None else peak_mb}
     result = json.loads(output.strip().splitlines()[-1])
-    result["peak_mb"] = peak[0] / 2**20 if peak else float("nan")
+    result["peak_mb"] = float("nan") if peak_mb is None else peak_mb
     return result
 
 
