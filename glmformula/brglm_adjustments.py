@@ -28,6 +28,7 @@ from scipy import special
 from glmformula.errors import FamilyError
 from glmformula.families import Binomial, Family, Gamma, Gaussian, InverseGaussian, Poisson
 from glmformula.links import (
+    EPS,
     Cauchit,
     CLogLog,
     Identity,
@@ -41,7 +42,6 @@ from glmformula.links import (
 )
 
 Array = np.ndarray
-EPS = float(np.finfo(float).eps)
 
 #: brglm2's estimators, with the description its summary prints
 TYPES: dict[str, str] = {

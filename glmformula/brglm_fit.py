@@ -43,9 +43,9 @@ from glmformula.brglm_control import BRControl
 from glmformula.errors import ConvergenceWarning, FitError
 from glmformula.families import Family
 from glmformula.irls import Control, fit, user_stacklevel
+from glmformula.links import EPS
 
 Array = np.ndarray
-EPS = float(np.finfo(float).eps)
 
 
 @dataclass(frozen=True)

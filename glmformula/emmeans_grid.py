@@ -33,6 +33,7 @@ import pandas as pd
 from glmformula.design_checks import as_frame
 from glmformula.design_formulaic import level_label
 from glmformula.errors import ArgumentTypeError, DataError, GLMWarning
+from glmformula.factors import present_levels
 
 if TYPE_CHECKING:
     from glmformula.result import GLMResult
@@ -123,11 +124,8 @@ def _reference_levels(model: GLMResult, data: pd.DataFrame, variables: list[str]
             factors.add(name)
             if name in states:
                 known = states[name]
-            elif isinstance(x.dtype, pd.CategoricalDtype):
-                present = set(x.dropna())
-                known = [c for c in x.cat.categories if c in present]
             else:
-                known = sorted(x.dropna().unique())
+                known = present_levels(x)
             levels[name] = _at_levels(name, at[name], known) if name in at else known
             continue
         values = np.sort(np.unique(x.to_numpy(dtype=float)))

@@ -60,6 +60,21 @@ def _label(level: Any) -> str:
 
 
 
+def present_levels(values: pd.Series) -> list[Any]:
+    """The levels a factor column takes (missing values aside): a categorical's in the order
+    of its categories, others sorted (R's ``factor()``).
+
+    >>> present_levels(pd.Series(pd.Categorical(["b", "a"], categories=["c", "b", "a"])))
+    ['b', 'a']
+    >>> present_levels(pd.Series(["y", "x", None, "x"]))
+    ['x', 'y']
+    """
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        present = set(values.dropna())
+        return [c for c in values.cat.categories if c in present]
+    return sorted(values.dropna().unique())
+
+
 def drop_unused_levels(frame: pd.DataFrame, columns: Sequence[str],
                        incomplete: np.ndarray | None = None) -> pd.DataFrame:
     """R's ``model.frame(..., drop.unused.levels = TRUE)``: each categorical column among

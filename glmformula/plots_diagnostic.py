@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from glmformula.distributions import normal_quantile
+from glmformula.factors import present_levels
 from glmformula.influence import influence_measures
 from glmformula.lowess import lowess as lowess
 from glmformula.optional import optional_dependency_message
@@ -113,11 +114,7 @@ def factor_codes(result: GLMResult, index: pd.Index) -> FactorCodes | None:
     levels0: list[Any] = []
     for k, column in enumerate(factors):
         values = frame[column]
-        if isinstance(values.dtype, pd.CategoricalDtype):
-            present = set(values.dropna())
-            levels = [v for v in values.cat.categories if v in present]
-        else:
-            levels = sorted(values.dropna().unique())
+        levels = present_levels(values)
         position = {v: j for j, v in enumerate(levels)}
         codes.append(np.asarray([position.get(v, np.nan) for v in values], dtype=float))
         nlev.append(len(levels))
