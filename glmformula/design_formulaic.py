@@ -218,6 +218,13 @@ def _levels(levels: list[Any], quote: bool, limit: int = 20) -> str:
     return ", ".join(shown) + more
 
 
+def categorical_factors(spec: Any) -> dict[str, dict[str, Any]]:
+    """The categorical factors of a fitted model spec: formulaic expression -> its coding
+    state (``"categories"``: the levels, the first the reference)."""
+    return {expr: dict(state) for expr, (kind, state) in spec.encoder_state.items()
+            if kind is Factor.Kind.CATEGORICAL}
+
+
 def factor_labels(spec: Any, expr: str) -> dict[str, str]:
     """formulaic's level strings -> R's, for a categorical factor of a fitted model spec."""
     kind, state = spec.encoder_state.get(expr, (None, {}))

@@ -28,6 +28,15 @@ from glmformula.rdeparse import R_KEYWORDS, deparse
 _OPEN = {"(": ")", "[": "]", "{": "}"}
 _CLOSE = {")", "]", "}"}
 _NAME_CHAR = re.compile(r"[A-Za-z0-9_.]")
+
+
+def name_in(name: str, expr: str) -> re.Match[str] | None:
+    """Where ``name`` occurs in ``expr`` as a whole R name (not inside ``x.1`` or ``wx``).
+
+    >>> bool(name_in("cyl", "factor(cyl)")), bool(name_in("x", "x.1 + wx"))
+    (True, False)
+    """
+    return re.search(rf"(?<![\w.]){re.escape(name)}(?![\w.])", expr)
 _DOTTED_NAME = re.compile(
     r"(?<![A-Za-z0-9_.`])([A-Za-z.][A-Za-z0-9_.]*\.[A-Za-z0-9_.]*)(?![\w.(`])"
 )

@@ -21,7 +21,6 @@ the mean of the fit's total offset, as emmeans' ``.offset.``.
 
 from __future__ import annotations
 
-import re
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,7 +30,8 @@ import numpy as np
 import pandas as pd
 
 from glmformula.design_checks import as_frame
-from glmformula.design_formulaic import level_label
+from glmformula.design_formulaic import categorical_factors, level_label
+from glmformula.design_parse import name_in
 from glmformula.errors import ArgumentTypeError, DataError, GLMWarning
 from glmformula.factors import present_levels
 
@@ -86,7 +86,7 @@ def predictor_order(model: GLMResult) -> list[str]:
     rhs = formula.split("~", 1)[1] if "~" in formula else formula
 
     def position(column: str) -> int:
-        found = re.search(r"(?<![\w.])" + re.escape(column) + r"(?![\w.])", rhs)
+        found = name_in(column, rhs)
         return found.start() if found else len(rhs)
 
     columns = list(model.design.data_columns)
@@ -95,16 +95,12 @@ def predictor_order(model: GLMResult) -> list[str]:
 
 def _categorical_states(model: GLMResult) -> dict[str, list[Any]]:
     """Factor expressions of the model matrix and their levels (formulaic's state)."""
-    from formulaic.parser.types import Factor
-
-    spec = model.design.model_spec["rhs"]
     return {expr: list(state.get("categories", ()))
-            for expr, (kind, state) in spec.encoder_state.items()
-            if kind is Factor.Kind.CATEGORICAL}
+            for expr, state in categorical_factors(model.design.model_spec["rhs"]).items()}
 
 
 def _mentions(expr: str, column: str) -> bool:
-    return re.search(r"(?<![\w.])" + re.escape(column) + r"(?![\w.])", expr) is not None
+    return name_in(column, expr) is not None
 
 
 def _is_number(series: pd.Series) -> bool:

@@ -17,11 +17,11 @@ True
 from __future__ import annotations
 
 import math
-import re
 from typing import TYPE_CHECKING
 
 import numpy as np
 
+from glmformula.design_parse import name_in
 from glmformula.explain import fmt
 from glmformula.explain_scale import Scale, link_effect
 from glmformula.explain_terms import (
@@ -62,7 +62,7 @@ def _column(columns: tuple[str, ...], base: str) -> str:
     """The data column a variable is built from (``cyl`` for ``factor(cyl)``)."""
     if base in columns:
         return base
-    found = [c for c in columns if re.search(rf"(?<![\w.]){re.escape(c)}(?![\w.])", base)]
+    found = [c for c in columns if name_in(c, base)]
     return found[0] if found else base
 
 

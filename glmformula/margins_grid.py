@@ -15,7 +15,6 @@ to a value in a copy of the rows, and group rows by ``by`` columns.
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -24,6 +23,8 @@ import pandas as pd
 
 from glmformula.chunked_source import is_dask_frame
 from glmformula.design_checks import as_frame, names_list
+from glmformula.design_formulaic import categorical_factors
+from glmformula.design_parse import name_in
 from glmformula.errors import ArgumentTypeError, DataError
 from glmformula.rows import needs_rows
 
@@ -83,12 +84,9 @@ def rows_frame(m: GLMResult, newdata: Any, what: str) -> pd.DataFrame:
 def _factor_state(m: GLMResult, name: str) -> dict[str, Any] | None:
     """The coding state of the factor the formula makes of variable ``name`` (itself, or an
     expression of it such as ``factor(cyl)`` or ``C(g, contr.sum)``); None if none."""
-    states = m.design.model_spec["rhs"].encoder_state
-    pattern = re.compile(rf"(?<![\w.]){re.escape(name)}(?![\w.])")
-    for key, (kind, state) in states.items():
-        if getattr(kind, "value", None) == "categorical" and (
-                key == name or pattern.search(key)):
-            return dict(state)
+    for key, state in categorical_factors(m.design.model_spec["rhs"]).items():
+        if key == name or name_in(name, key):
+            return state
     return None
 
 
