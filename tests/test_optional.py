@@ -50,16 +50,21 @@ def test_importable_module_reports_the_original_error():
     assert message == "reading Parquet failed: pyarrow 9 is too old"
 
 
-def test_cli_does_not_call_an_unimportable_pyarrow_missing(tmp_path):
-    pytest.importorskip("pyarrow")
+def _cli_with_broken_pyarrow(tmp_path, *options):
+    """`glmformula fit <a Parquet file> "y ~ x" *options` where pyarrow cannot be imported."""
     data = tmp_path / "wb.parquet"
     pd.DataFrame({"y": [1.0, 2.0, 4.0, 3.0], "x": [1.0, 2.0, 3.0, 4.0]}).to_parquet(data)
     (tmp_path / "fake").mkdir()
     fake = _broken_package(tmp_path / "fake", "pyarrow")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(
         [str(fake), str(Path(__file__).parents[1]), os.environ.get("PYTHONPATH", "")])}
-    run = subprocess.run([sys.executable, "-m", "glmformula", "fit", str(data), "y ~ x"],
-                         capture_output=True, text=True, env=env, timeout=120)
+    return subprocess.run([sys.executable, "-m", "glmformula", "fit", str(data), "y ~ x",
+                           *options], capture_output=True, text=True, env=env, timeout=120)
+
+
+def test_cli_does_not_call_an_unimportable_pyarrow_missing(tmp_path):
+    pytest.importorskip("pyarrow")
+    run = _cli_with_broken_pyarrow(tmp_path)
     assert run.returncode != 0
     assert "installed but cannot be imported" in run.stderr, run.stderr
     assert "requires NumPy 2.0 or newer" in run.stderr
@@ -69,14 +74,7 @@ def test_cli_does_not_call_an_unimportable_pyarrow_missing(tmp_path):
 def test_cli_dask_with_an_unimportable_pyarrow_is_a_clear_error(tmp_path):
     pytest.importorskip("pyarrow")
     pytest.importorskip("dask")
-    data = tmp_path / "wb.parquet"
-    pd.DataFrame({"y": [1.0, 2.0, 4.0, 3.0], "x": [1.0, 2.0, 3.0, 4.0]}).to_parquet(data)
-    (tmp_path / "fake").mkdir()
-    fake = _broken_package(tmp_path / "fake", "pyarrow")
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-        [str(fake), str(Path(__file__).parents[1]), os.environ.get("PYTHONPATH", "")])}
-    run = subprocess.run([sys.executable, "-m", "glmformula", "fit", str(data), "y ~ x",
-                          "--dask"], capture_output=True, text=True, env=env, timeout=120)
+    run = _cli_with_broken_pyarrow(tmp_path, "--dask")
     assert run.returncode != 0
     assert "pyarrow requires NumPy 2.0 or newer" in run.stderr, run.stderr
     assert "Traceback" not in run.stderr
