@@ -38,7 +38,8 @@ from threadpoolctl import threadpool_limits
 
 from glmformula.errors import ArgumentTypeError, FitError
 from glmformula.matrices import DenseModelMatrix, ModelMatrix, serial_blas
-from glmformula.structured import StructuredModelMatrix, chunk_rows, chunk_sums
+from glmformula.structured import StructuredModelMatrix, chunk_rows
+from glmformula.sums_kernel import chunk_sums, uses_compiled
 
 Array = np.ndarray
 
@@ -157,6 +158,8 @@ class ChunkKernel:
         self.unit_weights = bool(np.all(weights == 1))
         self.deviance_functions = [family.deviance_function(y[s], weights[s])
                                    for s in self.slices]
+        # tabmat's OpenMP kernel makes the sums by level where the compiled one does not
+        self.openmp = codes is not None and not uses_compiled(dense)
 
     def run(self, coef: Array | None, eta: Array | None, threads: int,
             sums: bool = True) -> KernelState:
@@ -184,7 +187,7 @@ class ChunkKernel:
         def work(c: int) -> None:
             rows, part = self.slices[c], state.chunks[c]
             if part.products is None:
-                if self.codes is not None:
+                if self.openmp:
                     _one_openmp_thread()
                 self._working(c, state.eta[rows], state.mu[rows], state.mu_eta[rows],
                               state.w2[rows], part)
@@ -205,7 +208,7 @@ class ChunkKernel:
     def _map(self, task: Callable[[int], Any], threads: int) -> list[Any]:
         """``task`` of each chunk, in chunk order: on the pool, or here for one chunk of a
         dense matrix (no OpenMP kernel then; BLAS is on one thread either way)."""
-        if len(self.slices) == 1 and self.codes is None:
+        if len(self.slices) == 1 and not self.openmp:
             return [task(0)]
         return list(pool(threads).map(task, range(len(self.slices))))
 
@@ -220,7 +223,7 @@ class ChunkKernel:
                level_coef: Array | None, want_sums: bool) -> ChunkResult:
         """Chunk ``c``: eta (unless given), mu, dmu/deta, deviance, validity, and the sums."""
         family, rows = self.family, self.slices[c]
-        if self.codes is not None:
+        if self.openmp:
             _one_openmp_thread()
         eta = state.eta[rows]
         if dense_coef is not None:
@@ -265,7 +268,7 @@ class ChunkKernel:
         working_values(self.y[rows], mu, eta, mu_eta, varmu, weights, offset, good,
                        result.all_good, z, w2)
         result.products, result.by_level = chunk_sums(
-            self.dense[rows], w2, z, None if self.codes is None else self.codes[rows],
+            self.dense, rows, w2, z, None if self.codes is None else self.codes[rows],
             self.n_levels)
 
     def _reduce(self, chunks: list[ChunkResult]) -> tuple[Array, Array]:
@@ -341,7 +344,7 @@ def kernel_for(X: ModelMatrix, y: Array, weights: Array, offset: Array,
     expand = X.expand[permutation]
     dense = blocks["dense"][0] if "dense" in blocks else np.empty((X.n_rows, 0), order="F")
     codes = X._codes(order[-1]) if "codes" in blocks else None
-    if codes is not None:
+    if codes is not None and not uses_compiled(dense):
         import tabmat.ext.split  # noqa: F401  (its OpenMP library, before the workers limit it)
 
     n_levels = blocks["codes"][1] if "codes" in blocks else 0

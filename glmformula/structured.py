@@ -31,6 +31,7 @@ import scipy.sparse as sp
 from threadpoolctl import threadpool_limits
 
 from glmformula.matrices import serial_blas
+from glmformula.sums_kernel import chunk_sums
 
 Array = np.ndarray
 
@@ -300,7 +301,7 @@ def weighted_sums(
     by_level = None if codes is None else np.zeros((n_levels, width))
     for first in range(0, n, step):
         rows = slice(first, min(first + step, n))
-        part, part_by_level = chunk_sums(X[rows], weights[rows], None if z is None else z[rows],
+        part, part_by_level = chunk_sums(X, rows, weights[rows], None if z is None else z[rows],
                                          None if codes is None else codes[rows], n_levels)
         products += part
         if by_level is not None and part_by_level is not None:
@@ -316,43 +317,6 @@ def chunk_rows(width: int) -> int:
     added chunk by chunk in row order have the same bits on every machine.
     """
     return CHUNK_ROWS if width <= 32 else max(1024, (1 << 21) // width)
-
-
-def chunk_sums(X: Array, weights: Array, z: Array | None, codes: Array | None,
-               n_levels: int) -> tuple[Array, Array | None]:
-    """One chunk's share of :func:`weighted_sums`: ``[X z]' W [X z]`` (both triangles
-    as BLAS leaves them) and, given int32 codes, the sums by level of w X_j, w z and w.
-
-    Negative weights (never in IRLS) are taken as their positive and negative parts.
-    """
-    m, k = X.shape
-    width = k + int(z is not None) + 1
-    chunk = np.empty((m, width), order="F")
-    root = chunk[:, -1]
-    products = np.zeros((width - 1, width - 1))
-    by_level = None if codes is None else np.zeros((n_levels, width))
-    signs = (1.0, -1.0) if weights.size and weights.min() < 0 else (1.0,)
-    for sign in signs:
-        if len(signs) == 1:
-            np.sqrt(weights, out=root)
-        else:
-            np.sqrt(np.maximum(sign * weights, 0.0), out=root)
-        np.multiply(X, root[:, None], out=chunk[:, :k])
-        if z is not None:
-            np.multiply(z, root, out=chunk[:, k])
-        scaled = chunk[:, :-1]
-        if sign > 0:
-            products += scaled.T @ scaled
-        else:
-            products -= scaled.T @ scaled
-        if by_level is not None and codes is not None:
-            from tabmat.ext.split import sandwich_cat_dense  # imports polars: only here
-
-            by_level += sandwich_cat_dense(
-                codes, n_levels, sign * root if sign < 0 else root, chunk,
-                np.arange(m, dtype=np.int32), np.arange(width, dtype=np.int32), False,
-                has_missings=False, drop_first=False)
-    return products, by_level
 
 
 def build_structured_matrix(

@@ -12,6 +12,7 @@ from threadpoolctl import threadpool_limits
 
 import glmformula as gf
 import glmformula.irls_memory as irls_memory
+from glmformula import sums_kernel
 from glmformula.errors import ArgumentTypeError
 from glmformula.irls_kernel import THREADS_ENV, resolve_threads
 
@@ -33,8 +34,13 @@ def _w1_like(n: int = 80_000, seed: int = 3) -> pd.DataFrame:
 FORMULA = "y ~ " + " + ".join(f"x{i}" for i in range(1, 11)) + " + g50 + g5"
 
 
+@pytest.mark.parametrize("compiled", [True, False], ids=["compiled sums", "numpy sums"])
 @pytest.mark.parametrize("family", ["poisson", "binomial"])
-def test_one_and_two_threads_give_the_same_bits(family):
+def test_one_and_two_threads_give_the_same_bits(family, compiled, monkeypatch):
+    if compiled and sums_kernel.compiled is None:
+        pytest.skip("the compiled kernel is not built here")
+    if not compiled:
+        monkeypatch.setattr(sums_kernel, "compiled", None)
     frame = _w1_like()
     if family == "binomial":
         frame["y"] = (frame["y"] > 1).astype(int)
