@@ -58,7 +58,10 @@ def materialize(
 
 
 def dense(matrix: pd.DataFrame) -> np.ndarray:
-    """float64 Fortran-ordered copy of a model matrix, filled column by column."""
+    """float64 Fortran-ordered copy of a model matrix, filled column by column (at once when
+    every column holds real numbers in a numpy dtype)."""
+    if all(isinstance(t, np.dtype) and t.kind in "biuf" for t in matrix.dtypes):
+        return np.array(matrix.to_numpy(dtype=np.float64), dtype=np.float64, order="F")
     X = np.empty(matrix.shape, dtype=np.float64, order="F")
     for j in range(matrix.shape[1]):
         column = matrix.iloc[:, j].to_numpy()

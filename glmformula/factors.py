@@ -70,17 +70,85 @@ def present_levels(values: pd.Series) -> list[Any]:
     ['x', 'y']
     """
     if isinstance(values.dtype, pd.CategoricalDtype):
-        present = set(values.dropna())
-        return [c for c in values.cat.categories if c in present]
+        codes = values.cat.codes.to_numpy()
+        return _kept(values.cat.categories, _codes_present(codes[codes >= 0],
+                                                           len(values.cat.categories)))
     return sorted(values.dropna().unique())
 
 
+def _codes_present(codes: np.ndarray, n_levels: int) -> np.ndarray:
+    """Which of ``n_levels`` levels occur among non-negative category codes."""
+    return np.bincount(codes, minlength=n_levels) > 0
+
+
+def _kept(levels: pd.Index, present: np.ndarray) -> list[Any]:
+    return [level for level, kept in zip(levels, present, strict=True) if kept]
+
+
+def missing_values(column: pd.Series) -> np.ndarray | None:
+    """Where a column is missing (R's ``is.na``, pandas' ``isna``); None when no value is.
+
+    Read cheaply: a categorical's codes (-1), NaN in a float column (a sum decides when
+    there is none), nothing in an integer or logical column; pandas' ``isna`` otherwise.
+
+    >>> missing_values(pd.Series([1.0, float("nan")])).tolist()
+    [False, True]
+    >>> missing_values(pd.Series(pd.Categorical(["a", None]))).tolist()
+    [False, True]
+    >>> missing_values(pd.Series(["a", None], dtype=object)).tolist()
+    [False, True]
+    >>> missing_values(pd.Series([1, 2])) is None, missing_values(pd.Series([0.5])) is None
+    (True, True)
+    """
+    dtype = column.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        codes = column.cat.codes.to_numpy()
+        return codes < 0 if codes.size and codes.min() < 0 else None
+    if isinstance(dtype, np.dtype) and dtype.kind in "iub":
+        return None
+    if isinstance(dtype, np.dtype) and dtype.kind == "f":
+        values = column.to_numpy()
+        with np.errstate(all="ignore"):
+            if not np.isnan(np.add.reduce(values, axis=None)):  # NaN propagates through a sum
+                return None
+        mask = np.isnan(values)
+    else:
+        mask = np.asarray(column.isna(), dtype=bool)
+    return mask if mask.any() else None
+
+
+def incomplete_rows(frame: pd.DataFrame, columns: Sequence[str],
+                    incomplete: np.ndarray | None = None) -> np.ndarray | None:
+    """The rows of R's model frame that ``na.omit`` drops: a missing value in one of
+    ``columns`` (those in ``frame``), or True in ``incomplete``; None when every row is
+    complete. One pass per column (see :func:`missing_values`), no copy of the frame.
+
+    >>> df = pd.DataFrame({"x": [1.0, None, 3.0], "g": pd.Categorical(["a", "b", None])})
+    >>> incomplete_rows(df, ["x", "g"]).tolist(), incomplete_rows(df, ["x"]).tolist()
+    ([False, True, True], [False, True, False])
+    >>> incomplete_rows(df.iloc[:1], ["x", "g"]) is None
+    True
+    """
+    missing = None
+    if incomplete is not None and incomplete.any():
+        missing = np.array(incomplete, dtype=bool)
+    for c in dict.fromkeys(columns):
+        if c not in frame.columns:
+            continue
+        here = missing_values(frame[c])
+        if here is not None:
+            missing = here.copy() if missing is None else np.logical_or(missing, here, out=missing)
+    return missing
+
+
 def drop_unused_levels(frame: pd.DataFrame, columns: Sequence[str],
-                       incomplete: np.ndarray | None = None) -> pd.DataFrame:
+                       incomplete: np.ndarray | None = None, *,
+                       complete_known: bool = False) -> pd.DataFrame:
     """R's ``model.frame(..., drop.unused.levels = TRUE)``: each categorical column among
     ``columns`` keeps only the levels that occur in the complete rows (no missing value in
     ``columns``, nor where ``incomplete`` is True), in their order. A new frame when a
-    level goes; the caller's frame is never changed.
+    level goes; the caller's frame is never changed. ``complete_known``: ``incomplete`` is
+    already :func:`incomplete_rows` of ``columns`` (None: every row is complete).
 
     >>> df = pd.DataFrame({"g": pd.Categorical(["a", "b"], categories=["a", "b", "c"]),
     ...                    "y": [1.0, None]})
@@ -91,16 +159,16 @@ def drop_unused_levels(frame: pd.DataFrame, columns: Sequence[str],
     factors = [c for c in used if isinstance(frame[c].dtype, pd.CategoricalDtype)]
     if not factors:
         return frame
-    complete = ~frame[used].isna().to_numpy().any(axis=1)
-    if incomplete is not None:
-        complete &= ~incomplete
+    missing = incomplete if complete_known else incomplete_rows(frame, used, incomplete)
     trimmed: dict[str, pd.Series] = {}
     for c in factors:
         column = frame[c]
-        present = set(column.iloc[np.flatnonzero(complete)].dropna().unique())
-        levels = [level for level in column.cat.categories if level in present]
-        if len(levels) < len(column.cat.categories):
-            trimmed[c] = column.cat.set_categories(levels)
+        categories = column.cat.categories
+        codes = column.cat.codes.to_numpy()  # no -1 in the complete rows: c is used
+        present = _codes_present(codes if missing is None else codes[~missing],
+                                 len(categories))
+        if not present.all():
+            trimmed[c] = column.cat.set_categories(_kept(categories, present))
     return frame.assign(**trimmed) if trimmed else frame
 
 
@@ -116,10 +184,12 @@ def one_level_error(column: str, level: Any) -> DataError:
 
 def check_factor_levels(frame: pd.DataFrame, columns: Sequence[str],
                         incomplete: np.ndarray | None = None,
-                        predictors: Sequence[str] | None = None) -> None:
+                        predictors: Sequence[str] | None = None, *,
+                        complete_known: bool = False) -> None:
     """R's ``contrasts<-`` check: a factor (or text) predictor needs 2 or more levels in the
     rows used (complete in ``columns``); one level (after ``subset`` and missing values) is
     a DataError, as in R. ``predictors``: the columns to check (default: ``columns``).
+    ``complete_known``: as in :func:`drop_unused_levels`.
 
     >>> df = pd.DataFrame({"g": pd.Categorical(["a", "a"]), "y": [1.0, 2.0]})
     >>> try:
@@ -129,21 +199,56 @@ def check_factor_levels(frame: pd.DataFrame, columns: Sequence[str],
     the factor 'g' has only one level ('a') in the rows used
     """
     used = [c for c in dict.fromkeys(columns) if c in frame.columns]
-    if not used:
+    checked = [c for c in (used if predictors is None else
+                           [p for p in predictors if p in used])
+               if isinstance(frame[c].dtype, pd.CategoricalDtype)
+               or pd.api.types.is_string_dtype(frame[c].dtype)]
+    if not any(not isinstance(frame[c].dtype, pd.CategoricalDtype)
+               or len(frame[c].cat.categories) == 1 for c in checked):
+        return  # categoricals with 0 or 2+ levels: nothing to check
+    missing = incomplete if complete_known else incomplete_rows(frame, used, incomplete)
+    rows = None if missing is None else np.flatnonzero(~missing)
+    if rows is not None and rows.size == 0:
         return
-    complete = ~frame[used].isna().to_numpy().any(axis=1)
-    if incomplete is not None:
-        complete &= ~incomplete
-    rows = np.flatnonzero(complete)
-    for c in used if predictors is None else [p for p in predictors if p in used]:
+    for c in checked:
         column = frame[c]
-        categorical = isinstance(column.dtype, pd.CategoricalDtype)
-        if not (categorical or pd.api.types.is_string_dtype(column.dtype)):
-            continue
-        levels = (list(column.cat.categories) if categorical
-                  else column.iloc[rows].dropna().unique().tolist())
-        if len(levels) == 1 and rows.size > 0:
+        if isinstance(column.dtype, pd.CategoricalDtype):
+            levels = list(column.cat.categories)
+        else:
+            kept = column if rows is None else column.iloc[rows]
+            levels = kept.dropna().unique().tolist()
+        if len(levels) == 1:
             raise one_level_error(c, levels[0])
 
 
-__all__ = ["check_factor_levels", "drop_unused_levels", "one_level_error", "relevel"]
+def model_frame_levels(frame: pd.DataFrame, columns: Sequence[str],
+                       incomplete: np.ndarray | None, predictors: Sequence[str]) -> pd.DataFrame:
+    """:func:`drop_unused_levels` then :func:`check_factor_levels` (R's model frame and its
+    ``contrasts<-`` check), the complete rows found once, and only when a factor or text
+    column among ``columns`` needs them.
+
+    >>> df = pd.DataFrame({"g": pd.Categorical(["a", "b"], categories=["a", "b", "c"]),
+    ...                    "h": ["u", "v"], "y": [1.0, 2.0]})
+    >>> model_frame_levels(df, ["y", "g", "h"], None, ["g", "h"])["g"].cat.categories.tolist()
+    ['a', 'b']
+    """
+    used = [c for c in dict.fromkeys(columns) if c in frame.columns]
+    if not any(isinstance(frame[c].dtype, pd.CategoricalDtype)
+               or pd.api.types.is_string_dtype(frame[c].dtype) for c in used):
+        return frame
+    missing = incomplete_rows(frame, used, incomplete)
+    frame = drop_unused_levels(frame, used, missing, complete_known=True)
+    check_factor_levels(frame, used, missing, predictors, complete_known=True)
+    return frame
+
+
+__all__ = [
+    "check_factor_levels",
+    "drop_unused_levels",
+    "incomplete_rows",
+    "missing_values",
+    "model_frame_levels",
+    "one_level_error",
+    "present_levels",
+    "relevel",
+]

@@ -148,16 +148,16 @@ class FitArguments:
         """``na_action="fail"``: R's ``na.fail`` on the variables the model uses."""
         if self.na_action != "fail":
             return
+        from glmformula.factors import missing_values
+
         used = [c for c in dict.fromkeys(columns) if c in frame.columns]
-        missing = frame[used].isna() if used else pd.DataFrame(index=frame.index)
+        missing = {c: missing_values(frame[c]) for c in used}
         for name, argument in (("weights", weights), ("offset", offset)):
-            absent = _missing(argument, None, len(frame))
-            if absent is not None:
-                missing[f"{name}="] = absent
-        rows = (np.flatnonzero(missing.to_numpy().any(axis=1)) if missing.size
-                else np.zeros(0, dtype=int))
-        if len(rows):
-            bad = [c for c in missing.columns if missing[c].to_numpy()[rows].any()]
+            missing[f"{name}="] = _missing(argument, None, len(frame))
+        masks = {c: mask for c, mask in missing.items() if mask is not None and mask.any()}
+        if masks:
+            bad = list(masks)
+            rows = np.flatnonzero(np.logical_or.reduce(list(masks.values())))
             raise DataError(
                 f"missing values in object (na_action='fail', R's na.fail): rows "
                 f"{row_labels(frame.index, list(rows))} have missing values in "
@@ -214,7 +214,7 @@ def design_for(formula: Any, data: Any, *, weights: Any, offset: Any,
     keeps, then the ``na_action``, factors without the levels no row used has (R's
     ``drop.unused.levels``), coded with the ``contrasts``."""
     from glmformula.design import build_design
-    from glmformula.factors import check_factor_levels, drop_unused_levels
+    from glmformula.factors import model_frame_levels
     from glmformula.formula_safety import formula_code
 
     if not isinstance(formula, str):  # build_design says what a formula is
@@ -229,9 +229,8 @@ def design_for(formula: Any, data: Any, *, weights: Any, offset: Any,
     columns = [*code.response_columns, *code.model_columns, *named]
     if arguments is not None:
         arguments.check_missing(frame, columns, weights, offset)
-    frame = drop_unused_levels(frame, columns, _missing(weights, offset, len(frame)))
-    check_factor_levels(frame, columns, _missing(weights, offset, len(frame)),
-                        predictors=[c for c in code.model_columns if c not in named])
+    frame = model_frame_levels(frame, columns, _missing(weights, offset, len(frame)),
+                               [c for c in code.model_columns if c not in named])
     built = frame
     if arguments is not None and arguments.na_action == "exclude" and not frame.index.is_unique:
         built = frame.set_axis(pd.RangeIndex(len(frame)), axis=0)  # rows found by position
