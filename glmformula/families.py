@@ -231,8 +231,11 @@ class Poisson(Family):
         return poisson_deviance(y, wt)
 
     def aic(self, y: Array, n: Array, mu: Array, wt: Array, dev: float) -> float:
-        logp = special.xlogy(y, mu) - mu - log_factorial(y)
-        return float(-2.0 * np.sum(logp * wt))
+        logp = special.xlogy(y, mu)
+        logp -= mu
+        logp -= log_factorial(y)
+        logp *= wt
+        return float(-2.0 * np.sum(logp))
 
     def check_response(self, y: Array) -> None:
         if np.any(y < 0):

@@ -233,9 +233,11 @@ def log_ratio(y: Array, mu: Array) -> Array:
 def log_factorial(y: Array) -> Array:
     """log(y!) for counts, by table look-up when the counts are small whole numbers."""
     top = float(np.max(y)) if y.size else 0.0
-    if 0 <= top < 1e6 and np.array_equal(y, np.floor(y)) and np.min(y) >= 0:
-        table = special.gammaln(np.arange(int(top) + 2, dtype=float))
-        return table[(y + 1).astype(np.intp)]
+    if top < 1e6 and (not y.size or np.min(y) >= 0):  # no NaN, nothing to overflow a cast
+        counts = y.astype(np.intp)  # y itself when y holds whole numbers
+        if np.array_equal(counts, y):
+            table = special.gammaln(np.arange(1.0, int(top) + 2.0))  # log(k!) at k
+            return table[counts]
     return special.gammaln(y + 1.0)
 
 
