@@ -1,5 +1,6 @@
 /*
  * The IRLS pass's weighted sums over one chunk of rows, without Python's lock.
+ * (And the chunk's linear predictor, X b + level effects + offset.)
  *
  * For a dense block X (n rows, k columns, column-major), a chunk of rows
  * [first, stop), the chunk's working weights w and working response z:
@@ -217,14 +218,121 @@ static PyObject *sums(PyObject *self, PyObject *args) {
     return NULL;
 }
 
+VECTOR_CLONES
+static void linear_predictor(const double *x, Py_ssize_t n, Py_ssize_t k, Py_ssize_t first,
+                             Py_ssize_t stop, const double *coef, const int32_t *codes,
+                             const double *level_coef, const double *offset, double *eta) {
+    const Py_ssize_t m = stop - first;
+    for (Py_ssize_t r = 0; r < m; r++) {
+        eta[r] = 0.0;
+    }
+    for (Py_ssize_t j = 0; j < k; j++) {  /* column by column, in column order */
+        const double *a = x + j * n + first;
+        const double b = coef[j];
+        for (Py_ssize_t r = 0; r < m; r++) {
+            eta[r] += a[r] * b;
+        }
+    }
+    if (codes != NULL) {
+        for (Py_ssize_t r = 0; r < m; r++) {
+            eta[r] += level_coef[codes[r]];
+        }
+    }
+    if (offset != NULL) {
+        for (Py_ssize_t r = 0; r < m; r++) {
+            eta[r] += offset[r];
+        }
+    }
+}
+
+PyDoc_STRVAR(eta_doc,
+"linear_predictor(x, first, stop, coef, codes, level_coef, offset, eta)\n\n"
+"Write X b (+ the level effects level_coef[codes], + offset) for the rows\n"
+"[first, stop) of the column-major float64 (n, k) array x into eta; codes,\n"
+"level_coef and offset may be None (codes and offset hold the chunk's rows).");
+
+static PyObject *eta_function(PyObject *self, PyObject *args) {
+    PyObject *x_obj, *coef_obj, *codes_obj, *level_obj, *offset_obj, *eta_obj;
+    Py_ssize_t first, stop;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "OnnOOOOO", &x_obj, &first, &stop, &coef_obj, &codes_obj,
+                          &level_obj, &offset_obj, &eta_obj)) {
+        return NULL;
+    }
+    Py_buffer views[6];
+    int held[6] = {0};
+    PyObject *objects[6] = {x_obj, coef_obj, codes_obj, level_obj, offset_obj, eta_obj};
+    const int flags[6] = {PyBUF_F_CONTIGUOUS, PyBUF_C_CONTIGUOUS, PyBUF_C_CONTIGUOUS,
+                          PyBUF_C_CONTIGUOUS, PyBUF_C_CONTIGUOUS,
+                          PyBUF_C_CONTIGUOUS | PyBUF_WRITABLE};
+    const char *names[6] = {"x", "coef", "codes", "level_coef", "offset", "eta"};
+    const char *formats[6] = {"d", "d", "i", "d", "d", "d"};
+    int ok = 1;
+    for (int b = 0; ok && b < 6; b++) {
+        if (objects[b] == Py_None && (b == 2 || b == 3 || b == 4)) {
+            continue;
+        }
+        if (get_buffer(objects[b], &views[b], flags[b], names[b], formats[b]) != 0) {
+            ok = -1;
+        } else {
+            held[b] = 1;
+        }
+    }
+    Py_ssize_t n = 0, k = 0, m = stop - first, levels = 0;
+    if (ok == 1) {
+        n = views[0].ndim == 2 ? views[0].shape[0] : -1;
+        k = views[0].ndim == 2 ? views[0].shape[1] : -1;
+        levels = held[3] ? views[3].len / (Py_ssize_t)sizeof(double) : 0;
+        ok = n >= 0 && first >= 0 && m >= 0 && stop <= n
+             && views[1].len == k * (Py_ssize_t)sizeof(double)
+             && views[5].len == m * (Py_ssize_t)sizeof(double)
+             && held[2] == held[3]
+             && (!held[2] || views[2].len == m * (Py_ssize_t)sizeof(int32_t))
+             && (!held[4] || views[4].len == m * (Py_ssize_t)sizeof(double));
+        if (ok && held[2]) {
+            const int32_t *c = (const int32_t *)views[2].buf;
+            for (Py_ssize_t r = 0; ok && r < m; r++) {
+                ok = c[r] >= 0 && c[r] < levels;
+            }
+        }
+    }
+    if (ok == 1) {
+        Py_BEGIN_ALLOW_THREADS
+        linear_predictor((const double *)views[0].buf, n, k, first, stop,
+                         (const double *)views[1].buf,
+                         held[2] ? (const int32_t *)views[2].buf : NULL,
+                         held[3] ? (const double *)views[3].buf : NULL,
+                         held[4] ? (const double *)views[4].buf : NULL,
+                         (double *)views[5].buf);
+        Py_END_ALLOW_THREADS
+    }
+    for (int b = 0; b < 6; b++) {
+        if (held[b]) {
+            PyBuffer_Release(&views[b]);
+        }
+    }
+    if (ok == 1) {
+        Py_RETURN_NONE;
+    }
+    if (ok == 0) {
+        PyErr_SetString(PyExc_ValueError,
+                        "linear_predictor: x must be 2-d with the rows [first, stop), coef one "
+                        "value per column, eta, codes and offset one per row of the chunk, "
+                        "codes and level_coef given together and codes within its levels");
+    }
+    return NULL;
+}
+
 static PyMethodDef methods[] = {
     {"sums", sums, METH_VARARGS, sums_doc},
+    {"linear_predictor", eta_function, METH_VARARGS, eta_doc},
     {NULL, NULL, 0, NULL},
 };
 
 static struct PyModuleDef module = {
     PyModuleDef_HEAD_INIT, "_glmformula_sums",
-    "The IRLS pass's weighted sums over a chunk of rows, without Python's lock.", -1, methods,
+    "The IRLS pass's linear predictor and weighted sums over a chunk of rows, without "
+    "Python's lock.", -1, methods,
     NULL, NULL, NULL, NULL,
 };
 

@@ -39,7 +39,7 @@ from threadpoolctl import threadpool_limits
 from glmformula.errors import ArgumentTypeError, FitError
 from glmformula.matrices import DenseModelMatrix, ModelMatrix, serial_blas
 from glmformula.structured import StructuredModelMatrix, chunk_rows
-from glmformula.sums_kernel import chunk_sums, uses_compiled
+from glmformula.sums_kernel import chunk_sums, linear_predictor, uses_compiled
 
 Array = np.ndarray
 
@@ -155,6 +155,7 @@ class ChunkKernel:
         step = chunk_rows(k + 2)
         self.slices = [slice(first, min(first + step, n)) for first in range(0, n, step)]
         self.positive = weights > 0
+        self.all_positive = bool(np.all(self.positive))
         self.unit_weights = bool(np.all(weights == 1))
         self.deviance_functions = [family.deviance_function(y[s], weights[s])
                                    for s in self.slices]
@@ -227,14 +228,10 @@ class ChunkKernel:
             _one_openmp_thread()
         eta = state.eta[rows]
         if dense_coef is not None:
-            if self.k:
-                np.einsum("ij,j->i", self.dense[rows], dense_coef, out=eta)
-            else:
-                eta[:] = 0.0
-            if level_coef is not None and self.codes is not None:
-                eta += level_coef[self.codes[rows]]
-            if self.offset is not None:
-                eta += self.offset[rows]
+            linear_predictor(self.dense, rows, dense_coef,
+                             None if level_coef is None or self.codes is None
+                             else self.codes[rows], level_coef,
+                             None if self.offset is None else self.offset[rows], eta)
         valid_eta = bool(family.valid_eta(eta))  # else the inverse link may divide by 0
         with np.errstate(all="ignore") if not valid_eta else _NO_CHANGE:
             mu, mu_eta = family.linkinv_and_mu_eta(eta)
@@ -253,7 +250,7 @@ class ChunkKernel:
         rows = self.slices[c]
         varmu = self.family.variance(mu)
         positive = self.positive[rows]
-        v, m = varmu[positive], mu_eta[positive]
+        v, m = (varmu, mu_eta) if self.all_positive else (varmu[positive], mu_eta[positive])
         if v.size and not np.min(v) > 0:
             result.var_nan = bool(np.any(np.isnan(v)))
             result.var_zero = bool(np.any(v == 0))

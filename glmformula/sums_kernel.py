@@ -1,4 +1,5 @@
-"""One chunk's weighted sums: the compiled kernel when it is built, else numpy and BLAS.
+"""One chunk's weighted sums and linear predictor: the compiled kernel when it is built,
+else numpy and BLAS.
 
 A pass of IRLS adds up, chunk by chunk, ``[X z]' W [X z]`` and, for a
 categorical block, the sums by level of ``w X_j``, ``w z`` and ``w``. The
@@ -77,6 +78,36 @@ def chunk_sums(dense: Array, rows: slice, weights: Array, z: Array | None,
                       products, by_level)
         return products, by_level
     return blas_chunk_sums(dense[rows], weights, z, codes, n_levels)
+
+
+def linear_predictor(dense: Array, rows: slice, coef: Array, codes: Array | None,
+                     level_coef: Array | None, offset: Array | None, eta: Array) -> None:
+    """Write ``dense[rows] @ coef`` (+ ``level_coef[codes]``, + ``offset``) into ``eta``;
+    ``codes`` and ``offset`` hold the chunk's rows.
+
+    >>> X = np.asfortranarray([[1.0, 2.0], [3.0, 4.0]])
+    >>> eta = np.empty(2)
+    >>> linear_predictor(X, slice(0, 2), np.array([1.0, 0.5]), None, None, None, eta)
+    >>> [float(v) for v in eta]
+    [2.0, 5.0]
+    """
+    if uses_compiled(dense) and (codes is None) == (level_coef is None):
+        assert compiled is not None
+        first, stop, _ = rows.indices(dense.shape[0])
+        compiled.linear_predictor(
+            dense, first, stop, np.ascontiguousarray(coef, dtype=float),
+            None if codes is None else np.ascontiguousarray(codes, dtype=np.int32),
+            None if level_coef is None else np.ascontiguousarray(level_coef, dtype=float),
+            None if offset is None else np.ascontiguousarray(offset, dtype=float), eta)
+        return
+    if dense.shape[1]:
+        np.einsum("ij,j->i", dense[rows], coef, out=eta)
+    else:
+        eta[:] = 0.0
+    if level_coef is not None and codes is not None:
+        eta += level_coef[codes]
+    if offset is not None:
+        eta += offset
 
 
 def blas_chunk_sums(X: Array, weights: Array, z: Array | None, codes: Array | None,

@@ -7,7 +7,7 @@ import pytest
 from compare import assert_close
 
 from glmformula import sums_kernel
-from glmformula.sums_kernel import blas_chunk_sums, chunk_sums
+from glmformula.sums_kernel import blas_chunk_sums, chunk_sums, linear_predictor
 
 compiled = pytest.mark.skipif(sums_kernel.compiled is None,
                               reason="the compiled kernel is not built here")
@@ -95,3 +95,35 @@ def test_wide_or_row_major_blocks_take_the_numpy_path():
 def test_the_environment_turns_the_compiled_kernel_off(monkeypatch):
     monkeypatch.setenv(sums_kernel.PURE_ENV, "1")
     assert sums_kernel._load() is None
+
+
+@pytest.mark.parametrize("use_compiled", [True, False])
+@pytest.mark.parametrize("levels, with_offset, k", [(0, False, 5), (7, True, 5), (7, False, 0),
+                                                     (0, True, 1)])
+def test_the_linear_predictor(use_compiled, levels, with_offset, k, monkeypatch):
+    if use_compiled and sums_kernel.compiled is None:
+        pytest.skip("the compiled kernel is not built here")
+    if not use_compiled:
+        monkeypatch.setattr(sums_kernel, "compiled", None)
+    X, _, offset, codes = _data(700, k, max(levels, 1))
+    coef = np.linspace(-1.0, 2.0, k)
+    level_coef = np.linspace(0.5, -0.5, levels) if levels else None
+    rows = slice(123, 700)
+    eta = np.full(577, np.nan)
+    linear_predictor(X, rows, coef, codes[rows] if levels else None, level_coef,
+                     offset[rows] if with_offset else None, eta)
+    expected = X[rows] @ coef
+    if levels:
+        expected = expected + level_coef[codes[rows]]
+    if with_offset:
+        expected = expected + offset[rows]
+    assert_close(eta, expected, 1e-13)
+
+
+@compiled
+def test_the_linear_predictor_refuses_bad_codes():
+    X, _, _, codes = _data(50, 2, 4)
+    codes[3] = -1
+    with pytest.raises(ValueError, match="codes within its levels"):
+        sums_kernel.compiled.linear_predictor(X, 0, 50, np.ones(2), codes, np.ones(4), None,
+                                              np.empty(50))
