@@ -163,13 +163,18 @@ class ChunkKernel:
         self.openmp = codes is not None and not uses_compiled(dense)
 
     def run(self, coef: Array | None, eta: Array | None, threads: int,
-            sums: bool = True) -> KernelState:
+            sums: bool = True, reuse: KernelState | None = None) -> KernelState:
         """One pass at ``coef`` (or at a given ``eta``, for the starting values); ``sums``:
-        also the working weights and the sums for the next step."""
+        also the working weights and the sums for the next step. ``reuse``: a state no
+        longer needed, whose arrays the pass writes over (fresh memory costs page faults)."""
         n = self.n
-        state = KernelState(
-            eta=np.empty(n) if eta is None else eta, mu=np.empty(n), mu_eta=np.empty(n),
-            w2=np.zeros(n), deviance=0.0, valid=True, sums=None, chunks=[])
+        if reuse is not None and eta is None:
+            state = KernelState(eta=reuse.eta, mu=reuse.mu, mu_eta=reuse.mu_eta, w2=reuse.w2,
+                                deviance=0.0, valid=True, sums=None, chunks=[])
+        else:
+            state = KernelState(
+                eta=np.empty(n) if eta is None else eta, mu=np.empty(n), mu_eta=np.empty(n),
+                w2=np.zeros(n), deviance=0.0, valid=True, sums=None, chunks=[])
         dense_coef, level_coef = (None, None) if coef is None else self._split(coef)
         with serial_blas():
             state.chunks = self._map(

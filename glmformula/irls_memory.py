@@ -145,15 +145,17 @@ class MemoryData:
         self.threads: int | None = None
         self.kernel: ChunkKernel | None = kernel_for(self.X, y, weights, offset, family)
         self._last: KernelState | None = None
+        self._spare: KernelState | None = None
 
     @cached_property
     def deviance_function(self) -> Any:
         """The family's deviance total at mu, for these y and weights."""
         return self.family.deviance_function(self.y, self.weights)
 
-    def _pass(self, coef: Array | None, eta: Array | None, sums: bool = True) -> KernelState:
+    def _pass(self, coef: Array | None, eta: Array | None, sums: bool = True,
+              reuse: KernelState | None = None) -> KernelState:
         assert self.kernel is not None
-        return self.kernel.run(coef, eta, resolve_threads(self.threads), sums)
+        return self.kernel.run(coef, eta, resolve_threads(self.threads), sums, reuse)
 
     def linear_predictor(self, coef: Array) -> Array:
         """eta = X coef + offset."""
@@ -196,7 +198,8 @@ class MemoryData:
         if self.kernel is not None:
             eager = (self.kernel.k <= self.EAGER_MAX_COLUMNS
                      and not last_change < self.LIKELY_LAST_CHANGE)
-            return self._pass(coef, None, sums=eager)
+            spare, self._spare = self._spare, None
+            return self._pass(coef, None, sums=eager, reuse=spare)
         return MemoryState(self, self.linear_predictor(coef))
 
     def least_squares(self, state: Any, tolerance: float) -> LeastSquares | None:
@@ -221,6 +224,10 @@ class MemoryData:
         if state.sums is None:  # the pass did not make them (or some chunk was invalid)
             self.kernel.add_sums(state, resolve_threads(self.threads))
         state.check()
+        if self._last is not None and self._last is not state:
+            # the loop keeps only the state of this step (its weights) and the states it
+            # evaluates next: the previous step's arrays can hold the next evaluation
+            self._spare = self._last
         self._last = state
         if not state.any_good:
             return None

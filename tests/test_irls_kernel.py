@@ -92,6 +92,10 @@ def test_the_fused_pass_equals_the_general_path(case, monkeypatch):
     assert_close(fused.null_deviance, general.null_deviance, rtol)
     assert_close(fused.fitted.to_numpy(), general.fitted.to_numpy(), rtol)
     assert_close(fused.vcov.to_numpy(), general.vcov.to_numpy(), rtol)
+    # the last step's weights and the final eta survive the reuse of the states' arrays
+    assert_close(fused.working_weights.to_numpy(), general.working_weights.to_numpy(), rtol)
+    assert_close(fused.linear_predictor.to_numpy(), general.linear_predictor.to_numpy(),
+                 rtol)
 
 
 def test_the_fused_pass_equals_the_general_path_on_many_chunks(monkeypatch):
@@ -105,6 +109,8 @@ def test_the_fused_pass_equals_the_general_path_on_many_chunks(monkeypatch):
     assert_close(fused.vcov.to_numpy(), general.vcov.to_numpy(), 1e-12)
     assert_close(fused.deviance, general.deviance, 1e-12)
     assert_close(fused.null_deviance, general.null_deviance, 1e-12)
+    assert_close(fused.working_weights.to_numpy(), general.working_weights.to_numpy(), 1e-12)
+    assert_close(fused.linear_predictor.to_numpy(), general.linear_predictor.to_numpy(), 1e-12)
 
 
 def test_a_wide_matrix_makes_its_sums_only_when_asked(monkeypatch):
@@ -116,9 +122,9 @@ def test_a_wide_matrix_makes_its_sums_only_when_asked(monkeypatch):
     passes = []
     original = irls_memory.MemoryData._pass
 
-    def counting(self, coef, eta, sums=True):
+    def counting(self, coef, eta, sums=True, reuse=None):
         passes.append(sums)
-        return original(self, coef, eta, sums)
+        return original(self, coef, eta, sums, reuse)
 
     monkeypatch.setattr(irls_memory.MemoryData, "_pass", counting)
     fused = gf.glm(formula, frame, family="poisson", control=gf.Control(threads=2))
