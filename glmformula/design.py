@@ -26,7 +26,7 @@ for pandas categoricals. Ordered categoricals get R's polynomial contrasts
 from __future__ import annotations
 
 import warnings
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -186,6 +186,7 @@ def build_design(
     prototype: Design | None = None,
     safe: bool = False,
     contrasts: Mapping[str, Any] | ContrastsArgument | None = None,
+    plain_columns: Collection[str] = (),
 ) -> Design:
     """Build response, model matrix, weights and offset from an R formula and a data frame.
 
@@ -202,7 +203,9 @@ def build_design(
     evaluate only column names, numbers, arithmetic and a fixed list of
     functions (see :mod:`glmformula.formula_safety`); a prototype's setting is kept.
     `contrasts`: R's ``contrasts.arg``, contrasts by factor name (see
-    :mod:`glmformula.contrasts`).
+    :mod:`glmformula.contrasts`). `plain_columns`: float64 columns of `data` already found
+    free of NaN and infinity, within the magnitudes the fitter squares (see
+    :func:`glmformula.factors.incomplete_rows`), not read again.
 
     >>> import pandas as pd
     >>> df = pd.DataFrame({"n": [3, 5, 4], "t": [1.0, 2, 4], "w": ["A", "B", "A"]})
@@ -227,7 +230,7 @@ def build_design(
         fast = build_structured(
             code.r_formula, frame, weights=weights, offset=offset, context=context,
             build_general=build_design, min_rows=0 if structured else STRUCTURED_MIN_ROWS,
-            prototype=prototype, safe=safe,
+            prototype=prototype, safe=safe, plain=plain_columns,
         )
         if fast is not None:
             check_width(len(fast.column_names), widest_term(fast.term_slices))

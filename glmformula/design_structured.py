@@ -19,7 +19,7 @@ both paths give the same columns.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -28,12 +28,11 @@ import pandas as pd
 from formulaic.parser.types import Factor
 
 from glmformula.design_checks import (
-    MAX_MAGNITUDE,
-    MIN_MAGNITUDE,
     argument,
     as_frame,
     check_magnitude,
     check_width,
+    plainly_finite,
     row_labels,
 )
 from glmformula.design_parse import extract_offsets, split_formula
@@ -75,15 +74,19 @@ def _as_factor(series: pd.Series) -> pd.Series:
     return pd.Series(pd.Categorical(series), index=series.index, name=series.name)
 
 
-def _numeric_column(frame: pd.DataFrame, name: str) -> tuple[np.ndarray, bool] | None:
-    """The column as float64 and whether it is plainly finite (None: not a plain number)."""
+def _numeric_column(frame: pd.DataFrame, name: str,
+                    plain: Collection[str] = ()) -> tuple[np.ndarray, bool] | None:
+    """The column as float64 and whether it is plainly finite (None: not a plain number).
+    ``plain``: float64 columns already found plainly finite (not read again)."""
     series = frame[name]
+    if name in plain and series.dtype == np.float64:
+        return series.to_numpy(), True
     if pd.api.types.is_bool_dtype(series.dtype) or not pd.api.types.is_numeric_dtype(series.dtype):
         return None
     if pd.api.types.is_complex_dtype(series.dtype):
         return None  # the general path explains
     values = series.to_numpy(dtype=np.float64, na_value=np.nan)
-    if _plainly_finite(values):
+    if plainly_finite(values):
         return values, True
     if np.isinf(values).any():
         rows = row_labels(frame.index, np.flatnonzero(np.isinf(values)))
@@ -93,30 +96,6 @@ def _numeric_column(frame: pd.DataFrame, name: str) -> tuple[np.ndarray, bool] |
         )
     check_magnitude(values, [name], "column")
     return values, False
-
-
-def _plainly_finite(values: np.ndarray) -> bool:
-    """True when a column has no NaN or infinity and needs no magnitude warning.
-
-    In the common case of clean data one pass that allocates nothing decides:
-    the sum of squares is finite only without NaN and infinity, and it lies
-    between ``largest**2`` and ``n * largest**2``. Otherwise min and max
-    (which NaN propagates through) decide.
-
-    >>> _plainly_finite(np.array([1.0, -2.0])), _plainly_finite(np.array([1.0, np.nan]))
-    (True, False)
-    """
-    if not values.size:
-        return False
-    if values.dtype == np.float64 and values.ndim == 1:
-        squares = float(np.einsum("i,i->", values, values))  # not BLAS: no thread wake-ups
-        if MIN_MAGNITUDE**2 * values.size <= squares <= MAX_MAGNITUDE**2:
-            return True
-    lo, hi = float(np.min(values)), float(np.max(values))
-    if not (np.isfinite(lo) and np.isfinite(hi)):
-        return False
-    largest = max(abs(lo), abs(hi))
-    return largest <= MAX_MAGNITUDE and (largest == 0 or largest >= MIN_MAGNITUDE)
 
 
 def _plain_columns(formula: str, frame: pd.DataFrame) -> tuple[str, list[str]] | None:
@@ -152,26 +131,28 @@ def build_structured(
     min_rows: int = STRUCTURED_MIN_ROWS,
     prototype: Any = None,
     safe: bool = False,
+    plain: Collection[str] = (),
 ) -> Any:
     """A Design with a structured X, or None when the formula needs the general path.
 
     ``prototype``: the formula's design on a few rows coded alike (else one is
-    built on the first complete rows).
+    built on the first complete rows). ``plain``: float64 columns known plainly
+    finite (see :func:`glmformula.design_checks.plainly_finite`).
     """
     if build_general is None:
         from glmformula.design import build_design
 
         build_general = build_design
     frame = as_frame(data, "data")
-    plain = _plain_columns(formula, frame)
-    if plain is None:
+    parsed = _plain_columns(formula, frame)
+    if parsed is None:
         return None
-    response_name, rhs_columns = plain
+    response_name, rhs_columns = parsed
     width = _width_estimate(frame, rhs_columns)
     if len(frame) < min_rows and len(frame) * width < LARGE_MATRIX_CELLS:
         return None
     check_width(width, " (about one per numeric column and factor level)")
-    response = _numeric_column(frame, response_name)
+    response = _numeric_column(frame, response_name, plain)
     if response is None:
         return None
     y = response[0]
@@ -181,7 +162,7 @@ def build_structured(
     for c in rhs_columns:
         if c in factors:
             continue
-        column = _numeric_column(frame, c)
+        column = _numeric_column(frame, c, plain)
         if column is None:  # booleans and other kinds: the general path codes them
             return None
         numerics[c] = column[0]
@@ -189,7 +170,9 @@ def build_structured(
             unclean.append(column[0])
     w_values, w_missing = argument(weights, "weights", frame)
     o_values, o_missing = argument(offset, "offset", frame)
-    missing = np.isnan(y) | w_missing | o_missing
+    if not response[1]:
+        unclean.append(y)
+    missing = w_missing | o_missing
     for values in unclean:
         missing |= np.isnan(values)
     codes = {c: f.cat.codes.to_numpy() for c, f in factors.items()}

@@ -88,8 +88,9 @@ def _kept(levels: pd.Index, present: np.ndarray) -> list[Any]:
 def missing_values(column: pd.Series) -> np.ndarray | None:
     """Where a column is missing (R's ``is.na``, pandas' ``isna``); None when no value is.
 
-    Read cheaply: a categorical's codes (-1), NaN in a float column (a sum decides when
-    there is none), nothing in an integer or logical column; pandas' ``isna`` otherwise.
+    Read cheaply: a categorical's codes (-1), NaN in a float column (a sum of squares
+    decides when there is none), nothing in an integer or logical column; pandas' ``isna``
+    otherwise.
 
     >>> missing_values(pd.Series([1.0, float("nan")])).tolist()
     [False, True]
@@ -100,28 +101,43 @@ def missing_values(column: pd.Series) -> np.ndarray | None:
     >>> missing_values(pd.Series([1, 2])) is None, missing_values(pd.Series([0.5])) is None
     (True, True)
     """
+    return _scan(column)[0]
+
+
+def _scan(column: pd.Series) -> tuple[np.ndarray | None, bool]:
+    """:func:`missing_values`, and whether the column is float64 and plainly finite
+    (:func:`glmformula.design_checks.plainly_finite`: the same pass decides both)."""
     dtype = column.dtype
     if isinstance(dtype, pd.CategoricalDtype):
         codes = column.cat.codes.to_numpy()
-        return codes < 0 if codes.size and codes.min() < 0 else None
+        return (codes < 0 if codes.size and codes.min() < 0 else None), False
     if isinstance(dtype, np.dtype) and dtype.kind in "iub":
-        return None
+        return None, False
     if isinstance(dtype, np.dtype) and dtype.kind == "f":
         values = column.to_numpy()
-        with np.errstate(all="ignore"):
-            if not np.isnan(np.add.reduce(values, axis=None)):  # NaN propagates through a sum
-                return None
+        if dtype == np.float64:
+            from glmformula.design_checks import plainly_finite
+
+            if plainly_finite(values):
+                return None, True
+        else:
+            with np.errstate(all="ignore"):
+                if not np.isnan(np.add.reduce(values, axis=None)):  # NaN propagates
+                    return None, False
         mask = np.isnan(values)
     else:
         mask = np.asarray(column.isna(), dtype=bool)
-    return mask if mask.any() else None
+    return (mask if mask.any() else None), False
 
 
 def incomplete_rows(frame: pd.DataFrame, columns: Sequence[str],
-                    incomplete: np.ndarray | None = None) -> np.ndarray | None:
+                    incomplete: np.ndarray | None = None,
+                    plain: set[str] | None = None) -> np.ndarray | None:
     """The rows of R's model frame that ``na.omit`` drops: a missing value in one of
     ``columns`` (those in ``frame``), or True in ``incomplete``; None when every row is
     complete. One pass per column (see :func:`missing_values`), no copy of the frame.
+    ``plain``: gets the names of the float64 columns found plainly finite (the structured
+    design reads them without a second pass).
 
     >>> df = pd.DataFrame({"x": [1.0, None, 3.0], "g": pd.Categorical(["a", "b", None])})
     >>> incomplete_rows(df, ["x", "g"]).tolist(), incomplete_rows(df, ["x"]).tolist()
@@ -135,7 +151,9 @@ def incomplete_rows(frame: pd.DataFrame, columns: Sequence[str],
     for c in dict.fromkeys(columns):
         if c not in frame.columns:
             continue
-        here = missing_values(frame[c])
+        here, clean = _scan(frame[c])
+        if clean and plain is not None:
+            plain.add(c)
         if here is not None:
             missing = here.copy() if missing is None else np.logical_or(missing, here, out=missing)
     return missing
@@ -222,10 +240,11 @@ def check_factor_levels(frame: pd.DataFrame, columns: Sequence[str],
 
 
 def model_frame_levels(frame: pd.DataFrame, columns: Sequence[str],
-                       incomplete: np.ndarray | None, predictors: Sequence[str]) -> pd.DataFrame:
+                       incomplete: np.ndarray | None, predictors: Sequence[str],
+                       plain: set[str] | None = None) -> pd.DataFrame:
     """:func:`drop_unused_levels` then :func:`check_factor_levels` (R's model frame and its
     ``contrasts<-`` check), the complete rows found once, and only when a factor or text
-    column among ``columns`` needs them.
+    column among ``columns`` needs them. ``plain``: as in :func:`incomplete_rows`.
 
     >>> df = pd.DataFrame({"g": pd.Categorical(["a", "b"], categories=["a", "b", "c"]),
     ...                    "h": ["u", "v"], "y": [1.0, 2.0]})
@@ -236,7 +255,7 @@ def model_frame_levels(frame: pd.DataFrame, columns: Sequence[str],
     if not any(isinstance(frame[c].dtype, pd.CategoricalDtype)
                or pd.api.types.is_string_dtype(frame[c].dtype) for c in used):
         return frame
-    missing = incomplete_rows(frame, used, incomplete)
+    missing = incomplete_rows(frame, used, incomplete, plain)
     frame = drop_unused_levels(frame, used, missing, complete_known=True)
     check_factor_levels(frame, used, missing, predictors, complete_known=True)
     return frame

@@ -229,13 +229,15 @@ def design_for(formula: Any, data: Any, *, weights: Any, offset: Any,
     columns = [*code.response_columns, *code.model_columns, *named]
     if arguments is not None:
         arguments.check_missing(frame, columns, weights, offset)
+    plain: set[str] = set()  # float64 columns read once here, not again by the design
     frame = model_frame_levels(frame, columns, _missing(weights, offset, len(frame)),
-                               [c for c in code.model_columns if c not in named])
+                               [c for c in code.model_columns if c not in named], plain)
     built = frame
     if arguments is not None and arguments.na_action == "exclude" and not frame.index.is_unique:
         built = frame.set_axis(pd.RangeIndex(len(frame)), axis=0)  # rows found by position
     design = build_design(formula, built, weights=weights, offset=offset, context=context,
-                          safe=safe, contrasts=None if arguments is None else arguments.contrasts)
+                          safe=safe, contrasts=None if arguments is None else arguments.contrasts,
+                          plain_columns=plain)
     return design if arguments is None else arguments.finish(design, frame)
 
 
