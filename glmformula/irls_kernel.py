@@ -202,12 +202,17 @@ class ChunkKernel:
             self._map(work, threads)
         state.sums = self._reduce(state.chunks)
 
-    def deviance(self, mu: Array, threads: int) -> float:
-        """The family's deviance at ``mu`` (full length), chunk by chunk in row order."""
-        parts = self._map(lambda c: float(self.deviance_functions[c](mu[self.slices[c]])),
-                          threads)
+    def deviance(self, mu: Array | float, threads: int) -> float:
+        """The family's deviance at ``mu`` (full length, or one value for every row), chunk
+        by chunk in row order."""
+        def chunk_deviance(c: int) -> float:
+            rows = self.slices[c]
+            chunk_mu = (mu[rows] if isinstance(mu, np.ndarray)
+                        else np.full(rows.stop - rows.start, mu))
+            return float(self.deviance_functions[c](chunk_mu))
+
         total = 0.0
-        for part in parts:
+        for part in self._map(chunk_deviance, threads):
             total += part
         return total
 

@@ -262,8 +262,10 @@ class MemoryData:
     def mean_deviance(self, intercept: bool) -> float:
         """The deviance of the weighted mean of y (``intercept``), else of linkinv(offset)."""
         if intercept:
-            mean = np.full_like(self.y, np.sum(self.weights * self.y) / np.sum(self.weights),
-                                dtype=float)
+            value = float(np.dot(self.weights, self.y) / np.sum(self.weights))
+            if self.kernel is not None:  # chunk by chunk, without a full-length copy
+                return self.kernel.deviance(value, resolve_threads(self.threads))
+            mean = np.full_like(self.y, value, dtype=float)
         else:
             mean = self.family.linkinv(self.offset)
         if self.kernel is not None:
