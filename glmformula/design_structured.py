@@ -179,31 +179,35 @@ def build_structured(
     for c_codes in codes.values():
         if c_codes.size and c_codes.min() < 0:
             missing |= c_codes < 0
-    keep = np.flatnonzero(~missing) if missing.any() else np.arange(len(frame))
-    if keep.size == 0:
+    keep = np.flatnonzero(~missing) if missing.any() else None  # None: every row
+    if keep is not None and keep.size == 0:
         return None  # the general path explains
+    first = keep[:_PROTOTYPE_ROWS] if keep is not None else np.arange(
+        min(len(frame), _PROTOTYPE_ROWS))
     proto = prototype if prototype is not None else _prototype(
-        formula, frame, factors, keep[:_PROTOTYPE_ROWS], w_values, o_values, context,
-        build_general, safe)
+        formula, frame, factors, first, w_values, o_values, context, build_general, safe)
     found = _blocks(proto.model_spec["rhs"], numerics, codes, factors)
     if found is None or "offset" in proto.model_spec:
         return None
     blocks, dense_names = found
-    subset = None if keep.size == len(frame) else keep
     dense_values = None
-    if subset is None and dense_names and None not in dense_names:
+    if keep is None and dense_names and None not in dense_names:
         dense_values = frame[dense_names].to_numpy(dtype=np.float64)
-    matrix = build_structured_matrix(blocks, len(proto.column_names), len(frame), subset,
+    matrix = build_structured_matrix(blocks, len(proto.column_names), len(frame), keep,
                                      dense_values)
-    kept_offset = None if o_values is None else o_values[keep]
+
+    def kept(values: np.ndarray) -> np.ndarray:  # a copy: never the caller's array
+        return values.copy() if keep is None else values[keep]
+
+    kept_offset = None if o_values is None else kept(o_values)
     return replace(
         proto,
-        response=replace(proto.response, values=y if subset is None else y[keep]),
+        response=replace(proto.response, values=y if keep is None else y[keep]),
         X=matrix,
-        prior_weights=None if w_values is None else w_values[keep],
+        prior_weights=None if w_values is None else kept(w_values),
         offset=kept_offset,
-        row_index=frame.index if subset is None else frame.index[keep],
-        n_dropped=len(frame) - keep.size,
+        row_index=frame.index if keep is None else frame.index[keep],
+        n_dropped=0 if keep is None else len(frame) - keep.size,
         offset_column=offset if isinstance(offset, str) else None,
         offset_argument=kept_offset,
         weights_column=weights if isinstance(weights, str) else None,

@@ -135,3 +135,65 @@ def test_dense_at_once_equals_column_by_column() -> None:
         np.testing.assert_array_equal(X[:, j], matrix[name].to_numpy(dtype=np.float64))
     mixed = matrix.assign(e=pd.array([1, 2, 3], dtype="Int64"))
     np.testing.assert_array_equal(dense(mixed)[:, :4], X)
+
+
+def big_frame(n: int = 25_000) -> pd.DataFrame:
+    rng = np.random.default_rng(11)
+    return pd.DataFrame({
+        "y": rng.poisson(2.0, n).astype(float),
+        "x": rng.standard_normal(n),
+        "z": rng.standard_normal(n),
+        "g": pd.Categorical(rng.choice(["a", "b", "c"], n), categories=["a", "b", "c", "d"]),
+    })
+
+
+def test_structured_design_with_columns_scanned_once_equals_the_general_path() -> None:
+    from glmformula.fit_arguments import design_for
+
+    frame = big_frame()
+    frame.loc[[3, 17], "x"] = np.nan
+    frame.loc[frame["g"] == "c", "z"] = np.nan  # level c only in incomplete rows
+    frame.loc[5, "g"] = None
+    before = frame.copy()
+    fast = design_for("y ~ x + z + g", frame, weights=None, offset=None, context={},
+                      safe=False, arguments=None)
+    assert not isinstance(fast.X, np.ndarray)  # the structured path
+    plain = build_design_general(frame)
+    assert fast.column_names == plain.column_names == ["(Intercept)", "x", "z", "gb"]
+    np.testing.assert_array_equal(fast.X.dense(), plain.X)
+    np.testing.assert_array_equal(fast.response.values, plain.response.values)
+    assert list(fast.row_index) == list(plain.row_index) and fast.n_dropped == plain.n_dropped
+    pd.testing.assert_frame_equal(frame, before)
+
+
+def build_design_general(frame: pd.DataFrame) -> object:
+    from glmformula.design import build_design
+    from glmformula.factors import drop_unused_levels
+
+    return build_design("y ~ x + z + g", drop_unused_levels(frame, ["y", "x", "z", "g"]),
+                        structured=False)
+
+
+@pytest.mark.parametrize("column", ["y", "x"])
+def test_structured_design_still_refuses_infinite_and_huge_values(column: str) -> None:
+    frame = big_frame()
+    frame.loc[7, column] = np.inf
+    with pytest.raises(DataError, match=f"infinite values in column '{column}'"):
+        gf.glm("y ~ x + g", frame, family="poisson")
+    frame.loc[7, column] = 1e200
+    with pytest.raises(DataError, match="magnitude"):
+        gf.glm("y ~ x + g", frame, family="poisson")
+
+
+def test_structured_design_copies_weights_and_offsets_given_as_arrays() -> None:
+    from glmformula.design import build_design
+
+    frame = big_frame()
+    weights = np.full(len(frame), 2.0)
+    offset = np.zeros(len(frame))
+    design = build_design("y ~ x + g", frame, weights=weights, offset=offset)
+    assert not isinstance(design.X, np.ndarray)
+    assert design.prior_weights is not None and design.offset is not None
+    assert not np.shares_memory(design.prior_weights, weights)
+    assert not np.shares_memory(design.offset, offset)
+    assert design.n_dropped == 0 and len(design.row_index) == len(frame)
