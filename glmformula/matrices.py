@@ -19,11 +19,13 @@ import functools
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, ParamSpec, Protocol, TypeVar, runtime_checkable
+from typing import TYPE_CHECKING, Any, ParamSpec, Protocol, TypeVar, runtime_checkable
 
 import numpy as np
 from scipy.linalg import blas
-from threadpoolctl import ThreadpoolController
+
+if TYPE_CHECKING:
+    from threadpoolctl import ThreadpoolController
 
 Array = np.ndarray
 P = ParamSpec("P")
@@ -31,6 +33,15 @@ R = TypeVar("R")
 
 _LOCK = threading.Lock()
 _SERIAL: dict[str, Any] = {"depth": 0, "limiter": None, "controller": None}
+
+#: OpenBLAS runs a matrix-vector product of at most this many elements on one thread
+#: whatever its setting (2304 x GEMM_MULTITHREAD_THRESHOLD 4 in its gemv); its rank-k
+#: update and matrix products stay on one thread up to 65536 x 4 multiply-adds, which
+#: (p + 1) p n is below when n p is below this and p <= 16
+SMALL_ELEMENTS = 9216
+#: and it factorises (potrf, lauum, trtri) a p x p matrix with p at most this on one
+#: thread (half its DTB_ENTRIES, which is 32 or more)
+SMALL_COLUMNS = 16
 
 
 def serial(function: Callable[P, R]) -> Callable[P, R]:
@@ -45,12 +56,25 @@ def serial(function: Callable[P, R]) -> Callable[P, R]:
 def threadpool_controller() -> ThreadpoolController:
     """The process's one ThreadpoolController (finding the libraries takes a while)."""
     if _SERIAL["controller"] is None:
+        from threadpoolctl import ThreadpoolController
+
         _SERIAL["controller"] = ThreadpoolController()
     return _SERIAL["controller"]
 
 
+def single_threaded(rows: int, columns: int) -> bool:
+    """Whether BLAS and LAPACK work on an ``rows`` x ``columns`` matrix (its products,
+    its rank-k update, a factorisation of its columns x columns cross product) runs on one
+    thread whatever BLAS's thread count: a small fit needs no thread limit then.
+
+    >>> single_threaded(54, 4), single_threaded(100_000, 4), single_threaded(50, 40)
+    (True, False, False)
+    """
+    return rows * columns <= SMALL_ELEMENTS and columns <= SMALL_COLUMNS
+
+
 @contextmanager
-def serial_blas() -> Iterator[None]:
+def serial_blas(rows: int | None = None, columns: int | None = None) -> Iterator[None]:
     """Run BLAS on one thread inside the block: the same bits whatever the thread count.
 
     A multi-threaded BLAS splits a product between its threads, and how it
@@ -60,7 +84,14 @@ def serial_blas() -> Iterator[None]:
     1 and with 2 threads. BLAS's thread count is one setting for the whole
     process: it is set to 1 on the first entry and restored on the last exit
     (nested and concurrent blocks share it).
+
+    Given the shape of the largest matrix the block works on, a block whose work BLAS
+    runs on one thread anyway (:func:`single_threaded`) changes nothing: a small fit
+    then never loads threadpoolctl's controller, which scans every loaded library.
     """
+    if rows is not None and columns is not None and single_threaded(rows, columns):
+        yield
+        return
     with _LOCK:
         if _SERIAL["depth"] == 0:
             _SERIAL["limiter"] = threadpool_controller().limit(limits=1, user_api="blas")
@@ -116,18 +147,18 @@ class DenseModelMatrix:
         return self.values.shape
 
     def matvec(self, coef: Array) -> Array:
-        with serial_blas():
+        with serial_blas(*self.shape):
             return self.values @ coef
 
     def rmatvec(self, values: Array) -> Array:
-        with serial_blas():
+        with serial_blas(*self.shape):
             return self.values.T @ values
 
     def gram(self, weights: Array) -> Array:
         return self.gram_and_rhs(weights, np.zeros(self.shape[0]))[0]
 
     def gram_and_rhs(self, weights: Array, z: Array) -> tuple[Array, Array]:
-        with serial_blas():
+        with serial_blas(*self.shape):
             return self._gram_and_rhs(weights, z)
 
     def _gram_and_rhs(self, weights: Array, z: Array) -> tuple[Array, Array]:
