@@ -182,8 +182,11 @@ def plainly_finite(values: np.ndarray) -> bool:
 
 def check_design_scale(design: Any) -> None:
     """:func:`check_magnitude` on a design's response and dense model matrix (a structured
-    one has its data columns checked as it is built)."""
-    if isinstance(design.response.values, np.ndarray):
+    one has its data columns, the response among them, checked as it is built)."""
+    from glmformula.structured import StructuredModelMatrix
+
+    structured = isinstance(design.X, StructuredModelMatrix)
+    if isinstance(design.response.values, np.ndarray) and not structured:
         check_magnitude(design.response.values, [design.response.name], "response")
     if isinstance(design.X, np.ndarray):
         check_magnitude(design.X, list(design.column_names), "model matrix column")
