@@ -187,6 +187,7 @@ def build_design(
     safe: bool = False,
     contrasts: Mapping[str, Any] | ContrastsArgument | None = None,
     plain_columns: Collection[str] = (),
+    code: FormulaCode | None = None,
 ) -> Design:
     """Build response, model matrix, weights and offset from an R formula and a data frame.
 
@@ -205,7 +206,9 @@ def build_design(
     `contrasts`: R's ``contrasts.arg``, contrasts by factor name (see
     :mod:`glmformula.contrasts`). `plain_columns`: float64 columns of `data` already found
     free of NaN and infinity, within the magnitudes the fitter squares (see
-    :func:`glmformula.factors.incomplete_rows`), not read again.
+    :func:`glmformula.factors.incomplete_rows`), not read again. `code`: the formula as
+    :func:`glmformula.formula_safety.formula_code` read it on these columns with this
+    `context` and `safe` (not read again).
 
     >>> import pandas as pd
     >>> df = pd.DataFrame({"n": [3, 5, 4], "t": [1.0, 2, 4], "w": ["A", "B", "A"]})
@@ -223,14 +226,15 @@ def build_design(
         )
     safe = bool(safe) or (prototype is not None and prototype.safe)
     frame = as_frame(data, "data")
-    code = formula_code(formula, list(frame.columns), context, safe=safe)
+    if code is None:
+        code = formula_code(formula, list(frame.columns), context, safe=safe)
     named = [n for n in (weights, offset) if isinstance(n, str)]
     frame = numpy_backed(frame, [*code.response_columns, *code.model_columns, *named])
     if structured is not False and not transform_state and not contrasts:
         fast = build_structured(
             code.r_formula, frame, weights=weights, offset=offset, context=context,
             build_general=build_design, min_rows=0 if structured else STRUCTURED_MIN_ROWS,
-            prototype=prototype, safe=safe, plain=plain_columns,
+            prototype=prototype, safe=safe, plain=plain_columns, code=code,
         )
         if fast is not None:
             check_width(len(fast.column_names), widest_term(fast.term_slices))

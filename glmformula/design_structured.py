@@ -132,12 +132,14 @@ def build_structured(
     prototype: Any = None,
     safe: bool = False,
     plain: Collection[str] = (),
+    code: Any = None,
 ) -> Any:
     """A Design with a structured X, or None when the formula needs the general path.
 
     ``prototype``: the formula's design on a few rows coded alike (else one is
     built on the first complete rows). ``plain``: float64 columns known plainly
-    finite (see :func:`glmformula.design_checks.plainly_finite`).
+    finite (see :func:`glmformula.design_checks.plainly_finite`). ``code``: the formula's
+    checked code (:func:`glmformula.formula_safety.formula_code`), for the prototype.
     """
     if build_general is None:
         from glmformula.design import build_design
@@ -185,7 +187,8 @@ def build_structured(
     first = keep[:_PROTOTYPE_ROWS] if keep is not None else np.arange(
         min(len(frame), _PROTOTYPE_ROWS))
     proto = prototype if prototype is not None else _prototype(
-        formula, frame, factors, first, w_values, o_values, context, build_general, safe)
+        formula, frame, factors, first, w_values, o_values, context, build_general, safe,
+        code)
     found = _blocks(proto.model_spec["rhs"], numerics, codes, factors)
     if found is None or "offset" in proto.model_spec:
         return None
@@ -218,16 +221,19 @@ def _prototype(
     formula: str, frame: pd.DataFrame, factors: dict[str, pd.Series], rows: np.ndarray,
     w_values: np.ndarray | None, o_values: np.ndarray | None,
     context: Mapping[str, Any] | None, build_general: Callable[..., Any], safe: bool,
+    code: Any = None,
 ) -> Any:
-    """The general path's design on a few complete rows, factors with all their levels."""
+    """The general path's design on a few complete rows, factors with all their levels
+    (``code``: the formula's code read on these columns, passed on when given)."""
     prototype_frame = frame.iloc[rows].copy()
     for c, f in factors.items():
         prototype_frame[c] = f.iloc[rows].array
+    read = {} if code is None else {"code": code}
     return build_general(
         formula, prototype_frame,
         weights=None if w_values is None else w_values[rows],
         offset=None if o_values is None else o_values[rows],
-        context=context, structured=False, safe=safe,
+        context=context, structured=False, safe=safe, **read,
     )
 
 

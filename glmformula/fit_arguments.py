@@ -237,7 +237,7 @@ def design_for(formula: Any, data: Any, *, weights: Any, offset: Any,
         built = frame.set_axis(pd.RangeIndex(len(frame)), axis=0)  # rows found by position
     design = build_design(formula, built, weights=weights, offset=offset, context=context,
                           safe=safe, contrasts=None if arguments is None else arguments.contrasts,
-                          plain_columns=plain)
+                          plain_columns=plain, code=code)
     return design if arguments is None else arguments.finish(design, frame)
 
 
