@@ -16,7 +16,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from glmformula.brglm_adjustments import TYPES
 from glmformula.errors import ArgumentTypeError
 from glmformula.irls import Control
 
@@ -62,6 +61,8 @@ class BRControl(Control):
 
 def check_type(type: object) -> str:
     """One of brglm2's estimator types, else an ArgumentTypeError listing them."""
+    from glmformula.brglm_adjustments import TYPES  # (scipy.special's polygamma): when asked
+
     if not isinstance(type, str) or type not in TYPES:
         raise ArgumentTypeError(
             f"unknown type {type!r} for method='brglmFit'; use one of "

@@ -20,7 +20,6 @@ import pandas as pd
 
 from glmformula.brglm_call import call_with_start
 from glmformula.brglm_control import brglm_settings
-from glmformula.chunked_source import is_chunked_input
 from glmformula.data_input import as_pandas
 from glmformula.design_checks import check_design_scale
 from glmformula.errors import ArgumentTypeError, DataError
@@ -33,6 +32,16 @@ from glmformula.result import GLMResult
 from glmformula.rows import ArrayRows
 from glmformula.separation import check_separation
 from glmformula.update import call_arguments, remember
+
+
+def _chunked(data: object) -> bool:
+    """Dask data or files, read by chunks (a pandas frame never is: the chunked reader's
+    modules are imported only for the others)."""
+    if isinstance(data, pd.DataFrame):
+        return False
+    from glmformula.chunked_source import is_chunked_input
+
+    return is_chunked_input(data)
 
 
 def _control(control: Control | Mapping[str, Any] | None) -> Control:
@@ -181,7 +190,7 @@ def glm(
         data_name = _caller_name_of(2, data)
     data = as_pandas(data, "data")  # polars and Arrow data: the pandas frame, converted once
     arguments = FitArguments.of(subset, na_action, contrasts, _caller_name_of(2, subset))
-    if is_chunked_input(data):
+    if _chunked(data):
         if brglm is not None:
             from glmformula.brglm import refuse_chunked  # scipy.optimize: only when asked
 
