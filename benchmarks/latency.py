@@ -5,19 +5,24 @@
 
 Three tasks, each in a new process timed from outside (wall clock, interpreter
 start-up included), after the floor that any fit pays (importing numpy, pandas,
-scipy and formulaic alone): importing the package, fitting warpbreaks
+scipy and formulaic alone; and the same with Python's cycle collector paused
+during the imports, as the command line imports them): importing the package,
+fitting warpbreaks
 (``breaks ~ wool + tension``, poisson) and printing its summary, and the
 command line ``glmformula fit warpbreaks "breaks ~ wool + tension" --family
 poisson``. statsmodels has no command line: its row repeats its script; R's
 is ``Rscript -e`` with the same call. Python runs with bytecode caching allowed
 (``PYTHONDONTWRITEBYTECODE`` unset, caches under a temporary
 ``PYTHONPYCACHEPREFIX``, one untimed warm-up run first), as an installed
-package has its ``.pyc`` files.
+package has its ``.pyc`` files. The runs go round the commands in turn (one run
+of each, then the next round), so a change in the machine's load reaches every
+row alike.
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import shutil
 import statistics
@@ -27,6 +32,9 @@ import tempfile
 import time
 from pathlib import Path
 
+#: what any fit imports: formulaic imports scipy.sparse.linalg (so scipy.linalg), the
+#: families scipy.special
+DEPENDENCIES = "numpy, pandas, scipy.special, scipy.sparse.linalg, formulaic"
 FIT_R = ("print(summary(glm(breaks ~ wool + tension, family = poisson, "
          "data = warpbreaks)))")
 
@@ -44,8 +52,9 @@ def tasks(csv: Path) -> dict[str, dict[str, list[str]]]:
               "print(smf.glm('breaks ~ wool + tension', d, family=sm.families.Poisson())"
               ".fit().summary())")
     out: dict[str, dict[str, list[str]]] = {
-        "dependencies alone": {"glmformula": _python(
-            "import numpy, pandas, scipy.special, scipy.sparse.linalg, formulaic")},
+        "dependencies alone": {"glmformula": _python(f"import {DEPENDENCIES}")},
+        "dependencies, collector paused": {"glmformula": _python(
+            f"import gc\ngc.disable()\nimport {DEPENDENCIES}\ngc.freeze()\ngc.enable()")},
         "import": {"glmformula": _python("import glmformula"),
                    "statsmodels": _python("import statsmodels.api, statsmodels.formula.api"),
                    "R": ["Rscript", "-e", "invisible(stats::glm)"]},
@@ -68,10 +77,7 @@ def available(tool: str) -> bool:
     if tool == "R":
         return shutil.which("Rscript") is not None
     if tool == "statsmodels":
-        try:
-            import statsmodels  # noqa: F401
-        except ImportError:
-            return False
+        return importlib.util.find_spec("statsmodels") is not None
     return True
 
 
@@ -93,22 +99,24 @@ def main() -> None:
         gf.datasets.load("warpbreaks").to_csv(csv, index=False)
         env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
         env["PYTHONPYCACHEPREFIX"] = str(Path(folder) / "pycache")
+        commands = {(task, tool): command for task, by_tool in tasks(csv).items()
+                    for tool, command in by_tool.items() if available(tool)}
+        for command in commands.values():
+            seconds(command, env)  # warm-up: writes the bytecode caches
+        times: dict[tuple[str, str], list[float]] = {key: [] for key in commands}
+        for _ in range(args.runs):  # round after round: load changes reach every row
+            for key, command in commands.items():
+                times[key].append(seconds(command, env))
         rows = []
-        for task, commands in tasks(csv).items():
-            results: dict[str, float] = {}
-            for tool, command in commands.items():
-                if not available(tool):
-                    continue
-                seconds(command, env)  # warm-up: writes the bytecode caches
-                times = [seconds(command, env) for _ in range(args.runs)]
-                results[tool] = statistics.median(times)
-            base = results.get("glmformula", float("nan"))
-            for tool, value in results.items():
-                rows.append(f"| {task} | {tool} | {value:.3f} | {value / base:.2f} |")
+        for (task, tool), values in times.items():
+            value = statistics.median(values)
+            base = statistics.median(times.get((task, "glmformula"), [float("nan")]))
+            rows.append(f"| {task} | {tool} | {value:.3f} | {value / base:.2f} |")
     print("| task | tool | seconds (median) | / glmformula |")
     print("| --- | --- | ---: | ---: |")
     print("\n".join(rows))
-    print(f"\nmedian of {args.runs} fresh processes each, after one untimed warm-up; Python with "
+    print(f"\nmedian of {args.runs} fresh processes each (in rounds), after one untimed "
+          "warm-up; Python with "
           "bytecode caching allowed (PYTHONDONTWRITEBYTECODE unset, PYTHONPYCACHEPREFIX "
           "set), as an installed package has its .pyc files.")
 
