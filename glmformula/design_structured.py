@@ -46,11 +46,11 @@ LARGE_MATRIX_CELLS = 2_000_000
 _PROTOTYPE_ROWS = 20
 
 
-def _width_estimate(frame: pd.DataFrame, columns: list[str]) -> int:
+def _width_estimate(data: Mapping[str, pd.Series], columns: list[str]) -> int:
     """Roughly the model matrix's columns: one per numeric column, one per factor level."""
     width = 1
     for c in columns:
-        series = frame[c]
+        series = data[c]
         if isinstance(series.dtype, pd.CategoricalDtype):
             width += len(series.cat.categories)
         elif _is_factor_dtype(series):
@@ -74,11 +74,10 @@ def _as_factor(series: pd.Series) -> pd.Series:
     return pd.Series(pd.Categorical(series), index=series.index, name=series.name)
 
 
-def _numeric_column(frame: pd.DataFrame, name: str,
+def _numeric_column(series: pd.Series, name: str,
                     plain: Collection[str] = ()) -> tuple[np.ndarray, bool] | None:
     """The column as float64 and whether it is plainly finite (None: not a plain number).
     ``plain``: float64 columns already found plainly finite (not read again)."""
-    series = frame[name]
     if name in plain and series.dtype == np.float64:
         return series.to_numpy(), True
     if pd.api.types.is_bool_dtype(series.dtype) or not pd.api.types.is_numeric_dtype(series.dtype):
@@ -89,7 +88,7 @@ def _numeric_column(frame: pd.DataFrame, name: str,
     if plainly_finite(values):
         return values, True
     if np.isinf(values).any():
-        rows = row_labels(frame.index, np.flatnonzero(np.isinf(values)))
+        rows = row_labels(series.index, np.flatnonzero(np.isinf(values)))
         raise DataError(
             f"infinite values in column {shorten(name)} (rows {rows}); drop or fix those rows "
             "before fitting"
@@ -150,21 +149,22 @@ def build_structured(
     if parsed is None:
         return None
     response_name, rhs_columns = parsed
-    width = _width_estimate(frame, rhs_columns)
+    data = {c: frame[c] for c in dict.fromkeys([response_name, *rhs_columns])}  # read once
+    width = _width_estimate(data, rhs_columns)
     if len(frame) < min_rows and len(frame) * width < LARGE_MATRIX_CELLS:
         return None
     check_width(width, " (about one per numeric column and factor level)")
-    response = _numeric_column(frame, response_name, plain)
+    response = _numeric_column(data[response_name], response_name, plain)
     if response is None:
         return None
     y = response[0]
-    factors = {c: _as_factor(frame[c]) for c in rhs_columns if _is_factor_dtype(frame[c])}
+    factors = {c: _as_factor(data[c]) for c in rhs_columns if _is_factor_dtype(data[c])}
     numerics: dict[str, np.ndarray] = {}
     unclean: list[np.ndarray] = []
     for c in rhs_columns:
         if c in factors:
             continue
-        column = _numeric_column(frame, c, plain)
+        column = _numeric_column(data[c], c, plain)
         if column is None:  # booleans and other kinds: the general path codes them
             return None
         numerics[c] = column[0]

@@ -174,7 +174,8 @@ def drop_unused_levels(frame: pd.DataFrame, columns: Sequence[str],
     ['a']
     """
     used = [c for c in dict.fromkeys(columns) if c in frame.columns]
-    factors = [c for c in used if isinstance(frame[c].dtype, pd.CategoricalDtype)]
+    dtypes = _dtypes(frame)
+    factors = [c for c in used if isinstance(dtypes[c], pd.CategoricalDtype)]
     if not factors:
         return frame
     missing = incomplete if complete_known else incomplete_rows(frame, used, incomplete)
@@ -188,6 +189,15 @@ def drop_unused_levels(frame: pd.DataFrame, columns: Sequence[str],
         if not present.all():
             trimmed[c] = column.cat.set_categories(_kept(categories, present))
     return frame.assign(**trimmed) if trimmed else frame
+
+
+def _dtypes(frame: pd.DataFrame) -> dict[Any, Any]:
+    """Each column's dtype (without building a Series per column)."""
+    return dict(zip(frame.columns, frame.dtypes, strict=True))
+
+
+def _factor_like(dtype: Any) -> bool:
+    return isinstance(dtype, pd.CategoricalDtype) or pd.api.types.is_string_dtype(dtype)
 
 
 def one_level_error(column: str, level: Any) -> DataError:
@@ -217,12 +227,12 @@ def check_factor_levels(frame: pd.DataFrame, columns: Sequence[str],
     the factor 'g' has only one level ('a') in the rows used
     """
     used = [c for c in dict.fromkeys(columns) if c in frame.columns]
+    dtypes = _dtypes(frame)
     checked = [c for c in (used if predictors is None else
                            [p for p in predictors if p in used])
-               if isinstance(frame[c].dtype, pd.CategoricalDtype)
-               or pd.api.types.is_string_dtype(frame[c].dtype)]
-    if not any(not isinstance(frame[c].dtype, pd.CategoricalDtype)
-               or len(frame[c].cat.categories) == 1 for c in checked):
+               if _factor_like(dtypes[c])]
+    if not any(not isinstance(dtypes[c], pd.CategoricalDtype)
+               or len(dtypes[c].categories) == 1 for c in checked):
         return  # categoricals with 0 or 2+ levels: nothing to check
     missing = incomplete if complete_known else incomplete_rows(frame, used, incomplete)
     rows = None if missing is None else np.flatnonzero(~missing)
@@ -252,8 +262,8 @@ def model_frame_levels(frame: pd.DataFrame, columns: Sequence[str],
     ['a', 'b']
     """
     used = [c for c in dict.fromkeys(columns) if c in frame.columns]
-    if not any(isinstance(frame[c].dtype, pd.CategoricalDtype)
-               or pd.api.types.is_string_dtype(frame[c].dtype) for c in used):
+    dtypes = _dtypes(frame)
+    if not any(_factor_like(dtypes[c]) for c in used):
         return frame
     missing = incomplete_rows(frame, used, incomplete, plain)
     frame = drop_unused_levels(frame, used, missing, complete_known=True)
