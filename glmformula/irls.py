@@ -361,10 +361,10 @@ def coefficients(run: IRLSRun) -> dict[str, Any]:
     cov = np.full((p, p), np.nan)
     kept = ls.pivot[: ls.rank]
     if ls.rank and ls.blocks is not None:  # the inverse from the block elimination's factor
-        with serial_blas():
+        with serial_blas(p, p):
             cov[np.ix_(kept, kept)] = ls.blocks.inverse()
     elif ls.rank:
-        with serial_blas():  # OpenBLAS threads its dpotri: one thread, the same bits
+        with serial_blas(p, p):  # OpenBLAS threads its dpotri: one thread, the same bits
             inv, info = lapack.dpotri(ls.r_matrix, lower=0)
         if info != 0:
             raise FitError(f"cannot invert the weighted cross-product matrix (info {info})")

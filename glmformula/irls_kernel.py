@@ -34,7 +34,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from threadpoolctl import threadpool_limits
 
 from glmformula.errors import ArgumentTypeError, FitError
 from glmformula.matrices import DenseModelMatrix, ModelMatrix, serial_blas
@@ -78,6 +77,8 @@ def _one_openmp_thread() -> None:
     per worker after tabmat's OpenMP kernels are loaded (a controller made earlier would
     not know their OpenMP library)."""
     if not getattr(_WORKER, "openmp_limited", False):
+        from threadpoolctl import threadpool_limits
+
         threadpool_limits(limits=1, user_api="openmp")
         _WORKER.openmp_limited = True
 
@@ -176,7 +177,7 @@ class ChunkKernel:
                 eta=np.empty(n) if eta is None else eta, mu=np.empty(n), mu_eta=np.empty(n),
                 w2=np.zeros(n), deviance=0.0, valid=True, sums=None, chunks=[])
         dense_coef, level_coef = (None, None) if coef is None else self._split(coef)
-        with serial_blas():
+        with serial_blas(self.n, self.k + 2):  # a small fit needs no thread limit
             state.chunks = self._map(
                 lambda c: self._chunk(c, state, dense_coef, level_coef, sums), threads)
         deviance = 0.0
@@ -198,7 +199,7 @@ class ChunkKernel:
                 self._working(c, state.eta[rows], state.mu[rows], state.mu_eta[rows],
                               state.w2[rows], part)
 
-        with serial_blas():
+        with serial_blas(self.n, self.k + 2):
             self._map(work, threads)
         state.sums = self._reduce(state.chunks)
 
