@@ -17,7 +17,7 @@ from glmformula.errors import ArgumentTypeError
 from glmformula.irls_kernel import THREADS_ENV, resolve_threads
 
 
-def _w1_like(n: int = 80_000, seed: int = 3) -> pd.DataFrame:
+def _w1_like(n: int = 150_000, seed: int = 3) -> pd.DataFrame:
     """W1's design (10 numeric columns, factors of 50 and 5 levels), on fewer rows: a few
     chunks of rows."""
     rng = np.random.default_rng(seed)
@@ -99,7 +99,7 @@ def test_the_fused_pass_equals_the_general_path(case, monkeypatch):
 
 
 def test_the_fused_pass_equals_the_general_path_on_many_chunks(monkeypatch):
-    frame = _w1_like(n=70_000, seed=5)
+    frame = _w1_like(n=140_000, seed=5)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         fused = gf.glm(FORMULA, frame, family="poisson")
