@@ -231,11 +231,17 @@ class Poisson(Family):
         return poisson_deviance(y, wt)
 
     def aic(self, y: Array, n: Array, mu: Array, wt: Array, dev: float) -> float:
-        logp = special.xlogy(y, mu)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            logp = np.log(mu)  # numpy's vector log; y log(mu) = xlogy where mu > 0
+            logp *= y
         logp -= mu
         logp -= log_factorial(y)
         logp *= wt
-        return float(-2.0 * np.sum(logp))
+        total = float(-2.0 * np.sum(logp))
+        if np.isnan(total):  # a fitted 0 where y is 0 too: 0 log 0 is 0
+            logp = special.xlogy(y, mu) - mu - log_factorial(y)
+            total = float(-2.0 * np.sum(logp * wt))
+        return total
 
     def check_response(self, y: Array) -> None:
         if np.any(y < 0):
