@@ -164,10 +164,12 @@ class ChunkKernel:
         self.openmp = codes is not None and not uses_compiled(dense)
 
     def run(self, coef: Array | None, eta: Array | None, threads: int,
-            sums: bool = True, reuse: KernelState | None = None) -> KernelState:
-        """One pass at ``coef`` (or at a given ``eta``, for the starting values); ``sums``:
-        also the working weights and the sums for the next step. ``reuse``: a state no
-        longer needed, whose arrays the pass writes over (fresh memory costs page faults)."""
+            sums: bool = True, reuse: KernelState | None = None,
+            mustart: Array | None = None) -> KernelState:
+        """One pass at ``coef`` (or at a given ``eta``, or at eta = linkfun(``mustart``) made
+        chunk by chunk, for the starting values); ``sums``: also the working weights and
+        the sums for the next step. ``reuse``: a state no longer needed, whose arrays the
+        pass writes over (fresh memory costs page faults)."""
         n = self.n
         if reuse is not None and eta is None:
             state = KernelState(eta=reuse.eta, mu=reuse.mu, mu_eta=reuse.mu_eta, w2=reuse.w2,
@@ -179,7 +181,8 @@ class ChunkKernel:
         dense_coef, level_coef = (None, None) if coef is None else self._split(coef)
         with serial_blas(self.n, self.k + 2):  # a small fit needs no thread limit
             state.chunks = self._map(
-                lambda c: self._chunk(c, state, dense_coef, level_coef, sums), threads)
+                lambda c: self._chunk(c, state, dense_coef, level_coef, sums, mustart),
+                threads)
         deviance = 0.0
         for part in state.chunks:  # in row order: the same bits whatever the threads
             deviance += part.deviance
@@ -232,7 +235,8 @@ class ChunkKernel:
         return inner[: self.k], (inner[self.k:] if self.codes is not None else None)
 
     def _chunk(self, c: int, state: KernelState, dense_coef: Array | None,
-               level_coef: Array | None, want_sums: bool) -> ChunkResult:
+               level_coef: Array | None, want_sums: bool,
+               mustart: Array | None = None) -> ChunkResult:
         """Chunk ``c``: eta (unless given), mu, dmu/deta, deviance, validity, and the sums."""
         family, rows = self.family, self.slices[c]
         if self.openmp:
@@ -243,6 +247,8 @@ class ChunkKernel:
                              None if level_coef is None or self.codes is None
                              else self.codes[rows], level_coef,
                              None if self.offset is None else self.offset[rows], eta)
+        elif mustart is not None:
+            eta[:] = family.linkfun(mustart[rows])
         valid_eta = bool(family.valid_eta(eta))  # else the inverse link may divide by 0
         with np.errstate(all="ignore") if not valid_eta else _NO_CHANGE:
             mu, mu_eta = family.linkinv_and_mu_eta(eta)

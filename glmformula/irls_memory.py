@@ -153,9 +153,9 @@ class MemoryData:
         return self.family.deviance_function(self.y, self.weights)
 
     def _pass(self, coef: Array | None, eta: Array | None, sums: bool = True,
-              reuse: KernelState | None = None) -> KernelState:
+              reuse: KernelState | None = None, mustart: Array | None = None) -> KernelState:
         assert self.kernel is not None
-        return self.kernel.run(coef, eta, resolve_threads(self.threads), sums, reuse)
+        return self.kernel.run(coef, eta, resolve_threads(self.threads), sums, reuse, mustart)
 
     def linear_predictor(self, coef: Array) -> Array:
         """eta = X coef + offset."""
@@ -191,7 +191,7 @@ class MemoryData:
         if self.start_coef is not None:
             coef = self._start_coefficients()
             return self._pass(coef, None), coef
-        return self._pass(None, np.array(self.family.linkfun(self.mustart), dtype=float)), None
+        return self._pass(None, None, mustart=np.asarray(self.mustart, dtype=float)), None
 
     def evaluate(self, coef: Array, last_change: float) -> MemoryState | KernelState:
         """The state at ``coef``."""

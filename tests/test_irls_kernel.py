@@ -122,9 +122,9 @@ def test_a_wide_matrix_makes_its_sums_only_when_asked(monkeypatch):
     passes = []
     original = irls_memory.MemoryData._pass
 
-    def counting(self, coef, eta, sums=True, reuse=None):
+    def counting(self, coef, eta, sums=True, reuse=None, mustart=None):
         passes.append(sums)
-        return original(self, coef, eta, sums, reuse)
+        return original(self, coef, eta, sums, reuse, mustart)
 
     monkeypatch.setattr(irls_memory.MemoryData, "_pass", counting)
     fused = gf.glm(formula, frame, family="poisson", control=gf.Control(threads=2))
