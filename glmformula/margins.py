@@ -45,8 +45,8 @@ array (as :meth:`GLMResult.predict`).
 >>> row = s.iloc[0]
 >>> row["contrast"], round(float(row["estimate"]), 4), round(float(row["std_error"]), 4)
 ('dY/dX', -0.3596, 0.0571)
->>> round(float(avg_predictions(m)["estimate"].iloc[0]), 4)
-0.4062
+>>> round(float(avg_predictions(m)["estimate"].iloc[0]), 5)  # the mean of y: 13/32
+0.40625
 """
 
 from __future__ import annotations
