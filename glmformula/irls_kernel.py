@@ -31,7 +31,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -108,6 +108,15 @@ class ChunkResult:
     all_good: bool = True
 
 
+class Buffers(NamedTuple):
+    """The full-length arrays of a :class:`KernelState`."""
+
+    eta: Array
+    mu: Array
+    mu_eta: Array
+    w2: Array
+
+
 @dataclass
 class KernelState:
     """The fit at one coefficient vector: full-length eta, mu, dmu/deta, working weights,
@@ -164,12 +173,12 @@ class ChunkKernel:
         self.openmp = codes is not None and not uses_compiled(dense)
 
     def run(self, coef: Array | None, eta: Array | None, threads: int,
-            sums: bool = True, reuse: KernelState | None = None,
+            sums: bool = True, reuse: Buffers | None = None,
             mustart: Array | None = None) -> KernelState:
         """One pass at ``coef`` (or at a given ``eta``, or at eta = linkfun(``mustart``) made
         chunk by chunk, for the starting values); ``sums``: also the working weights and
-        the sums for the next step. ``reuse``: a state no longer needed, whose arrays the
-        pass writes over (fresh memory costs page faults)."""
+        the sums for the next step. ``reuse``: full-length arrays no longer needed, which
+        the pass writes over (fresh memory costs page faults)."""
         n = self.n
         if reuse is not None and eta is None:
             state = KernelState(eta=reuse.eta, mu=reuse.mu, mu_eta=reuse.mu_eta, w2=reuse.w2,

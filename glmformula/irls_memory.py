@@ -25,6 +25,7 @@ import numpy as np
 
 from glmformula.errors import FitError
 from glmformula.irls_kernel import (
+    Buffers,
     ChunkKernel,
     KernelState,
     kernel_for,
@@ -144,8 +145,9 @@ class MemoryData:
         self._dense: list[Array] = []
         self.threads: int | None = None
         self.kernel: ChunkKernel | None = kernel_for(self.X, y, weights, offset, family)
-        self._last: KernelState | None = None
-        self._spare: KernelState | None = None
+        self._last: KernelState | None = None  # the state of the last step (its weights)
+        self._pending: KernelState | None = None  # the state evaluated last
+        self._spare_w2: Array | None = None  # working weights no step needs any more
 
     @cached_property
     def deviance_function(self) -> Any:
@@ -153,7 +155,7 @@ class MemoryData:
         return self.family.deviance_function(self.y, self.weights)
 
     def _pass(self, coef: Array | None, eta: Array | None, sums: bool = True,
-              reuse: KernelState | None = None, mustart: Array | None = None) -> KernelState:
+              reuse: Buffers | None = None, mustart: Array | None = None) -> KernelState:
         assert self.kernel is not None
         return self.kernel.run(coef, eta, resolve_threads(self.threads), sums, reuse, mustart)
 
@@ -198,9 +200,21 @@ class MemoryData:
         if self.kernel is not None:
             eager = (self.kernel.k <= self.EAGER_MAX_COLUMNS
                      and not last_change < self.LIKELY_LAST_CHANGE)
-            spare, self._spare = self._spare, None
-            return self._pass(coef, None, sums=eager, reuse=spare)
+            self._pending = self._pass(coef, None, sums=eager, reuse=self._reusable())
+            return self._pending
         return MemoryState(self, self.linear_predictor(coef))
+
+    def _reusable(self) -> Buffers | None:
+        """Arrays the next evaluation may write over. The loop reads a state's eta, mu and
+        dmu/deta only until its step is solved, and the last step's working weights at the
+        end; a state evaluated and not stepped from (step halving) is dropped whole."""
+        pending, last = self._pending, self._last
+        if pending is not None and pending is not last:
+            return Buffers(pending.eta, pending.mu, pending.mu_eta, pending.w2)
+        if last is None:
+            return None
+        w2, self._spare_w2 = self._spare_w2, None
+        return Buffers(last.eta, last.mu, last.mu_eta, np.zeros(self.y.size) if w2 is None else w2)
 
     def least_squares(self, state: Any, tolerance: float) -> LeastSquares | None:
         """The weighted least-squares step from ``state`` (None: no row is informative)."""
@@ -225,9 +239,7 @@ class MemoryData:
             self.kernel.add_sums(state, resolve_threads(self.threads))
         state.check()
         if self._last is not None and self._last is not state:
-            # the loop keeps only the state of this step (its weights) and the states it
-            # evaluates next: the previous step's arrays can hold the next evaluation
-            self._spare = self._last
+            self._spare_w2 = self._last.w2  # R's final weights are those of the last step
         self._last = state
         if not state.any_good:
             return None
