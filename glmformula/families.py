@@ -301,11 +301,22 @@ class Gamma(Family):
         return gamma_deviance(y, wt)
 
     def aic(self, y: Array, n: Array, mu: Array, wt: Array, dev: float) -> float:
-        disp = dev / np.sum(wt)
-        shape, scale = 1.0 / disp, mu * disp
-        logpdf = ((shape - 1.0) * np.log(y) - y / scale - special.gammaln(shape)
-                  - shape * np.log(scale))
-        return float(-2.0 * np.sum(logpdf * wt) + 2.0)
+        # R: -2 sum(dgamma(y, 1/disp, scale = mu disp, log = TRUE) wt) + 2, disp = dev/sum(wt);
+        # the log density (shape-1) log y - y/scale - lgamma(shape) - shape log(scale), in place
+        disp = float(dev / np.sum(wt))
+        shape = 1.0 / disp
+        logpdf = np.log(y)
+        logpdf *= shape - 1.0
+        term = np.divide(y, mu)
+        term *= shape  # y / scale
+        logpdf -= term
+        np.log(mu, out=term)
+        term += np.log(disp)
+        term *= shape  # shape log(scale)
+        logpdf -= term
+        logpdf -= special.gammaln(shape)
+        logpdf *= wt
+        return float(-2.0 * np.sum(logpdf) + 2.0)
 
     def check_response(self, y: Array) -> None:
         if np.any(y <= 0):
