@@ -202,9 +202,11 @@ class ArrayRows:
 
     def pearson(self) -> float:
         """Sum of w (working residual)^2 over the rows with a positive working weight."""
-        ww = self.fit.working_weights
+        ww, residuals = self.fit.working_weights, self.fit.working_residuals
         used = ww > 0
-        return float(np.sum(ww[used] * self.fit.working_residuals[used] ** 2))
+        if not used.all():
+            ww, residuals = ww[used], residuals[used]
+        return float(np.einsum("i,i,i->", ww, residuals, residuals))  # no temporaries
 
     def aic_base(self) -> float:
         """The family's AIC at the fitted means, without 2 * rank."""
