@@ -26,47 +26,22 @@ and one categorical block (:class:`~glmformula.structured.StructuredModelMatrix`
 from __future__ import annotations
 
 import contextlib
-import os
 import threading
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import numpy as np
 
-from glmformula.errors import ArgumentTypeError, FitError
+from glmformula.errors import FitError
 from glmformula.matrices import DenseModelMatrix, ModelMatrix, serial_blas
 from glmformula.structured import StructuredModelMatrix, chunk_rows
 from glmformula.sums_kernel import chunk_sums, linear_predictor, uses_compiled
+from glmformula.thread_pool import pool
 
 Array = np.ndarray
 
-#: The environment variable that sets the pool's threads when ``Control(threads=)`` is not given.
-THREADS_ENV = "GLMFORMULA_THREADS"
-
-
-def resolve_threads(setting: int | None) -> int:
-    """The pool's size: ``setting``, else $GLMFORMULA_THREADS, else the number of CPUs."""
-    if setting is None:
-        text = os.environ.get(THREADS_ENV, "").strip()
-        if not text:
-            return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity")
-                       else os.cpu_count() or 1)
-        try:
-            setting = int(text)
-        except ValueError:
-            raise ArgumentTypeError(
-                f"{THREADS_ENV} must be a whole number >= 1, got {text!r}") from None
-    if setting < 1:
-        raise ArgumentTypeError(f"threads must be a whole number >= 1, got {setting!r}")
-    return setting
-
-
 _NO_CHANGE = contextlib.nullcontext()
-_POOLS: dict[tuple[int, int], ThreadPoolExecutor] = {}  # by (process, threads): a forked
-# child has none of its parent's threads, so it makes its own pool
-_POOLS_LOCK = threading.Lock()
 
 
 _WORKER = threading.local()
@@ -81,16 +56,6 @@ def _one_openmp_thread() -> None:
 
         threadpool_limits(limits=1, user_api="openmp")
         _WORKER.openmp_limited = True
-
-
-def pool(threads: int) -> ThreadPoolExecutor:
-    """A thread pool of ``threads`` workers (made once)."""
-    key = (os.getpid(), threads)
-    with _POOLS_LOCK:
-        if key not in _POOLS:
-            _POOLS[key] = ThreadPoolExecutor(
-                max_workers=threads, thread_name_prefix="glmformula-irls")
-        return _POOLS[key]
 
 
 @dataclass

@@ -29,11 +29,11 @@ from glmformula.irls_kernel import (
     ChunkKernel,
     KernelState,
     kernel_for,
-    resolve_threads,
     working_values,
 )
 from glmformula.matrices import ModelMatrix, as_model_matrix
 from glmformula.solvers import LeastSquares, solve_step, weighted_least_squares
+from glmformula.thread_pool import resolve_threads
 
 Array = np.ndarray
 

@@ -14,7 +14,7 @@ import glmformula as gf
 import glmformula.irls_memory as irls_memory
 from glmformula import sums_kernel
 from glmformula.errors import ArgumentTypeError
-from glmformula.irls_kernel import THREADS_ENV, resolve_threads
+from glmformula.thread_pool import THREADS_ENV, resolve_threads
 
 
 def _w1_like(n: int = 150_000, seed: int = 3) -> pd.DataFrame:
