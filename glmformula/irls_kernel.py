@@ -116,12 +116,26 @@ class KernelState:
         return all(c.all_good for c in self.chunks)
 
 
+@dataclass(frozen=True)
+class WeightFacts:
+    """What the fitter asks of the prior weights, found once."""
+
+    positive: Array  # weights > 0
+    all_positive: bool
+    unit: bool  # every weight is 1
+
+    @classmethod
+    def of(cls, weights: Array) -> WeightFacts:
+        positive = weights > 0
+        return cls(positive, bool(np.all(positive)), bool(np.all(weights == 1)))
+
+
 class ChunkKernel:
     """The fixed inputs of the fused pass: the matrix's blocks, y, weights, offset, family."""
 
     def __init__(self, dense: Array, codes: Array | None, n_levels: int,
                  expand: Any, y: Array, weights: Array, offset: Array | None,
-                 family: Any) -> None:
+                 family: Any, facts: WeightFacts | None = None) -> None:
         self.dense, self.codes, self.n_levels = dense, codes, n_levels
         self.expand = expand  # inner columns -> X's columns (None: X is the dense block)
         self.y, self.weights, self.offset, self.family = y, weights, offset, family
@@ -129,9 +143,9 @@ class ChunkKernel:
         self.n, self.k = n, k
         step = chunk_rows(k + 2)
         self.slices = [slice(first, min(first + step, n)) for first in range(0, n, step)]
-        self.positive = weights > 0
-        self.all_positive = bool(np.all(self.positive))
-        self.unit_weights = bool(np.all(weights == 1))
+        facts = WeightFacts.of(weights) if facts is None else facts
+        self.positive, self.all_positive = facts.positive, facts.all_positive
+        self.unit_weights = facts.unit
         self.deviance_functions = [family.deviance_function(y[s], weights[s])
                                    for s in self.slices]
         # tabmat's OpenMP kernel makes the sums by level where the compiled one does not
@@ -312,12 +326,16 @@ def working_values(
 
 
 def kernel_for(X: ModelMatrix, y: Array, weights: Array, offset: Array,
-               family: Any) -> ChunkKernel | None:
-    """The fused kernel for ``X``, or None when its layout is not one the kernel serves."""
-    has_offset = bool(np.any(offset != 0))
+               family: Any, *, facts: WeightFacts | None = None,
+               has_offset: bool | None = None) -> ChunkKernel | None:
+    """The fused kernel for ``X``, or None when its layout is not one the kernel serves
+    (``facts`` and ``has_offset``: the weights' facts and whether an offset is not all 0,
+    when the caller knows them)."""
+    if has_offset is None:
+        has_offset = bool(np.any(offset != 0))
     off = offset if has_offset else None
     if isinstance(X, DenseModelMatrix):
-        return ChunkKernel(X.values, None, 0, None, y, weights, off, family)
+        return ChunkKernel(X.values, None, 0, None, y, weights, off, family, facts)
     if not isinstance(X, StructuredModelMatrix):
         return None
     kinds = [kind for kind, _, _ in X.blocks]
@@ -336,4 +354,4 @@ def kernel_for(X: ModelMatrix, y: Array, weights: Array, offset: Array,
         import tabmat.ext.split  # noqa: F401  (its OpenMP library, before the workers limit it)
 
     n_levels = blocks["codes"][1] if "codes" in blocks else 0
-    return ChunkKernel(dense, codes, n_levels, expand, y, weights, off, family)
+    return ChunkKernel(dense, codes, n_levels, expand, y, weights, off, family, facts)

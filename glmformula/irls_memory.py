@@ -28,6 +28,7 @@ from glmformula.irls_kernel import (
     Buffers,
     ChunkKernel,
     KernelState,
+    WeightFacts,
     kernel_for,
     working_values,
 )
@@ -137,14 +138,15 @@ class MemoryData:
         self.mustart, self.start_coef, self.etastart = mustart, start, etastart
         n, self.p = self.X.shape
         self.has_offset = bool(np.any(offset != 0))
-        self.unit_weights = bool(np.all(weights == 1))
-        self.positive = weights > 0
-        self.all_positive = bool(np.all(self.positive))
+        facts = WeightFacts.of(weights)
+        self.unit_weights, self.positive = facts.unit, facts.positive
+        self.all_positive = facts.all_positive
         self.z, self.w2 = np.empty(n), np.empty(n)
         self.good = self.positive
         self._dense: list[Array] = []
         self.threads: int | None = None
-        self.kernel: ChunkKernel | None = kernel_for(self.X, y, weights, offset, family)
+        self.kernel: ChunkKernel | None = kernel_for(self.X, y, weights, offset, family,
+                                                     facts=facts, has_offset=self.has_offset)
         self._last: KernelState | None = None  # the state of the last step (its weights)
         self._pending: KernelState | None = None  # the state evaluated last
         self._spare_w2: Array | None = None  # working weights no step needs any more

@@ -73,7 +73,7 @@ def test_threads_must_be_a_whole_number(threads):
 
 
 def _general_path(monkeypatch):
-    monkeypatch.setattr(irls_memory, "kernel_for", lambda *args: None)
+    monkeypatch.setattr(irls_memory, "kernel_for", lambda *args, **kwargs: None)
 
 
 CASES = load_cases()
