@@ -22,6 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from glmformula.collector import collector_paused
 from glmformula.errors import DataError, GLMError, shorten
 from glmformula.optional import optional_dependency_message
 
@@ -46,15 +47,12 @@ def import_paused(modules: Sequence[str]) -> None:
     missing = [name for name in modules if name not in sys.modules]
     if not missing:
         return
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        for name in missing:
-            __import__(name)
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
+    with collector_paused():
+        try:
+            for name in missing:
+                __import__(name)
+        finally:
+            gc.freeze()
 
 
 def read_data(source: str) -> tuple[pd.DataFrame, str]:

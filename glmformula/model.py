@@ -20,6 +20,7 @@ import pandas as pd
 
 from glmformula.brglm_call import call_with_start
 from glmformula.brglm_control import brglm_settings
+from glmformula.collector import collector_paused
 from glmformula.data_input import as_pandas
 from glmformula.design_checks import check_design_scale
 from glmformula.errors import ArgumentTypeError, DataError
@@ -205,47 +206,50 @@ def glm(
             control=settings, context=namespace, verbose=verbose, safe=safe,
             call=_call_text(formula, fam, data_name, weights, offset),
         ), data, given)
-    design = design_for(formula, data, weights=weights, offset=offset, context=namespace,
-                        safe=safe, arguments=arguments)
-    n, p = design.X.shape
-    prior = (
-        np.ones(n) if design.prior_weights is None else np.asarray(design.prior_weights, float)
-    )
-    if np.any(prior < 0):
-        raise DataError("negative weights are not allowed; weights must be >= 0")
-    offset_values = np.zeros(n) if design.offset is None else np.asarray(design.offset, float)
-    start_values = _start_vector(start, p)
-    response = fam.initialize(design.response.values, prior, design.response.levels,
-                              user_start=start_values is not None)
-    if not np.any(response.weights > 0):
-        raise DataError(
-            f"all {n} rows have zero weight (prior weights, or binomial trials), so no "
-            "observation is informative; give some rows a positive weight"
+    # a large fit's allocations would trigger a full collection of every object the
+    # imports made (see glmformula.collector); the fit itself makes few cycles
+    with collector_paused():
+        design = design_for(formula, data, weights=weights, offset=offset, context=namespace,
+                            safe=safe, arguments=arguments)
+        n, p = design.X.shape
+        prior = (
+            np.ones(n) if design.prior_weights is None else np.asarray(design.prior_weights, float)
         )
-    check_design_scale(design)
-    if brglm is not None:
-        from glmformula.brglm import fit_brglm
+        if np.any(prior < 0):
+            raise DataError("negative weights are not allowed; weights must be >= 0")
+        offset_values = np.zeros(n) if design.offset is None else np.asarray(design.offset, float)
+        start_values = _start_vector(start, p)
+        response = fam.initialize(design.response.values, prior, design.response.levels,
+                                  user_start=start_values is not None)
+        if not np.any(response.weights > 0):
+            raise DataError(
+                f"all {n} rows have zero weight (prior weights, or binomial trials), so no "
+                "observation is informative; give some rows a positive weight"
+            )
+        check_design_scale(design)
+        if brglm is not None:
+            from glmformula.brglm import fit_brglm
 
-        return fit_brglm(design, fam, response, offset_values, start_values, brglm,
-                         method=method, type=type, data=data, call_args=call_arguments(given),
-                         call=_call_text(formula, fam, data_name, weights, offset,
-                                         call_parts(design, family, fam.label)))
-    rows = MemoryData(design.X, response.y, response.weights, offset_values, fam,
-                      mustart=response.mustart, start=start_values)
-    irls_fit = fit_from(rows, settings)
-    null_dev = conclude(rows, irls_fit, boundary=fam.boundary_message(irls_fit.mu),
-                        intercept=design.has_intercept, has_offset=design.offset is not None,
-                        aliased=irls_fit.aliased, names=design.column_names, control=settings)
-    infinite = check_separation(fam, design, response, irls_fit)
-    return GLMResult(
-        design=design, family=fam, response=response, fit=irls_fit,
-        null_deviance=null_dev, offset=offset_values, control=settings,
-        rows=ArrayRows.of(design, response, offset_values, irls_fit, fam),
-        call=call_with_start(_call_text(formula, fam, data_name, weights, offset,
-                                        call_parts(design, family, fam.label)), start_values),
-        infinite_estimates=infinite,
-        data=data, call_args=call_arguments(given),
-    )
+            return fit_brglm(design, fam, response, offset_values, start_values, brglm,
+                             method=method, type=type, data=data, call_args=call_arguments(given),
+                             call=_call_text(formula, fam, data_name, weights, offset,
+                                             call_parts(design, family, fam.label)))
+        rows = MemoryData(design.X, response.y, response.weights, offset_values, fam,
+                          mustart=response.mustart, start=start_values)
+        irls_fit = fit_from(rows, settings)
+        null_dev = conclude(rows, irls_fit, boundary=fam.boundary_message(irls_fit.mu),
+                            intercept=design.has_intercept, has_offset=design.offset is not None,
+                            aliased=irls_fit.aliased, names=design.column_names, control=settings)
+        infinite = check_separation(fam, design, response, irls_fit)
+        return GLMResult(
+            design=design, family=fam, response=response, fit=irls_fit,
+            null_deviance=null_dev, offset=offset_values, control=settings,
+            rows=ArrayRows.of(design, response, offset_values, irls_fit, fam),
+            call=call_with_start(_call_text(formula, fam, data_name, weights, offset,
+                                            call_parts(design, family, fam.label)), start_values),
+            infinite_estimates=infinite,
+            data=data, call_args=call_arguments(given),
+        )
 
 
 def _call_text(
