@@ -5,8 +5,9 @@
 
 The data and the model matrix are made once; each run fits with
 ``Control(threads=t)`` and times :func:`glmformula.irls.iterate` alone (the
-fused passes over the rows); seconds per iteration are the best of
-``--repeat`` runs divided by the passes made. The coefficients of every
+fused passes over the rows), the thread counts taking turns in each of
+``--repeat`` rounds; seconds per pass are each count's best run divided by the
+passes made. The coefficients of every
 thread count are compared bit for bit with those of the first.
 """
 
@@ -45,23 +46,25 @@ def main() -> None:
     rows = len(frame)
     print(f"{args.workload}: {rows} rows, {design.X.shape[1]} columns, "
           f"{type(design.X).__name__}")
-    first = None
-    base = None
-    for threads in [int(t) for t in args.threads.split(",")]:
-        best, iterations = float("inf"), 0
-        for _ in range(args.repeat):
+    counts = [int(t) for t in args.threads.split(",")]
+    best = dict.fromkeys(counts, float("inf"))
+    coef: dict[int, np.ndarray] = {}
+    iterations = 0
+    for _ in range(args.repeat):  # in rounds: a change in the machine's load reaches all alike
+        for threads in counts:
             data = MemoryData(design.X, prepared.y, prepared.weights, offset, family,
                               mustart=prepared.mustart)
             start = time.perf_counter()
             run = iterate(data, Control(threads=threads))
-            best = min(best, time.perf_counter() - start)
-            iterations = run.iterations
-        same = "" if first is None else (
-            "bitwise identical" if np.array_equal(run.coef, first) else "DIFFERENT BITS")
-        first = run.coef if first is None else first
-        per = best / (iterations + 1)  # passes: the start, then one per iteration
-        base = per if base is None else base
-        print(f"threads {threads}: {best:.3f} s for {iterations} iterations, "
+            best[threads] = min(best[threads], time.perf_counter() - start)
+            iterations, coef[threads] = run.iterations, run.coef
+    base = best[counts[0]] / (iterations + 1)
+    for threads in counts:
+        same = "" if threads == counts[0] else (
+            "bitwise identical" if np.array_equal(coef[threads], coef[counts[0]])
+            else "DIFFERENT BITS")
+        per = best[threads] / (iterations + 1)  # passes: the start, then one per iteration
+        print(f"threads {threads}: {best[threads]:.3f} s for {iterations} iterations, "
               f"{1000 * per:.1f} ms per pass, speedup {base / per:.2f} {same}")
 
 
