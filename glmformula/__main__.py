@@ -1,5 +1,5 @@
 """``python -m glmformula`` runs the command line."""
 
-from glmformula.cli import main
+from glmformula.cli import run
 
-raise SystemExit(main())
+run()

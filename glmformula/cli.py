@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import gc
 import inspect
+import os
 import re
 import sys
 import warnings
@@ -200,6 +201,22 @@ def datasets_table() -> str:
         if number == 0:
             lines.append("  ".join("-" * w for w in [*widths, len(row[3])]))
     return "\n".join(lines)
+
+
+def run() -> None:
+    """The installed ``glmformula`` command and ``python -m glmformula``: :func:`main`,
+    then, once the output is flushed, an exit without Python's teardown (freeing every
+    object the imports made: some 20 ms, a tenth of a small fit's run). A fit on Dask
+    exits the usual way, as does output to a closed pipe."""
+    code = main()
+    if "dask" in sys.modules:
+        raise SystemExit(code)
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:
+        raise SystemExit(code) from None
+    os._exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 import glmformula as gf
-from glmformula.cli import main, read_data
+from glmformula.cli import main, read_data, run
 
 WARPBREAKS_TABLE = [
     "(Intercept)  3.69196    0.04541  81.302  < 2e-16 ***",
@@ -229,8 +229,8 @@ def test_python_dash_m_error_status() -> None:
 def test_console_script_is_declared() -> None:
     scripts = metadata.entry_points(group="console_scripts")
     (entry,) = [e for e in scripts if e.name == "glmformula"]
-    assert entry.value == "glmformula.cli:main"
-    assert entry.load() is main
+    assert entry.value == "glmformula.cli:run"
+    assert entry.load() is run
 
 
 def test_console_script_runs() -> None:
@@ -379,3 +379,18 @@ def test_dask_option_fits_a_parquet_glob(tmp_path: Path, warpbreaks: pd.DataFram
     for line in WARPBREAKS_TABLE:
         assert line in out
     assert "data = wb)" in out and "AIC: 493.06" in out
+
+
+def test_the_quick_exit_keeps_the_output_and_the_status(tmp_path: Path) -> None:
+    # stdout to a file is block-buffered: everything must be flushed before the exit
+    out = tmp_path / "summary.txt"
+    with out.open("w") as sink:
+        done = subprocess.run([sys.executable, "-m", "glmformula", *ARGS], stdout=sink,
+                              stderr=subprocess.PIPE, text=True, check=False, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "AIC: 493.06" in out.read_text()
+    failed = subprocess.run([sys.executable, "-m", "glmformula", "fit", "warpbreaks",
+                             "breaks ~ nothere", "--family", "poisson"],
+                            capture_output=True, text=True, check=False, timeout=120)
+    assert failed.returncode == 2
+    assert "glmformula: error:" in failed.stderr
