@@ -33,6 +33,7 @@ R = TypeVar("R")
 
 _LOCK = threading.Lock()
 _SERIAL: dict[str, Any] = {"depth": 0, "limiter": None, "controller": None}
+_SMALL = threading.local()  # inside a block on a small matrix (this thread)
 
 #: OpenBLAS runs a matrix-vector product of at most this many elements on one thread
 #: whatever its setting (2304 x GEMM_MULTITHREAD_THRESHOLD 4 in its gemv); its rank-k
@@ -45,10 +46,12 @@ SMALL_COLUMNS = 16
 
 
 def serial(function: Callable[P, R]) -> Callable[P, R]:
-    """Decorate `function` to run inside :func:`serial_blas`."""
+    """Decorate `function` to run inside :func:`serial_blas`, given the shape of its first
+    argument when that is a matrix (the largest one it works on)."""
     @functools.wraps(function)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        with serial_blas():
+        shape = getattr(args[0], "shape", None) if args else None
+        with serial_blas(*shape) if shape is not None and len(shape) == 2 else serial_blas():
             return function(*args, **kwargs)
     return wrapper
 
@@ -86,10 +89,18 @@ def serial_blas(rows: int | None = None, columns: int | None = None) -> Iterator
     (nested and concurrent blocks share it).
 
     Given the shape of the largest matrix the block works on, a block whose work BLAS
-    runs on one thread anyway (:func:`single_threaded`) changes nothing: a small fit
-    then never loads threadpoolctl's controller, which scans every loaded library.
+    runs on one thread anyway (:func:`single_threaded`) changes nothing, nor do blocks
+    without a shape inside it: a small fit then never loads threadpoolctl's controller,
+    which scans every loaded library.
     """
     if rows is not None and columns is not None and single_threaded(rows, columns):
+        _SMALL.depth = int(getattr(_SMALL, "depth", 0)) + 1  # blocks inside: smaller ones
+        try:
+            yield
+        finally:
+            _SMALL.depth -= 1
+        return
+    if rows is None and int(getattr(_SMALL, "depth", 0)):
         yield
         return
     with _LOCK:

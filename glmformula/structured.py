@@ -28,7 +28,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from threadpoolctl import threadpool_limits
 
 from glmformula.matrices import serial_blas
 from glmformula.sums_kernel import chunk_sums
@@ -257,6 +256,8 @@ def _single_threaded(function: Callable[..., Any], *args: Any) -> Any:
     import tabmat.ext.split  # noqa: F401  (its OpenMP library: loaded before the worker limits it)
 
     if _WORKER is None:
+        from threadpoolctl import threadpool_limits
+
         _WORKER = ThreadPoolExecutor(
             max_workers=1, thread_name_prefix="glmformula",
             initializer=lambda: threadpool_limits(limits=1, user_api="openmp"),

@@ -73,10 +73,17 @@ def test_nested_blocks_of_both_kinds_restore_the_thread_count() -> None:
 
     with threadpool_limits(limits=2, user_api="blas"):
         before = blas_threads()
-        with serial_blas(10, 2), serial_blas():
+        with serial_blas(), serial_blas(10, 2):
             inside = blas_threads()
             with serial_blas(10, 2):
                 pass
         after = blas_threads()
+        # a block on a small matrix says the blocks inside it work on smaller ones
+        with serial_blas(10, 2), serial_blas():
+            small = blas_threads()
+        with serial_blas(100_000, 50), serial_blas():
+            large = blas_threads()
     assert set(inside) == {1}
     assert before == after
+    assert small == before
+    assert set(large) == {1}
