@@ -276,7 +276,8 @@ class MemoryData:
     def mean_deviance(self, intercept: bool) -> float:
         """The deviance of the weighted mean of y (``intercept``), else of linkinv(offset)."""
         if intercept:
-            value = float(np.dot(self.weights, self.y) / np.sum(self.weights))
+            # einsum's own loop, not BLAS's threaded dot: the same bits on any thread count
+            value = float(np.einsum("i,i->", self.weights, self.y) / np.sum(self.weights))
             if self.kernel is not None:  # chunk by chunk, without a full-length copy
                 return self.kernel.deviance(value, resolve_threads(self.threads))
             mean = np.full_like(self.y, value, dtype=float)

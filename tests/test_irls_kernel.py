@@ -54,6 +54,7 @@ def test_one_and_two_threads_give_the_same_bits(family, compiled, monkeypatch):
         assert np.array_equal(other.coef.to_numpy(), first.coef.to_numpy())
         assert np.array_equal(other.vcov.to_numpy(), first.vcov.to_numpy())
         assert other.deviance == first.deviance
+        assert other.null_deviance == first.null_deviance
         assert np.array_equal(other.fitted.to_numpy(), first.fitted.to_numpy())
 
 
