@@ -4,9 +4,10 @@ For each chunk of rows (a fixed size that depends on the matrix's width only)
 one task computes eta = X b + offset, mu and dmu/deta, the chunk's deviance,
 whether eta and mu are valid, and, for the next step, the working weights and
 response with the chunk's share of X'WX and X'Wz, all while the chunk is in
-cache. The tasks run on a thread pool (numpy and BLAS release the GIL; BLAS
-and OpenMP run on one thread inside each task) and their partial sums are
-added in chunk order, so 1, 2 or 16 threads give the same bits.
+cache. The tasks run on a thread pool (numpy, BLAS and the compiled sums of
+:mod:`glmformula.sums_kernel` release the GIL; BLAS and OpenMP run on one
+thread inside each task) and their partial sums are added in chunk order, so
+1, 2 or 16 threads give the same bits.
 
 It serves a dense model matrix and a structured one with at most one dense
 and one categorical block (:class:`~glmformula.structured.StructuredModelMatrix`);
