@@ -35,6 +35,7 @@ from glmformula.design_checks import (
     plainly_finite,
     row_labels,
 )
+from glmformula.design_formulaic import DEFAULT_CONTEXT, GLMMaterializer
 from glmformula.design_parse import extract_offsets, split_formula
 from glmformula.errors import DataError, shorten
 from glmformula.structured import build_structured_matrix
@@ -100,10 +101,10 @@ def _numeric_column(series: pd.Series, name: str,
 def _plain_columns(formula: str, frame: pd.DataFrame) -> tuple[str, list[str]] | None:
     """(response, right-hand-side columns) when every term is a product of column names."""
     lhs, rhs = split_formula(formula)
-    rhs, offsets = extract_offsets(rhs)
+    rhs, _ = extract_offsets(rhs)  # offset(...) terms: evaluated by the prototype's spec
     rhs = rhs.replace("(", " ").replace(")", " ")  # names only: the prototype gives the terms
     columns = {str(c) for c in frame.columns}
-    if offsets or lhs not in columns:
+    if lhs not in columns:
         return None
     names: list[str] = []
     for term in rhs.replace("*", "+").replace("-", "+").split("+"):
@@ -190,8 +191,13 @@ def build_structured(
         formula, frame, factors, first, w_values, o_values, context, build_general, safe,
         code)
     found = _blocks(proto.model_spec["rhs"], numerics, codes, factors)
-    if found is None or "offset" in proto.model_spec:
+    if found is None:
         return None
+    formula_offset = None
+    if "offset" in proto.model_spec:
+        formula_offset = _formula_offset(proto, frame, keep)
+        if formula_offset is None:
+            return None
     blocks, dense_names = found
     dense_values = None
     if keep is None and dense_names and None not in dense_names:
@@ -203,18 +209,43 @@ def build_structured(
         return values.copy() if keep is None else values[keep]
 
     kept_offset = None if o_values is None else kept(o_values)
+    total_offset = kept_offset if formula_offset is None else (
+        formula_offset if kept_offset is None else formula_offset + kept_offset)
     return replace(
         proto,
         response=replace(proto.response, values=y if keep is None else y[keep]),
         X=matrix,
         prior_weights=None if w_values is None else kept(w_values),
-        offset=kept_offset,
+        offset=total_offset,
         row_index=frame.index if keep is None else frame.index[keep],
         n_dropped=0 if keep is None else len(frame) - keep.size,
         offset_column=offset if isinstance(offset, str) else None,
         offset_argument=kept_offset,
         weights_column=weights if isinstance(weights, str) else None,
     )
+
+
+def _formula_offset(proto: Any, frame: pd.DataFrame, keep: np.ndarray | None
+                    ) -> np.ndarray | None:
+    """The formula's ``offset(...)`` terms on the rows kept, evaluated by the prototype's
+    fitted spec (as ``predict(newdata)`` evaluates them); None where a value is missing or
+    not finite, or the terms are not one numeric column: the general path then drops or
+    refuses as R does."""
+    spec = proto.model_spec["offset"]
+    names = {str(v) for v in spec.required_variables}
+    columns = [c for c in frame.columns if str(c) in names]
+    rows = frame[columns] if keep is None else frame[columns].iloc[keep]
+    drop: set[int] = set()
+    try:
+        values = GLMMaterializer(
+            rows.set_axis(pd.RangeIndex(len(rows)), axis=0),
+            {**DEFAULT_CONTEXT, **proto.context}, replay=True,
+        ).get_model_matrix(spec, drop_rows=drop).to_numpy(dtype=np.float64)
+    except Exception:  # the general path says what is wrong
+        return None
+    if drop or values.shape != (len(rows), 1) or not np.all(np.isfinite(values)):
+        return None
+    return values[:, 0]
 
 
 def _prototype(

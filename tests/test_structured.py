@@ -90,12 +90,52 @@ def test_structured_with_weights_and_offset(monkeypatch):
     assert fast.aic == pytest.approx(slow.aic, rel=1e-12)
 
 
-def test_formula_offsets_and_transforms_use_the_general_path(monkeypatch):
+def test_transforms_use_the_general_path(monkeypatch):
     frame = _data()
     monkeypatch.setattr("glmformula.design.STRUCTURED_MIN_ROWS", 100)
-    for formula in ("y ~ x1 + offset(log(expo))", "y ~ log(expo) + g", "y ~ I(x1^2)"):
+    for formula in ("y ~ log(expo) + g", "y ~ I(x1^2)"):
         model = gf.glm(formula, frame, family="poisson")
         assert isinstance(model.design.X, np.ndarray), formula
+
+
+@pytest.mark.parametrize("offset", [None, "log_expo"])
+def test_formula_offsets_stay_structured(offset, monkeypatch):
+    frame = _data()
+    frame["log_expo"] = np.log(frame["expo"])
+    formula = "y ~ x1 + g + s + offset(log(expo)) + offset(0.5 * x1)"
+    monkeypatch.setattr("glmformula.design.STRUCTURED_MIN_ROWS", 100)
+    fast = gf.glm(formula, frame, family="poisson", weights="w", offset=offset)
+    monkeypatch.setattr("glmformula.design.STRUCTURED_MIN_ROWS", 10**12)
+    slow = gf.glm(formula, frame, family="poisson", weights="w", offset=offset)
+    assert isinstance(fast.design.X, StructuredModelMatrix)
+    assert isinstance(slow.design.X, np.ndarray)
+    close(fast.design.offset, slow.design.offset, rtol=1e-15)
+    same_coef(fast, slow)
+    assert_close(fast.std_errors, slow.std_errors, rtol=1e-10)
+    assert fast.deviance == pytest.approx(slow.deviance, rel=1e-12)
+    assert fast.null_deviance == pytest.approx(slow.null_deviance, rel=1e-12)
+    assert fast.aic == pytest.approx(slow.aic, rel=1e-12)
+    newdata = frame.dropna().head(7)
+    close(fast.predict(newdata, type="response"), slow.predict(newdata, type="response"))
+
+
+def test_formula_offsets_with_missing_or_infinite_values_take_the_general_path(monkeypatch):
+    frame = _data()
+    frame.loc[[40, 41], "expo"] = np.nan  # R drops these rows
+    monkeypatch.setattr("glmformula.design.STRUCTURED_MIN_ROWS", 100)
+    model = gf.glm("y ~ x1 + g + offset(log(expo))", frame, family="poisson")
+    assert isinstance(model.design.X, np.ndarray)
+    monkeypatch.setattr("glmformula.design.STRUCTURED_MIN_ROWS", 10**12)
+    slow = gf.glm("y ~ x1 + g + offset(log(expo))", frame, family="poisson")
+    assert model.design.n_dropped == slow.design.n_dropped == 3  # g at row 25, expo at 40, 41
+    frame.loc[[40, 41], "expo"] = 0.0  # log(0): the general path's error
+    messages = []
+    for rows in (100, 10**12):
+        monkeypatch.setattr("glmformula.design.STRUCTURED_MIN_ROWS", rows)
+        with pytest.raises(gf.errors.GLMError) as error:
+            gf.glm("y ~ x1 + g + offset(log(expo))", frame, family="poisson")
+        messages.append(str(error.value))
+    assert messages[0] == messages[1]
 
 
 def test_caller_frame_unchanged(monkeypatch):
