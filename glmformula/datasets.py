@@ -58,8 +58,11 @@ def _typed(frame: pd.DataFrame, columns: dict[str, Any]) -> pd.DataFrame:
     for column, info in columns.items():
         kind = info.get("dtype")
         if kind == "category":
+            values = frame[column]
+            if values.dtype != object:
+                values = values.astype("string").astype(object)
             frame[column] = pd.Categorical(
-                frame[column].astype("string").astype(object), categories=info.get("levels"),
+                values, categories=info.get("levels"),
                 ordered=bool(info.get("ordered", False)),
             )
         elif kind == "int" and not frame[column].isna().any():
@@ -84,7 +87,10 @@ def load(name: str) -> pd.DataFrame:
         raise DataError(
             f"no bundled dataset named {shorten(name)}; available: {', '.join(sorted(meta))}"
         )
-    frame = pd.read_csv(data_dir() / f"{name}.csv", keep_default_na=True)
+    columns = meta[name].get("columns", {})
+    factors = {column: object for column, info in columns.items()
+               if info.get("dtype") == "category"}  # read as text: no string dtype detour
+    frame = pd.read_csv(data_dir() / f"{name}.csv", keep_default_na=True, dtype=factors)
     if "row_names" in meta[name]:  # R's row names that are names (mtcars' cars)
         frame.index = pd.Index(meta[name]["row_names"], dtype=object)
-    return _typed(frame, meta[name].get("columns", {}))
+    return _typed(frame, columns)

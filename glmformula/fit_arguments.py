@@ -30,7 +30,6 @@ import pandas as pd
 from glmformula.contrasts import ContrastsArgument, contrasts_text
 from glmformula.design_checks import as_frame, names_list, row_labels
 from glmformula.errors import ArgumentTypeError, DataError, FormulaError, shorten
-from glmformula.rows_subset import r_subset_text, subset_mask
 
 if TYPE_CHECKING:
     from glmformula.design import Design
@@ -101,6 +100,8 @@ class FitArguments:
             return None
         text = None
         if isinstance(subset, str):
+            from glmformula.rows_subset import r_subset_text
+
             text = r_subset_text(subset)
         elif subset is not None:
             text = subset_name or "subset"
@@ -121,6 +122,8 @@ class FitArguments:
         frame = as_frame(data, "data")
         if self.subset is None:
             return frame, weights, offset
+        from glmformula.rows_subset import subset_mask
+
         values = subset_mask(self.subset, frame, namespace, safe=safe)
         unknown = np.asarray(values.isna(), dtype=bool)
         keep = np.flatnonzero(np.asarray(values.fillna(False), dtype=bool) | unknown)
@@ -259,6 +262,8 @@ def call_parts(design: Design, family: Any = None, label: str = "") -> dict[str,
     the family as the caller wrote it in R's syntax (``binomial(link = probit)``)."""
     parts = {} if design.arguments is None else design.arguments.call_parts(design)
     if isinstance(family, str) and "(" in family:
+        from glmformula.rows_subset import r_subset_text
+
         try:
             text = r_subset_text(family)
             parts["family"] = label + text[text.index("("):]  # R's name: Gamma, not gamma

@@ -31,7 +31,6 @@ from glmformula.irls_memory import MemoryData
 from glmformula.links import Link
 from glmformula.result import GLMResult
 from glmformula.rows import ArrayRows
-from glmformula.separation import check_separation
 from glmformula.update import call_arguments, remember
 
 
@@ -240,7 +239,7 @@ def glm(
         null_dev = conclude(rows, irls_fit, boundary=fam.boundary_message(irls_fit.mu),
                             intercept=design.has_intercept, has_offset=design.offset is not None,
                             aliased=irls_fit.aliased, names=design.column_names, control=settings)
-        infinite = check_separation(fam, design, response, irls_fit)
+        infinite = _infinite_estimates(fam, design, response, irls_fit)
         return GLMResult(
             design=design, family=fam, response=response, fit=irls_fit,
             null_deviance=null_dev, offset=offset_values, control=settings,
@@ -250,6 +249,16 @@ def glm(
             infinite_estimates=infinite,
             data=data, call_args=call_arguments(given),
         )
+
+
+def _infinite_estimates(family: Family, design: Any, response: Any, fit: Any) -> Any:
+    """The separation check's infinite estimates (binomial fits only: the linear program's
+    module is imported for the families that can separate)."""
+    if not family.separation_possible:
+        return None
+    from glmformula.separation import check_separation
+
+    return check_separation(family, design, response, fit)
 
 
 def _call_text(

@@ -40,8 +40,25 @@ def test_a_small_fit_on_the_command_line_leaves_out_what_it_does_not_use() -> No
                    "threadpoolctl",
                    # the chunked reader and brglm2's adjustments: a pandas fit by glm.fit
                    "glmformula.chunked_source", "glmformula.chunked_files",
-                   "glmformula.brglm_adjustments"):
+                   "glmformula.brglm_adjustments",
+                   # the separation check's linear program (binomial fits only) and the
+                   # subset= reader (a fit given subset= only)
+                   "glmformula.separation", "glmformula.rows_subset"):
         assert unused not in modules, unused
+
+
+def test_a_binomial_fit_at_the_boundary_still_finds_separation() -> None:
+    import numpy as np
+    import pandas as pd
+
+    import glmformula as gf
+    from glmformula.errors import BoundaryWarning, SeparationWarning
+
+    data = pd.DataFrame({"y": [0, 0, 0, 1, 1, 1], "x": np.arange(6.0)})
+    with pytest.warns(SeparationWarning), pytest.warns(BoundaryWarning):
+        fit = gf.glm("y ~ x", data, family="binomial")
+    assert fit.infinite_estimates is not None
+    assert fit.infinite_estimates["x"] == "+Inf"
 
 
 def test_the_imports_pause_the_collector_and_restore_it() -> None:
