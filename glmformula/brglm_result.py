@@ -195,5 +195,7 @@ def render_brglm_summary(summary: BRSummary) -> str:
                       if line.startswith("Number of Fisher Scoring"))
     lines[iterations - 1: iterations + 1] = [
         "", f"Type of estimator: {summary.type} ({TYPES[summary.type]})", lines[iterations]]
+    while lines and lines[-1] == "":  # brglm2 ends without summary.glm's blank line
+        lines.pop()
     return "\n".join(lines)
 
