@@ -32,7 +32,7 @@ from glmformula.errors import ArgumentTypeError, DataError
 if TYPE_CHECKING:
     from glmformula.result import GLMResult
 
-HC_TYPES = ("HC0", "HC1", "HC2", "HC3")
+HC_TYPES = ("HC0", "HC1", "HC2", "HC3", "HC4", "HC4m", "HC5")
 _EPS = np.finfo(float).eps
 
 
@@ -59,9 +59,14 @@ def _sandwich(bread: np.ndarray, meat: np.ndarray, n: int, names: list[str]) -> 
 def vcov_hc(result: GLMResult, type: str = "HC0") -> pd.DataFrame:
     """Heteroskedasticity-consistent covariance, as ``sandwich::vcovHC(m, type = type)``.
 
-    ``type`` is "HC0" (White), "HC1" (times ``n / (n - k)``), "HC2" (residuals
-    scaled by ``1 / (1 - h)``) or "HC3" (by ``1 / (1 - h)^2``), with ``h`` the
-    GLM hat values. Note that R's default type is "HC3"; here it is "HC0".
+    ``type`` is "HC0" (White), "HC1" (times ``n / (n - k)``), "HC2" (squared
+    residuals divided by ``1 - h``), "HC3" (by ``(1 - h)^2``), "HC4" (by
+    ``(1 - h)^d``, ``d = min(4, n h / k)``), "HC4m" (``d = min(1, n h / k) +
+    min(1.5, n h / k)``) or "HC5" (by ``sqrt((1 - h)^d)``, ``d = min(n h / k,
+    max(4, 0.7 n max(h) / k))``), with ``h`` the GLM hat values. Note that R's
+    default type is "HC3"; here it is "HC0". Rows with zero prior weight get
+    hat value 0 (sandwich 3.0 recycles the shorter ``hatvalues()`` over all
+    rows there, with a warning, so its HC2-HC5 differ from these).
     """
     if type not in HC_TYPES:
         raise ArgumentTypeError(f"unknown HC type {type!r}; use one of {', '.join(HC_TYPES)}")
@@ -72,12 +77,26 @@ def vcov_hc(result: GLMResult, type: str = "HC0") -> pd.DataFrame:
     omega = res**2
     if type == "HC1":
         omega = omega * n / (n - k)
-    elif type in ("HC2", "HC3"):
-        hat = _hat_all_rows(result, X)
-        omega = omega / (1 - hat) if type == "HC2" else omega / (1 - hat) ** 2
+    elif type != "HC0":
+        omega = _hat_adjust(omega, _hat_all_rows(result, X), type, n, k)
     root = np.sqrt(omega)[:, None] * X
     meat = root.T @ root / n
     return _sandwich(bread, meat, n, names)
+
+
+def _hat_adjust(omega: np.ndarray, hat: np.ndarray, type: str, n: int, k: int) -> np.ndarray:
+    """sandwich's ``meatHC`` weights for the hat-value types HC2-HC5."""
+    if type == "HC2":
+        return omega / (1 - hat)
+    if type == "HC3":
+        return omega / (1 - hat) ** 2
+    ratio = n * hat / k
+    if type == "HC4":
+        return omega / (1 - hat) ** np.minimum(4.0, ratio)
+    if type == "HC4m":
+        return omega / (1 - hat) ** (np.minimum(1.0, ratio) + np.minimum(1.5, ratio))
+    delta = np.minimum(ratio, max(4.0, n * 0.7 * float(np.max(hat)) / k))
+    return omega / np.sqrt((1 - hat) ** delta)
 
 
 def _hat_all_rows(result: GLMResult, X: np.ndarray) -> np.ndarray:
