@@ -143,7 +143,8 @@ def anova(
             raise ArgumentTypeError("type=2 and type=3 tests take a single model")
         from glmformula.anova_types import anova_types
 
-        return anova_types(model, type=type, test="F" if test == "F" else "LR")
+        return anova_types(model, type=type,
+                           test="LR" if test in (None, "LR", "Chisq", "LRT") else test)
     if type != 1:
         raise ArgumentTypeError(f"type must be 1, 2 or 3, not {type!r}")
     if test is not False and test is not None and test not in _TESTS:

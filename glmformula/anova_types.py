@@ -35,10 +35,61 @@ def _term_factors(name: str) -> frozenset[str]:
     return frozenset(p.strip() for p in parts)
 
 
+def _conjugate_complement(x: np.ndarray, z: np.ndarray, ip: np.ndarray) -> np.ndarray:
+    """car's ``ConjComp``: a basis of the part of span(z) orthogonal to span(x) in ``ip``."""
+    cross = z.T @ ip @ x
+    u, sv, _ = np.linalg.svd(cross, full_matrices=True)
+    rank = int(np.sum(sv > 1e-7 * sv[0])) if sv.size and sv[0] > 0 else 0
+    return z @ u[:, rank:]
+
+
+def _wald_table(model: GLMResult, kind: int, names: list[str],
+                factors: dict[str, frozenset[str]]) -> tuple[list[str], list[int], list[float]]:
+    """car's ``Anova.default`` Wald chi-squared tests (type II or III) from ``vcov(m)``."""
+    keep = ~np.asarray(model.fit.aliased, dtype=bool)
+    position = np.cumsum(keep) - 1  # column j -> its place among the non-aliased
+    coef = np.asarray(model.coef, dtype=float)[keep]
+    vcov = model.vcov.to_numpy(dtype=float)
+    slices = model.design.term_slices
+
+    def columns(terms: list[str]) -> list[int]:
+        return [int(position[j]) for t in terms for j in range(slices[t].start, slices[t].stop)
+                if keep[j]]
+
+    def hypothesis(rows: list[int]) -> np.ndarray:
+        return np.eye(len(coef))[rows, :]
+
+    labels, dfs, stats_ = [], [], []
+    if kind == 3:
+        tested = (["(Intercept)"] if model.design.has_intercept else []) + names
+    else:
+        tested = names
+    for name in tested:
+        if name == "(Intercept)":
+            lmat = hypothesis([int(position[model.column_names.index("(Intercept)")])])
+        elif kind == 3:
+            lmat = hypothesis(columns([name]))
+        else:
+            rels = [o for o in names if o != name and factors[name] <= factors[o]]
+            large = hypothesis(columns([*rels, name]))
+            small = hypothesis(columns(rels))
+            lmat = large if small.shape[0] == 0 else _conjugate_complement(
+                small.T, large.T, vcov).T
+        lmat = lmat[~np.all(lmat == 0, axis=1)]
+        if lmat.shape[0] == 0:
+            continue
+        value = lmat @ coef
+        stat = float(value @ np.linalg.solve(lmat @ vcov @ lmat.T, value))
+        labels.append(name)
+        dfs.append(lmat.shape[0])
+        stats_.append(abs(stat))
+    return labels, dfs, stats_
+
+
 def anova_types(
     model: GLMResult,
     type: Literal[2, 3, "II", "III"] = 2,
-    test: Literal["LR", "F"] = "LR",
+    test: Literal["LR", "F", "Wald"] = "LR",
 ) -> AnovaTable:
     """Type II or Type III tests, as ``car::Anova(model, type=, test.statistic=)``.
 
@@ -55,7 +106,9 @@ def anova_types(
     ``Pr(>Chisq)``; deviance differences divided by the dispersion);
     ``test="F"`` gives car's F tests with the error estimated from the
     Pearson residuals (``Sum Sq``, ``Df``, ``F value``, ``Pr(>F)`` and a
-    ``Residuals`` row).
+    ``Residuals`` row). ``test="Wald"`` gives car's Wald chi-squared tests
+    from ``vcov(m)`` (``Df``, ``Chisq``, ``Pr(>Chisq)``; Type III adds an
+    ``(Intercept)`` row), as ``car::Anova(m, test.statistic="Wald")``.
 
     >>> import glmformula as gf
     >>> wb = gf.datasets.load("warpbreaks")
@@ -77,8 +130,9 @@ def anova_types(
     kind = {2: 2, "II": 2, "2": 2, 3: 3, "III": 3, "3": 3}.get(type)
     if kind is None:
         raise ArgumentTypeError(f"type must be 2 or 3, not {type!r}")
-    if test not in ("LR", "F"):
-        raise ArgumentTypeError(f"test must be 'LR' or 'F' for Type II/III tests, not {test!r}")
+    if test not in ("LR", "F", "Wald"):
+        raise ArgumentTypeError(
+            f"test must be 'LR', 'Wald' or 'F' for Type II/III tests, not {test!r}")
     design = model.design
     names = list(design.term_slices)
     if not names:
@@ -96,6 +150,16 @@ def anova_types(
                 "Type III tests need a full-rank model: there are aliased coefficients "
                 f"({', '.join(aliased)})"
             )
+    factors = {name: _term_factors(name) for name in names}
+    label = "II" if kind == 2 else "III"
+    heading = (f"Analysis of Deviance Table (Type {label} tests)\n\n"
+               f"Response: {response_text(model)}")
+    if test == "Wald":
+        rows, wald_df, chisq = _wald_table(model, kind, names, factors)
+        table = pd.DataFrame({"Df": np.asarray(wald_df, dtype=int), "Chisq": chisq,
+                              "Pr(>Chisq)": stats.chi2.sf(chisq, wald_df)}, index=rows)
+        return AnovaTable(data=table, heading=heading, test="Wald",
+                          kind="type2" if kind == 2 else "type3")
     ncol = len(model.column_names)
     fit_columns = model.column_refitter()
 
@@ -109,7 +173,6 @@ def anova_types(
         return float(step.deviance), int(step.rank)
 
     full = (float(model.deviance), int(model.rank))
-    factors = {name: _term_factors(name) for name in names}
     dev_diff, dfs = [], []
     for name in names:
         if kind == 2:
@@ -124,9 +187,6 @@ def anova_types(
         dev_diff.append(np.nan if df == 0 else small[0] - large[0])
     dev = np.asarray(dev_diff, dtype=float)
     df_arr = np.asarray(dfs, dtype=float)
-    label = "II" if kind == 2 else "III"
-    heading = (f"Analysis of Deviance Table (Type {label} tests)\n\n"
-               f"Response: {response_text(model)}")
     if test == "LR":
         lr = dev / float(model.dispersion)
         with np.errstate(invalid="ignore"):
