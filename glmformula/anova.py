@@ -109,7 +109,7 @@ class AnovaTable:
 def anova(
     model: GLMResult,
     *more_models: GLMResult,
-    test: TestName | Literal["LR"] | None | Literal[False] = None,
+    test: TestName | Literal["LR", "Wald"] | None | Literal[False] = None,
     dispersion: float | None = None,
     type: Literal[1, 2, 3] = 1,
 ) -> AnovaTable:
@@ -121,8 +121,8 @@ def anova(
 
     ``type=2`` or ``type=3`` (one model) gives the Type II or Type III tests of
     ``car::Anova(m, type=..., test.statistic="LR")`` (see
-    :mod:`glmformula.anova_types`); ``test="F"`` there gives car's
-    ``test.statistic="F"`` tables.
+    :mod:`glmformula.anova_types`); ``test="F"`` or ``test="Wald"`` there gives
+    car's ``test.statistic="F"`` or ``"Wald"`` tables.
 
     ``test`` is one of R's "Chisq" (same as "LRT"), "F", "Rao", "Cp"; ``None``
     picks R >= 4.3's default ("Chisq" when the dispersion is fixed or given,
@@ -144,7 +144,7 @@ def anova(
         from glmformula.anova_types import anova_types
 
         return anova_types(model, type=type,
-                           test="LR" if test in (None, "LR", "Chisq", "LRT") else test)
+                           test="LR" if test in (None, "LR", "Chisq", "LRT") else str(test))
     if type != 1:
         raise ArgumentTypeError(f"type must be 1, 2 or 3, not {type!r}")
     if test is not False and test is not None and test not in _TESTS:
@@ -176,20 +176,38 @@ def _formula_text(model: GLMResult) -> str:
     return display_formula(model)
 
 
-def score_statistic(X: np.ndarray, r: np.ndarray, w: np.ndarray, intercept: bool) -> float:
-    """R's score statistic: gaussian ``glm.fit(X, r, w)``'s null minus residual deviance."""
+def score_statistic(X: np.ndarray, r: np.ndarray, w: np.ndarray, intercept: bool,
+                    offset: np.ndarray | None = None) -> float:
+    """R's score statistic: gaussian ``glm.fit(X, r, w, offset=)``'s null minus residual deviance.
+
+    glm.fit's null deviance ignores the offset when there is an intercept (the
+    weighted mean of ``r``), so with an offset (``add1.glm`` passes the model's)
+    the difference is taken as R takes it and may be negative. Without one it is
+    the weighted sum of squares of the fit's projection (minus the null fit's), the
+    same number computed so that it cannot come out below zero by rounding.
+    """
     keep = w > 0
     X, r, w = X[keep], r[keep], w[keep]
-    if intercept:
-        null = float(np.sum(w * (r - np.sum(w * r) / np.sum(w)) ** 2))
-    else:
-        null = float(np.sum(w * r**2))
-    if X.shape[1] == 0:
-        return null - null
     sw = np.sqrt(w)
-    coef = np.linalg.lstsq(X * sw[:, None], r * sw, rcond=None)[0]
-    resid = r - X @ coef
-    return null - float(np.sum(w * resid**2))
+    mean = float(np.sum(w * r) / np.sum(w)) if intercept else 0.0
+    target = r if offset is None else r - offset[keep]
+    if X.shape[1] == 0:
+        fitted = np.zeros_like(r)
+    else:
+        coef = np.linalg.lstsq(X * sw[:, None], target * sw, rcond=None)[0]
+        fitted = X @ coef
+    if offset is None and (not intercept or _spans_constant(X * sw[:, None], sw)):
+        return float(np.sum(w * (fitted - mean) ** 2))
+    null = float(np.sum(w * (r - mean) ** 2))
+    return null - float(np.sum(w * (target - fitted) ** 2))
+
+
+def _spans_constant(xw: np.ndarray, sw: np.ndarray) -> bool:
+    """Whether the weighted columns ``xw`` span the weighted constant ``sw``."""
+    if xw.shape[1] == 0:
+        return False
+    coef = np.linalg.lstsq(xw, sw, rcond=None)[0]
+    return bool(np.linalg.norm(sw - xw @ coef) <= 1e-7 * np.linalg.norm(sw))
 
 
 def f_sf(f: np.ndarray, df1: np.ndarray, df2: float) -> np.ndarray:

@@ -89,7 +89,7 @@ def _wald_table(model: GLMResult, kind: int, names: list[str],
 def anova_types(
     model: GLMResult,
     type: Literal[2, 3, "II", "III"] = 2,
-    test: Literal["LR", "F", "Wald"] = "LR",
+    test: Literal["LR", "F", "Wald"] | str = "LR",
 ) -> AnovaTable:
     """Type II or Type III tests, as ``car::Anova(model, type=, test.statistic=)``.
 
