@@ -74,10 +74,11 @@ class EmmGrid:
 
     def summary(self, infer: tuple[bool, bool] | None = None, level: float = 0.95,
                 adjust: str | None = None, by: Sequence[str] | None = None,
-                type: str | None = None) -> pd.DataFrame:
-        """R's ``summary(object, infer, level, adjust, by, type)`` as a DataFrame; the
-        printed footer lines are in ``.attrs["messages"]``."""
-        return summarize(self, infer, level, adjust, by, type)
+                type: str | None = None, null: float = 0.0) -> pd.DataFrame:
+        """R's ``summary(object, infer, level, adjust, by, type, null)`` as a DataFrame;
+        the printed footer lines are in ``.attrs["messages"]``. ``null``: the value
+        tested against, on the link scale (R's two-sided test of ``estimate = null``)."""
+        return summarize(self, infer, level, adjust, by, type, null)
 
     def confint(self, level: float = 0.95, adjust: str | None = None) -> pd.DataFrame:
         """R's ``confint()``: the estimates with confidence limits (a DataFrame that
@@ -217,7 +218,8 @@ def _marginal(model: GLMResult, rg: ReferenceGrid, names: list[str], by_names: l
         levels["1"] = ["overall"]
     L = rg.linfct if linfct is None else linfct
     codes = {f: np.zeros(len(rg.frame), dtype=int) if f == "1"
-             else pd.Categorical(rg.frame[f], categories=rg.levels[f]).codes for f in facs}
+             else pd.Categorical(rg.frame[f].to_numpy(dtype=object),  # at= may drop levels
+                                 categories=rg.levels[f]).codes for f in facs}
     combos = list(itertools.product(*(range(len(levels[f])) for f in reversed(facs))))
     rows, labels = [], []
     for combo in combos:
@@ -299,7 +301,8 @@ def _by_rows(grid: pd.DataFrame, by: Sequence[str]) -> list[np.ndarray]:
 
 
 def summarize(emm: EmmGrid, infer: tuple[bool, bool] | None, level: float,
-              adjust: str | None, by: Sequence[str] | None, type: str | None) -> pd.DataFrame:
+              adjust: str | None, by: Sequence[str] | None, type: str | None,
+              null: float = 0.0) -> pd.DataFrame:
     """R's ``summary.emmGrid`` for the two-sided case."""
     infer = emm.infer if infer is None else (bool(infer[0]), bool(infer[1]))
     adjust = check_adjust(emm.adjust if adjust is None else adjust)
@@ -307,6 +310,9 @@ def summarize(emm: EmmGrid, infer: tuple[bool, bool] | None, level: float,
     type = _check_type(type) or emm.type
     if not (isinstance(level, float | int) and 0 < level < 1):
         raise ArgumentTypeError(f"level must be a number between 0 and 1, not {level!r}")
+    if isinstance(null, bool) or not isinstance(null, float | int) or not math.isfinite(null):
+        raise ArgumentTypeError(f"null must be a finite number (on the link scale), not "
+                                f"{null!r}")
     est_type = emm.est_type
     if est_type == "pairs" and tuple(by) != emm.pair_by:
         est_type = "contrast"
@@ -347,9 +353,10 @@ def summarize(emm: EmmGrid, infer: tuple[bool, bool] | None, level: float,
             messages.append(f"Intervals are back-transformed from the {link_name} scale")
         columns[cl_names[0]], columns[cl_names[1]] = lower, upper
     if infer[1]:
-        if inv and float(linkinv(np.array([0.0]))[0]) != 0:
-            columns["null"] = np.full(len(est), float(linkinv(np.array([0.0]))[0]))
-        t = est / se
+        shown = float(linkinv(np.array([float(null)]))[0]) if inv else float(null)
+        if shown != 0:  # R drops a null column of zeros
+            columns["null"] = np.full(len(est), shown)
+        t = (est - null) / se
         columns["z.ratio" if z_flag else "t.ratio"] = t
         pval, note = adjusted_pvalues(t, df, adjust, fam, _by_rows(emm.grid, by))
         columns["p.value"] = pval

@@ -2,7 +2,11 @@
 
 Methods: ``pairwise`` and ``revpairwise`` (Tukey-adjusted by default),
 ``trt.vs.ctrl`` (each level against ``ref``, the first by default) and
-``trt.vs.ctrlk`` (against the last), adjusted by ``dunnettx`` by default.
+``trt.vs.ctrlk`` (against the last), adjusted by ``dunnettx`` by default;
+``poly`` (integer orthogonal polynomials, unadjusted), ``eff`` and ``del.eff``
+(each level against the mean of all, or of the others; ``fdr``), ``identity``,
+and ``consec`` and ``mean_chg``, whose default ``mvt`` adjustment is not
+computed here: they need ``adjust=``.
 Labels are built as emmeans builds them: the levels of the compared variables
 pasted with a space, a numeric variable's values prefixed by its name
 (``dose0.5``), and a label holding ``-``, ``+``, ``/`` or ``*`` wrapped in
@@ -34,7 +38,9 @@ from glmformula.emmeans import EmmGrid, _by_rows, r_character, with_options
 from glmformula.emmeans_adjust import check_adjust
 from glmformula.errors import ArgumentTypeError
 
-METHODS = ("pairwise", "revpairwise", "trt.vs.ctrl", "trt.vs.ctrlk")
+METHODS = ("pairwise", "revpairwise", "trt.vs.ctrl", "trt.vs.ctrlk", "poly", "eff", "del.eff",
+           "consec", "mean_chg", "identity")
+POLY_NAMES = ("linear", "quadratic", "cubic", "quartic", *(f"degree {d}" for d in range(5, 21)))
 PARENS = re.compile(r"-|\+|/|\*")  # emmeans' default get_emm_option("parens")
 LOG_TRANS = ("log", "log2", "log10", "logit", "log.o.r.")
 
@@ -78,6 +84,70 @@ def _ref_index(ref: Any, labels: list[str], raw: list[str]) -> int:
     return int(ref) - 1
 
 
+def _poly(labels: list[str]) -> tuple[np.ndarray, list[str], str]:
+    """emmeans' ``poly.emmc``: R's ``poly(1:k)`` columns (degree up to 6) scaled to the
+    smallest integers, as ``linear``, ``quadratic``, ..."""
+    k = len(labels)
+    degree = min(6, k - 1)
+    x = np.arange(1, k + 1, dtype=float)
+    x -= x.mean()
+    basis: list[np.ndarray] = []
+    for d in range(1, degree + 1):  # Gram-Schmidt: the leading coefficient stays positive
+        v = x**d
+        for b in [np.ones(k), *basis]:
+            v = v - (v @ b) / (b @ b) * b
+        basis.append(v)
+    rows = []
+    for v in basis:
+        con = v / np.sqrt(v @ v)
+        con = con / np.min(con[con > 0.01])
+        z = np.max(np.abs(con - np.round(con)))
+        while z > 0.05:
+            con = con / z
+            z = np.max(np.abs(con - np.round(con)))
+        rows.append(np.round(con))
+    return np.array(rows).reshape(len(rows), k), list(POLY_NAMES[:degree]), "none"
+
+
+def _eff(labels: list[str]) -> tuple[np.ndarray, list[str], str]:
+    """emmeans' ``eff.emmc``: each level minus the mean of all levels."""
+    k = len(labels)
+    return np.eye(k) - 1.0 / k, [f"{label} effect" for label in labels], "fdr"
+
+
+def _del_eff(labels: list[str]) -> tuple[np.ndarray, list[str], str]:
+    """emmeans' ``del.eff.emmc``: each level minus the mean of the others."""
+    matrix, names, adjust = _eff(labels)
+    return matrix / np.diag(matrix)[:, None], names, adjust
+
+
+def _consec(labels: list[str]) -> tuple[np.ndarray, list[str], str]:
+    """emmeans' ``consec.emmc``: each level minus the one before."""
+    k = len(labels)
+    matrix = np.zeros((k - 1, k))
+    for i in range(k - 1):
+        matrix[i, i], matrix[i, i + 1] = -1.0, 1.0
+    return matrix, [f"{labels[i + 1]} - {labels[i]}" for i in range(k - 1)], "mvt"
+
+
+def _mean_chg(labels: list[str]) -> tuple[np.ndarray, list[str], str]:
+    """emmeans' ``mean_chg.emmc``: the mean of the levels after a point minus the mean
+    of those before it."""
+    k = len(labels)
+    matrix = np.zeros((k - 1, k))
+    for i in range(1, k):
+        matrix[i - 1, :i], matrix[i - 1, i:] = -1.0 / i, 1.0 / (k - i)
+    return matrix, [f"{labels[i]}|{labels[i + 1]}" for i in range(k - 1)], "mvt"
+
+
+def _identity(labels: list[str]) -> tuple[np.ndarray, list[str], str]:
+    return np.eye(len(labels)), list(labels), "none"
+
+
+OTHER_METHODS = {"poly": _poly, "eff": _eff, "del.eff": _del_eff, "consec": _consec,
+                 "mean_chg": _mean_chg, "identity": _identity}
+
+
 def contrast_matrix(method: str, labels: list[str], raw: list[str],
                     ref: Any = None) -> tuple[np.ndarray, list[str], str, str | None]:
     """Coefficients (one row per contrast), names, default adjustment and R's type."""
@@ -103,6 +173,9 @@ def contrast_matrix(method: str, labels: list[str], raw: list[str],
             rows.append(con)
             names.append(f"{labels[i]} - {labels[r]}")
         return np.array(rows).reshape(len(rows), k), names, "dunnettx", None
+    if method in OTHER_METHODS:
+        matrix, other_names, adjust = OTHER_METHODS[method](labels)
+        return matrix, other_names, adjust, None
     raise ArgumentTypeError(
         f"unknown contrast method {method!r}; use one of {', '.join(map(repr, METHODS))}"
     )
@@ -137,6 +210,12 @@ def contrast(emm: EmmGrid, method: str = "pairwise", adjust: str | None = None,
     labels = _labels(first, emm.numeric)
     raw = [" ".join(r_character(v) for v in row) for row in first.itertuples(index=False)]
     cmat, names, default_adjust, kind = contrast_matrix(method, labels, raw, ref)
+    if adjust is None and default_adjust == "mvt":
+        raise ArgumentTypeError(
+            f"method={method!r} is adjusted by emmeans' 'mvt' by default (a Monte Carlo "
+            "multivariate t), which glmformula does not compute; give adjust= ('sidak', "
+            "'bonferroni', 'holm', 'none', ...)"
+        )
     linfct, offset, grid_rows = [], [], []
     for rows in groups:
         block = emm.linfct[rows]

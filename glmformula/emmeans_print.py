@@ -47,7 +47,7 @@ def zapsmall(values: np.ndarray, digits: int = 7) -> np.ndarray:
     else:
         places = digits
     with np.errstate(invalid="ignore"):
-        return np.where(np.isinf(x), x, np.round(x, places))
+        return np.where(np.isinf(x), x, np.round(x, places)) + 0.0  # R prints -0 as 0
 
 
 def opt_digits(values: np.ndarray) -> int:
@@ -105,7 +105,7 @@ def _cells(frame: pd.DataFrame, est_name: str) -> tuple[dict[str, list[str]], di
 
 def _fixed(values: np.ndarray, decimals: int) -> list[str]:
     """R's ``format(round(x, decimals), nsmall = decimals)``; NA for a missing value."""
-    return ["NA" if math.isnan(x) else f"{round(float(x), decimals):.{decimals}f}"
+    return ["NA" if math.isnan(x) else f"{round(float(x), decimals) + 0.0:.{decimals}f}"
             for x in values]
 
 
@@ -158,7 +158,11 @@ def summary_text(frame: pd.DataFrame) -> str:
     else:
         shown = [c for c in frame.columns if c not in by]
         order = _order_key(frame, by, frame.attrs.get("levels", {}))
-        headers = [", ".join(f"{b} = {cells[b][i]}" for b in by) for i in order]
+        # R's format.data.frame pads numbers and TRUE/FALSE to a common width, not text
+        text = {b: not numeric[b] and not pd.api.types.is_bool_dtype(frame[b].dtype)
+                for b in by}
+        headers = [", ".join(f"{b} = {cells[b][i].rstrip() if text[b] else cells[b][i]}"
+                             for b in by) for i in order]
         for header in dict.fromkeys(headers):
             rows = [i for i, h in zip(order, headers, strict=True) if h == header]
             lines.append(f"{header}:")

@@ -1,0 +1,173 @@
+# make_golden_emmeans_extra.R -- more of R's emmeans on GLMs: the contrast methods
+# poly, eff, del.eff, identity, consec and mean_chg (the last two with an explicit
+# adjust=, their default "mvt" being a Monte Carlo adjustment), summary(..., infer,
+# null), confint(..., adjust), contrast(..., by = NULL), at= reordering a factor's
+# levels, text levels as by groups ("source = soy:", no padding), and a test
+# statistic that is zero but for rounding ("0.000", not "-0.000").
+#
+# Run from the repository root:
+#     Rscript tests/golden/make_golden_emmeans_extra.R
+# Writes tests/golden/emmeans_extra_golden.json (emmeans 1.8.4.1, R 4.2.2).
+#
+# The case layout is that of make_golden_emmeans.R (id, formula, family, link,
+# offset, weights, data, calls), each call with, besides specs/by/type/at:
+#   contrast   null, or {method, adjust, ref, by}: by given (a list of names, or
+#              the string "NULL" for by = NULL) only when the call sets it
+#   summary    null, or {infer: [ci, test], null, adjust, level}: the arguments given
+#              to summary() (or, with confint = true, to confint())
+#   confint    true: the result is confint(object, level, adjust)
+#   columns, frame, text   as in make_golden_emmeans.R
+
+out_path <- file.path("tests", "golden", "emmeans_extra_golden.json")
+if (!dir.exists(dirname(out_path))) stop("run from the repository root")
+source(file.path("tests", "golden", "golden_helpers.R"))
+suppressPackageStartupMessages(library(emmeans))
+emm_options(msg.interaction = FALSE)
+
+cases <- list()
+
+num_or_inf <- function(x) {
+  lapply(as.double(x), function(v) {
+    if (is.na(v)) NULL else if (is.infinite(v)) (if (v > 0) "Inf" else "-Inf") else v
+  })
+}
+
+frame_of <- function(s) {
+  s <- as.data.frame(s)
+  out <- lapply(names(s), function(n) {
+    col <- s[[n]]
+    if (is.factor(col) || is.character(col)) arr(as.character(col)) else num_or_inf(col)
+  })
+  names(out) <- names(s)
+  out
+}
+
+emm_call <- function(m, specs, by = NULL, type = NULL, at = NULL, contrast = NULL,
+                     confint = FALSE, summary = NULL) {
+  args <- list(m, specs = if (grepl("~", specs[1])) as.formula(specs) else specs)
+  if (!is.null(by)) args$by <- by
+  if (!is.null(type)) args$type <- type
+  if (!is.null(at)) args$at <- at
+  obj <- do.call(emmeans, args)
+  if (!is.null(contrast)) {
+    cargs <- list(obj, method = contrast$method)
+    if (!is.null(contrast$adjust)) cargs$adjust <- contrast$adjust
+    if (!is.null(contrast$ref)) cargs$ref <- contrast$ref
+    if (!is.null(contrast$by)) cargs["by"] <- list(if (identical(contrast$by, "NULL"))
+      NULL else contrast$by)
+    obj <- do.call(emmeans::contrast, cargs)
+  }
+  sargs <- c(list(obj), summary)
+  s <- do.call(if (confint) stats::confint else base::summary, sargs)
+  text <- capture.output(print(s))
+  list(specs = arr(specs), by = if (is.null(by)) NULL else arr(by), type = type,
+       at = if (is.null(at)) NULL else lapply(at, arr), contrast = contrast,
+       confint = confint, summary = summary,
+       columns = arr(names(s)), frame = frame_of(s), text = arr(text))
+}
+
+encode_frame <- function(d) {
+  plain <- names(d)[vapply(d, function(x) is.character(x) || is.logical(x), TRUE)]
+  out <- encode_data(d[, setdiff(names(d), plain), drop = FALSE])
+  for (nm in plain) out$columns[[nm]] <- arr(d[[nm]])
+  out$columns <- out$columns[names(d)]
+  out
+}
+
+record <- function(id, m, formula, data, calls_fn, weights = NULL) {
+  calls <- calls_fn(function(...) emm_call(m, ...))
+  cases[[length(cases) + 1]] <<- list(
+    id = id, formula = formula, family = m$family$family, link = m$family$link,
+    weights = weights, coefficients = obj(coef(m)), data = encode_frame(data),
+    calls = calls)
+}
+
+ctr <- function(method, adjust = NULL, ref = NULL, by = NULL) {
+  out <- list(method = method)
+  if (!is.null(adjust)) out$adjust <- adjust
+  if (!is.null(ref)) out$ref <- ref
+  if (!is.null(by)) out$by <- by
+  out
+}
+
+# 1. emmeans' pigs with percent made a factor, Gamma with log link (t-based)
+m <- glm(conc ~ source + factor(percent), data = pigs, family = Gamma(link = "log"))
+record("gamma_log_pigs", m, "conc ~ source + factor(percent)", pigs,
+       function(call) list(
+         call("~ source | percent", type = "response"),
+         call("~ percent | source", contrast = ctr("pairwise")),
+         call("percent", contrast = ctr("pairwise"), confint = TRUE,
+              summary = list(level = 0.99)),
+         call("percent", contrast = ctr("poly")),
+         call("percent", contrast = ctr("poly"), confint = TRUE),
+         call("~ percent | source", type = "response", contrast = ctr("consec", "holm")),
+         call("percent", contrast = ctr("eff", "tukey")),
+         call("~ source * percent", contrast = ctr("eff")),
+         call("source", type = "response", contrast = ctr("del.eff")),
+         call("source", type = "response", contrast = ctr("mean_chg", "bonferroni"))))
+
+# 2. binomial with labels that need parentheses: (0-5yrs) effect, (0-5yrs)|(6-11yrs)
+inf <- infert[, c("case", "education", "spontaneous", "induced", "age")]
+m <- glm(case ~ education + spontaneous + induced + age, data = inf, family = binomial)
+record("binomial_infert", m, "case ~ education + spontaneous + induced + age", inf,
+       function(call) list(
+         call("education", contrast = ctr("eff")),
+         call("education", contrast = ctr("consec", "sidak")),
+         call("education", type = "response", contrast = ctr("poly")),
+         call("education", type = "response", contrast = ctr("del.eff")),
+         call("education", contrast = ctr("identity")),
+         call("education", contrast = ctr("mean_chg", "none")),
+         call("~ education | spontaneous", type = "response"),
+         call("education", type = "response", contrast = ctr("revpairwise"),
+              confint = TRUE)))
+
+# 3. quasibinomial: two odds ratios of exactly 1 but for rounding (z.ratio 0.000)
+m <- glm(case ~ education * age, data = inf, family = quasibinomial)
+record("quasibinomial_infert", m, "case ~ education * age", inf,
+       function(call) list(
+         call("~ education | age", at = list(age = c(25, 35)), type = "response",
+              contrast = ctr("pairwise", "holm"))))
+
+# 4. poisson with interaction: null=, adjusted intervals, by = NULL, at= order
+wb <- warpbreaks[, c("breaks", "wool", "tension")]
+m <- glm(breaks ~ wool * tension, data = wb, family = poisson)
+record("poisson_warpbreaks", m, "breaks ~ wool * tension", wb,
+       function(call) list(
+         call("~ tension | wool", type = "response", contrast = ctr("poly")),
+         call("tension", contrast = ctr("trt.vs.ctrl", ref = "M")),
+         call("tension", type = "response", summary = list(infer = c(TRUE, TRUE),
+                                                           null = log(30))),
+         call("tension", type = "response", contrast = ctr("pairwise"),
+              summary = list(infer = c(TRUE, TRUE), null = log(1.2))),
+         call("tension", summary = list(infer = c(TRUE, TRUE), null = 3)),
+         call("tension", confint = TRUE, summary = list(adjust = "tukey")),
+         call("tension", contrast = ctr("pairwise"), confint = TRUE,
+              summary = list(adjust = "holm")),
+         call("~ tension | wool", contrast = ctr("pairwise"), confint = TRUE,
+              summary = list(adjust = "sidak", level = 0.9)),
+         call("~ tension | wool", contrast = ctr("pairwise", by = "NULL")),
+         call("~ tension | wool", at = list(tension = c("H", "L"), wool = "B"),
+              contrast = ctr("pairwise")),
+         call("tension", at = list(tension = c("L", "H")))))
+
+# 5. six levels: poly up to degree 5, eff and del.eff with fdr
+spr <- InsectSprays
+m <- glm(count ~ spray, data = spr, family = poisson)
+record("poisson_insectsprays", m, "count ~ spray", spr,
+       function(call) list(
+         call("spray", contrast = ctr("poly")),
+         call("spray", type = "response", contrast = ctr("eff")),
+         call("spray", contrast = ctr("del.eff", "none")),
+         call("spray", contrast = ctr("consec", "BH"))))
+
+# 6. a proportion with weights: a null on the logit scale
+wp <- data.frame(p = warpbreaks$breaks / 80, wool = warpbreaks$wool,
+                 tension = warpbreaks$tension, n = 80)
+m <- glm(p ~ wool + tension, data = wp, family = binomial, weights = n)
+record("binomial_proportion_weights", m, "p ~ wool + tension", wp, weights = "n",
+       function(call) list(
+         call("tension", summary = list(infer = c(TRUE, TRUE), null = qlogis(0.3))),
+         call("tension", type = "response", confint = TRUE,
+              summary = list(adjust = "none"))))
+
+write_golden(cases, out_path, "tests/golden/make_golden_emmeans_extra.R")
