@@ -220,8 +220,8 @@ def add1(model: GLMResult, scope: str | Sequence[str], data: Any = None,
         dev.append(z.deviance)
         ranks.append(z.rank)
         if test == "Rao":
-            residuals = z0.working_residuals - model.offset
-            score.append(score_statistic(Xi, residuals, z0.working_weights, True))
+            score.append(score_statistic(Xi, z0.working_residuals, z0.working_weights, True,
+                                         offset=model.offset))
     dev_a, rank_a = np.asarray(dev, float), np.asarray(ranks, float)
     loglik, aic, dispersion = _criteria(model, dev_a, rank_a, k)
     dfs = rank_a - rank_a[0]

@@ -11,7 +11,6 @@ Rendering lives in :mod:`glmformula.render`; ``str(summary)`` gives R's layout.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -161,7 +160,7 @@ def make_summary(result: GLMResult, explain: bool = False, correlation: bool = F
         df_null=result.df_null,
         deviance=result.deviance,
         df_residual=df_r,
-        aic=result.aic if math.isfinite(result.aic) else math.nan,
+        aic=result.aic,  # Inf as R prints it (gaussian with a zero weight); NaN: NA
         iterations=result.iterations,
         n_dropped=result.design.n_dropped,
         explanations=_explanations(result) if explain else [],
