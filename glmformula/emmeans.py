@@ -38,7 +38,7 @@ import pandas as pd
 
 from glmformula.design_formulaic import level_label
 from glmformula.emmeans_adjust import Family, adjusted_pvalues, check_adjust, critical_values
-from glmformula.emmeans_grid import ReferenceGrid, note_interactions, reference_grid
+from glmformula.emmeans_grid import ReferenceGrid, note_interactions, parse_specs, reference_grid
 from glmformula.errors import ArgumentTypeError
 from glmformula.result import GLMResult, require_model
 
@@ -129,40 +129,6 @@ def _check_type(type: str | None) -> str | None:
     return type
 
 
-def parse_specs(specs: Any, by: Any) -> tuple[list[str], list[str]]:
-    """``"tension"``, ``["wool", "tension"]`` or ``"~ tension | wool"`` -> (specs, by)."""
-    by_list = [] if by is None else [by] if isinstance(by, str) else list(by)
-    if isinstance(specs, str) and ("~" in specs or "|" in specs or "*" in specs
-                                   or "+" in specs or ":" in specs):
-        lhs, _, rest = specs.partition("~")
-        if "~" in specs and lhs.strip():
-            raise ArgumentTypeError(
-                f"specs {specs!r} has a left-hand side (R's emmeans then also returns "
-                f"contrasts); write pairs(emmeans(m, '~{rest}')) or "
-                f"contrast(emmeans(m, '~{rest}'), method={lhs.strip()!r})"
-            )
-        text = rest if "~" in specs else specs
-        main, _, after = text.partition("|")
-        names = [n.strip() for n in _split_terms(main)]
-        extra = [n.strip() for n in _split_terms(after)] if after else []
-        by_list = [b for b in dict.fromkeys(extra + by_list) if b not in names]
-        return names, by_list
-    if isinstance(specs, str):
-        return [specs], by_list
-    if isinstance(specs, Sequence) and specs and all(isinstance(s, str) for s in specs):
-        return list(specs), by_list
-    raise ArgumentTypeError(
-        f"specs must be a variable name, a list of names or a formula such as "
-        f"'~ tension | wool'; got {specs!r}"
-    )
-
-
-def _split_terms(text: str) -> list[str]:
-    parts = [p for chunk in text.replace("*", "+").replace(":", "+").split("+")
-             if (p := chunk.strip())]
-    return list(dict.fromkeys(parts))
-
-
 def _grid_labels(rg: ReferenceGrid, names: list[str]) -> dict[str, list[Any]]:
     labels: dict[str, list[Any]] = {}
     for n in names:
@@ -188,8 +154,8 @@ def _check_specs(rg: ReferenceGrid, names: list[str], at: dict[str, Any]) -> Non
 
 def emmeans(model: GLMResult, specs: Any, by: Any = None, type: str = "link",
             at: dict[str, Any] | None = None, vcov: Any = None,
-            offset: float | None = None) -> EmmGrid:
-    """R's ``emmeans(m, specs, by, type, at, vcov., offset)``.
+            offset: float | None = None, weights: str = "equal") -> EmmGrid:
+    """R's ``emmeans(m, specs, by, type, at, vcov., offset, weights)``.
 
     ``specs``: a factor name, a list of names or a formula such as
     ``"~ tension | wool"`` (after ``|``: the ``by`` variables). The marginal
@@ -198,7 +164,9 @@ def emmeans(model: GLMResult, specs: Any, by: Any = None, type: str = "link",
     them (``rate``, ``prob`` or ``response``, with delta-method SEs). ``vcov``:
     a covariance matrix of the coefficients or a ``with_cov`` name such as
     ``"HC3"``; the model's own (``m.vcov``) by default. ``offset`` replaces
-    the grid's offset (the mean of the fit's).
+    the grid's offset (the mean of the fit's). ``weights``: ``"equal"``,
+    ``"proportional"``, ``"outer"``, ``"cells"`` or ``"flat"``, as emmeans'
+    (:mod:`glmformula.emmeans_weights`).
     """
     model = require_model(model, "emmeans()")
     _check_type(type)
@@ -206,13 +174,17 @@ def emmeans(model: GLMResult, specs: Any, by: Any = None, type: str = "link",
     rg = reference_grid(model, at, vcov)
     _check_specs(rg, names + by_names, dict(at or {}))
     note_interactions(model, list(dict.fromkeys(names + by_names)))
-    return _marginal(model, rg, names, by_names, type, offset)
+    return _marginal(model, rg, names, by_names, type, offset, weights=weights)
 
 
 def _marginal(model: GLMResult, rg: ReferenceGrid, names: list[str], by_names: list[str],
               type: str, offset: float | None, est_name: str = "emmean",
-              linfct: np.ndarray | None = None) -> EmmGrid:
+              linfct: np.ndarray | None = None, weights: str = "equal") -> EmmGrid:
+    from glmformula.emmeans_weights import averaging_weights, check_weights, grid_weights
+
     facs = list(dict.fromkeys(names + by_names))
+    wopt = check_weights(weights)
+    w = averaging_weights(rg, grid_weights(model, rg), facs, wopt) if wopt != "equal" else None
     levels = _grid_labels(rg, [f for f in facs if f != "1"])
     if "1" in facs:
         levels["1"] = ["overall"]
@@ -227,7 +199,11 @@ def _marginal(model: GLMResult, rg: ReferenceGrid, names: list[str], by_names: l
         mask = np.ones(len(rg.frame), dtype=bool)
         for f, code in zip(facs, combo, strict=True):
             mask &= codes[f] == code
-        rows.append(L[mask].mean(axis=0))
+        if w is None:
+            rows.append(L[mask].mean(axis=0))
+        else:
+            with np.errstate(invalid="ignore", divide="ignore"):  # R: 0/0, empty cells
+                rows.append(w[mask] @ L[mask] / w[mask].sum())
         labels.append([levels[f][c] for f, c in zip(facs, combo, strict=True)])
     grid = pd.DataFrame(labels, columns=facs)
     avgd = tuple(v for v in rg.variables if len(rg.levels[v]) > 1 and v not in facs)
@@ -244,7 +220,7 @@ def _marginal(model: GLMResult, rg: ReferenceGrid, names: list[str], by_names: l
 
 def emtrends(model: GLMResult, specs: Any, var: str, by: Any = None,
              at: dict[str, Any] | None = None, vcov: Any = None,
-             delta_var: float | None = None) -> EmmGrid:
+             delta_var: float | None = None, weights: str = "equal") -> EmmGrid:
     """R's ``emtrends(m, specs, var)``: the slope of the linear predictor in ``var``.
 
     As emmeans, the slope at each grid row is the difference quotient
@@ -271,7 +247,8 @@ def emtrends(model: GLMResult, specs: Any, var: str, by: Any = None,
 
     shifted = rg.frame.assign(**{var: rg.frame[var].to_numpy(dtype=float) + h})
     slopes = (grid_matrix(model, shifted) - rg.linfct) / h
-    return _marginal(model, rg, names, by_names, "link", None, f"{var}.trend", slopes)
+    return _marginal(model, rg, names, by_names, "link", None, f"{var}.trend", slopes,
+                     weights)
 
 
 # --- summary: estimates, intervals and tests, as R's summary.emmGrid -------------------

@@ -277,3 +277,37 @@ def note_interactions(model: GLMResult, facs: Sequence[str]) -> None:
             if len(held) > len(set(facs)):
                 warnings.warn(INTERACTION_NOTE, GLMWarning, stacklevel=3)
                 return
+
+
+def parse_specs(specs: Any, by: Any) -> tuple[list[str], list[str]]:
+    """``"tension"``, ``["wool", "tension"]`` or ``"~ tension | wool"`` -> (specs, by)."""
+    by_list = [] if by is None else [by] if isinstance(by, str) else list(by)
+    if isinstance(specs, str) and ("~" in specs or "|" in specs or "*" in specs
+                                   or "+" in specs or ":" in specs):
+        lhs, _, rest = specs.partition("~")
+        if "~" in specs and lhs.strip():
+            raise ArgumentTypeError(
+                f"specs {specs!r} has a left-hand side (R's emmeans then also returns "
+                f"contrasts); write pairs(emmeans(m, '~{rest}')) or "
+                f"contrast(emmeans(m, '~{rest}'), method={lhs.strip()!r})"
+            )
+        text = rest if "~" in specs else specs
+        main, _, after = text.partition("|")
+        names = [n.strip() for n in _split_terms(main)]
+        extra = [n.strip() for n in _split_terms(after)] if after else []
+        by_list = [b for b in dict.fromkeys(extra + by_list) if b not in names]
+        return names, by_list
+    if isinstance(specs, str):
+        return [specs], by_list
+    if isinstance(specs, Sequence) and specs and all(isinstance(s, str) for s in specs):
+        return list(specs), by_list
+    raise ArgumentTypeError(
+        f"specs must be a variable name, a list of names or a formula such as "
+        f"'~ tension | wool'; got {specs!r}"
+    )
+
+
+def _split_terms(text: str) -> list[str]:
+    parts = [p for chunk in text.replace("*", "+").replace(":", "+").split("+")
+             if (p := chunk.strip())]
+    return list(dict.fromkeys(parts))

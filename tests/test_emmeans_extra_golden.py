@@ -2,8 +2,9 @@
 made by tests/golden/make_golden_emmeans_extra.R): the contrast methods poly, eff,
 del.eff, identity, consec and mean_chg; summary(infer, null); confint(adjust);
 contrast(by=NULL); at= choosing and ordering a factor's levels; text levels as by
-groups; a test statistic that rounds to zero. Numbers at 1e-8 relative (Tukey and
-dunnettx limits and p-values at 1e-6), the printed text line by line.
+groups; a test statistic that rounds to zero; emmeans()/emtrends() weights=. Numbers at
+1e-8 relative (Tukey and dunnettx limits and p-values at 1e-6), the printed text line
+by line.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import pytest
 from compare import assert_close, case_frame, golden_cases
 
 import glmformula as gf
-from glmformula.emmeans import EmmGrid, emmeans, r_character
+from glmformula.emmeans import EmmGrid, emmeans, emtrends, r_character
 from glmformula.emmeans_contrast import contrast
 
 CASES = golden_cases("emmeans_extra")
@@ -39,8 +40,12 @@ def run_call(case: dict[str, Any], call: dict[str, Any]) -> tuple[EmmGrid, pd.Da
     specs = call["specs"][0] if len(call["specs"]) == 1 else call["specs"]
     with warnings.catch_warnings():  # emmeans' notes (interactions, tukey -> sidak)
         warnings.simplefilter("ignore", gf.errors.GLMWarning)
-        emm = emmeans(fitted(case), specs, by=call["by"], type=call["type"] or "link",
-                      at=call["at"])
+        if call["var"] is not None:
+            emm = emtrends(fitted(case), specs, var=call["var"], by=call["by"], at=call["at"],
+                           weights=call["weights"] or "equal")
+        else:
+            emm = emmeans(fitted(case), specs, by=call["by"], type=call["type"] or "link",
+                          at=call["at"], weights=call["weights"] or "equal")
         if call["contrast"] is not None:
             spec = call["contrast"]
             by = spec.get("by")
@@ -109,6 +114,12 @@ def test_consec_needs_an_adjustment() -> None:
     m = fitted(CASES[0])
     with pytest.raises(gf.errors.ArgumentTypeError, match="mvt"):
         contrast(emmeans(m, "source"), "consec")
+
+
+def test_weights_must_be_an_emmeans_option() -> None:
+    m = fitted(CASES[0])
+    with pytest.raises(gf.errors.ArgumentTypeError, match="proportional"):
+        emmeans(m, "source", weights="counts")
 
 
 def test_null_must_be_a_number() -> None:

@@ -16,6 +16,8 @@
 #   summary    null, or {infer: [ci, test], null, adjust, level}: the arguments given
 #              to summary() (or, with confint = true, to confint())
 #   confint    true: the result is confint(object, level, adjust)
+#   weights    null, or emmeans' weights= ("proportional", "outer", "cells", "flat")
+#   var        null, or emtrends()' var= (the call is then emtrends(m, specs, var))
 #   columns, frame, text   as in make_golden_emmeans.R
 
 out_path <- file.path("tests", "golden", "emmeans_extra_golden.json")
@@ -43,12 +45,14 @@ frame_of <- function(s) {
 }
 
 emm_call <- function(m, specs, by = NULL, type = NULL, at = NULL, contrast = NULL,
-                     confint = FALSE, summary = NULL) {
+                     confint = FALSE, summary = NULL, weights = NULL, var = NULL) {
   args <- list(m, specs = if (grepl("~", specs[1])) as.formula(specs) else specs)
   if (!is.null(by)) args$by <- by
   if (!is.null(type)) args$type <- type
   if (!is.null(at)) args$at <- at
-  obj <- do.call(emmeans, args)
+  if (!is.null(weights)) args$weights <- weights
+  if (!is.null(var)) args$var <- var
+  obj <- do.call(if (is.null(var)) emmeans else emtrends, args)
   if (!is.null(contrast)) {
     cargs <- list(obj, method = contrast$method)
     if (!is.null(contrast$adjust)) cargs$adjust <- contrast$adjust
@@ -62,7 +66,7 @@ emm_call <- function(m, specs, by = NULL, type = NULL, at = NULL, contrast = NUL
   text <- capture.output(print(s))
   list(specs = arr(specs), by = if (is.null(by)) NULL else arr(by), type = type,
        at = if (is.null(at)) NULL else lapply(at, arr), contrast = contrast,
-       confint = confint, summary = summary,
+       confint = confint, summary = summary, weights = weights, var = var,
        columns = arr(names(s)), frame = frame_of(s), text = arr(text))
 }
 
@@ -169,5 +173,37 @@ record("binomial_proportion_weights", m, "p ~ wool + tension", wp, weights = "n"
          call("tension", summary = list(infer = c(TRUE, TRUE), null = qlogis(0.3))),
          call("tension", type = "response", confint = TRUE,
               summary = list(adjust = "none"))))
+
+# 7. weights=: unbalanced data (tension H of wool B mostly dropped), 0/1 covariates
+#    kept at both values (their cells count), prior weights summed in each cell
+wbu <- warpbreaks[c(1:40, 45:50), c("breaks", "wool", "tension")]
+wbu$x <- seq(0.1, 4.6, by = 0.1)
+rownames(wbu) <- NULL
+m <- glm(breaks ~ wool * x + tension, data = wbu, family = poisson)
+record("poisson_unbalanced_weights", m, "breaks ~ wool * x + tension", wbu,
+       function(call) list(
+         call("tension", weights = "cells"),
+         call("wool", weights = "proportional", type = "response"),
+         call("1", weights = "outer"),
+         call("wool", weights = "flat"),
+         call("wool", var = "x", weights = "proportional"),
+         call("tension", weights = "prop", contrast = ctr("pairwise"))))
+bw <- MASS::birthwt
+bw$race <- factor(bw$race, labels = c("white", "black", "other"))
+bw <- bw[, c("low", "age", "lwt", "race", "smoke", "ht")]
+m <- glm(low ~ age + lwt + race + smoke + ht, data = bw, family = binomial)
+record("binomial_birthwt_weights", m, "low ~ age + lwt + race + smoke + ht", bw,
+       function(call) list(
+         call("race", weights = "proportional", type = "response"),
+         call("race", weights = "cells"),
+         call("smoke", weights = "outer", type = "response"),
+         call("race", weights = "flat", contrast = ctr("pairwise"))))
+wpw <- wp
+wpw$n <- rep(c(80, 40, 20), 18)
+m <- glm(p ~ wool + tension, data = wpw, family = binomial, weights = n)
+record("binomial_prior_weights_cells", m, "p ~ wool + tension", wpw, weights = "n",
+       function(call) list(
+         call("tension", weights = "cells"),
+         call("wool", weights = "proportional", type = "response")))
 
 write_golden(cases, out_path, "tests/golden/make_golden_emmeans_extra.R")
