@@ -176,7 +176,7 @@ def glm_nb(
     offset: str | Sequence[float] | np.ndarray | pd.Series | None = None,
     start: Sequence[float] | np.ndarray | None = None,
     init_theta: float | None = None,
-    link: str = "log",
+    link: str | None = None,
     control: Control | Mapping[str, Any] | None = None,
     context: Mapping[str, Any] | None = None,
     data_name: str | None = None,
@@ -189,8 +189,8 @@ def glm_nb(
 
     The first fit is Poisson (or ``negative.binomial(init_theta)``); then
     theta (``theta_ml``) and the coefficients (IRLS) alternate until
-    ``|Lm0 - Lm| / d1 + |dtheta| / d2 <= epsilon``. ``link`` is "log",
-    "sqrt" or "identity". ``safe``, ``subset``, ``na_action`` and ``contrasts``: as
+    ``|Lm0 - Lm| / d1 + |dtheta| / d2 <= epsilon``. ``link`` is "log"
+    (the default), "sqrt" or "identity". ``safe``, ``subset``, ``na_action`` and ``contrasts``: as
     :func:`glmformula.glm`'s.
 
     >>> import glmformula as gf
@@ -199,6 +199,8 @@ def glm_nb(
     (9.944, 'z value')
     """
     given = dict(locals())  # the call's arguments, kept on the fit for update()
+    link_given = link is not None
+    link = "log" if link is None else link
     from glmformula.refit import call_argument
     settings = _control(control)
     namespace = formula_namespace(
@@ -226,7 +228,8 @@ def glm_nb(
         design=first.design, family=nb.used, response=first.response, fit=nb.fit,
         null_deviance=null_dev, offset=first.offset, control=settings,
         call=negbin_call(formula, data_name or call_argument(first, "data"), weights, offset,
-                         nb.theta, link, call_parts(first.design)),
+                         nb.theta, link, call_parts(first.design),
+                         link_first=link_given and init_theta is None),
         rows=rows.rows(first, nb), theta=nb.theta, theta_se=nb.theta_se,
         twologlik=2 * nb.loglik, theta_warning=nb.warning,
         data=first.data, call_args=call_arguments(given),  # polars/Arrow: converted once
@@ -368,14 +371,22 @@ def refit_columns(model: NegBinResult, X: Any) -> Alternation:
 
 
 def negbin_call(formula: str, data_name: str | None, weights: object, offset: object,
-                theta: float, link: str, more: Mapping[str, str] | None = None) -> str:
+                theta: float, link: str, more: Mapping[str, str] | None = None,
+                link_first: bool = False) -> str:
     """glm.nb's call as MASS records it, with the estimated theta as init.theta (``more``:
-    subset, na.action and contrasts, after the weights)."""
+    subset, na.action and contrasts, after the weights).
+
+    MASS sets ``Call$init.theta`` and ``Call$link`` on the matched call: an argument
+    the caller gave keeps its place, one added goes last. So a call that names
+    ``link`` but not ``init.theta`` (``link_first``) shows ``link`` first.
+    """
     named = _named_arguments(weights, None) + "".join(
         f"{name} = {text}, " for name, text in (more or {}).items())
+    ending = [f"init.theta = {float(f'{theta:.10g}'):.15g}", f"link = {link}"]
+    if link_first:
+        ending.reverse()
     return (f"glm.nb(formula = {' '.join(formula.split())}, data = {data_name or 'data'}, "
-            f"{named}{_named_arguments(None, offset)}"
-            f"init.theta = {float(f'{theta:.10g}'):.15g}, link = {link})")
+            f"{named}{_named_arguments(None, offset)}{', '.join(ending)})")
 
 
 def _named_arguments(weights: object, offset: object) -> str:
