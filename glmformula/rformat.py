@@ -59,8 +59,14 @@ def _special(v: float) -> str:
 
 
 def format_numbers(values: Sequence[float], digits: int = 7) -> list[str]:
-    """R's ``format(x, digits=)`` for a numeric vector: common layout, right-justified."""
-    vals = [float(v) for v in values]
+    """R's ``format(x, digits=)`` for a numeric vector: common layout, right-justified.
+
+    A negative zero (a small negative number rounded) prints as R prints it, ``0``.
+
+    >>> format_numbers([-0.0, 5.56], 5)
+    ['0.00', '5.56']
+    """
+    vals = [float(v) + 0.0 for v in values]  # + 0.0: -0.0 becomes 0.0
     scientific, decimals, width = _layout(vals, digits)
     out = []
     for v in vals:

@@ -106,3 +106,19 @@ def test_score_statistic_is_not_negative_when_zero():
     w = rng.uniform(0.5, 2, size=9)
     fitted = X @ np.linalg.lstsq(X * np.sqrt(w)[:, None], r * np.sqrt(w), rcond=None)[0]
     assert score_statistic(X, r - fitted, w, True) >= 0.0
+
+
+def test_negative_zero_prints_as_r():
+    """R's printCoefmat rounds a test statistic of -5e-16 to -0 and prints it "0.0":
+    printCoefmat(cbind(Estimate = c(3, -1e-16), "Std. Error" = c(.17, .2),
+    "z value" = c(17.8, -5e-16), "Pr(>|z|)" = c(1e-50, 1)), digits = 4)."""
+    import pandas as pd
+
+    from glmformula.render.text import coefficient_cells
+
+    table = pd.DataFrame({"Estimate": [3.0, -1e-16], "Std. Error": [0.17, 0.2],
+                          "z value": [17.8, -5e-16], "Pr(>|z|)": [1e-50, 1.0]},
+                         index=["a", "b"])
+    _, cells = coefficient_cells(table, 4)
+    assert [row[2].strip() for row in cells] == ["17.8", "0.0"]
+    assert [row[0].strip() for row in cells] == ["3.0e+00", "-1.0e-16"]

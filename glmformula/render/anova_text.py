@@ -27,10 +27,9 @@ def _zapsmall(values: list[float], digits: int) -> list[float]:
     if not finite:
         return values
     mx = max(finite)
-    # R 4.2's zapsmall: digits - log10(max), which round() takes to the nearest integer;
-    # + 0.0 turns a -0.0 into 0.0, as R prints a negative zero "0"
+    # R 4.2's zapsmall: digits - log10(max), which round() takes to the nearest integer
     d = math.floor(max(0.0, digits - math.log10(mx)) + 0.5) if mx > 0 else digits
-    return [v if math.isnan(v) else round(v, d) + 0.0 for v in values]
+    return [v if math.isnan(v) else round(v, d) for v in values]
 
 
 def anova_cells(table: AnovaTable) -> tuple[list[str], list[str], list[list[str]], bool]:
@@ -52,7 +51,7 @@ def anova_cells(table: AnovaTable) -> tuple[list[str], list[str], list[list[str]
         values = cols[name]
         if name in tst:
             cells[name] = format_numbers(
-                [v if math.isnan(v) else round(v, DIG_TST) + 0.0 for v in values], DIGITS)
+                [v if math.isnan(v) else round(v, DIG_TST) for v in values], DIGITS)
             continue
         if not name.endswith("Df"):
             values = _zapsmall(values, DIGITS)
