@@ -154,8 +154,9 @@ def _check_specs(rg: ReferenceGrid, names: list[str], at: dict[str, Any]) -> Non
 
 def emmeans(model: GLMResult, specs: Any, by: Any = None, type: str = "link",
             at: dict[str, Any] | None = None, vcov: Any = None,
-            offset: float | None = None, weights: str = "equal") -> EmmGrid:
-    """R's ``emmeans(m, specs, by, type, at, vcov., offset, weights)``.
+            offset: float | None = None, weights: str = "equal",
+            regrid: str | None = None) -> EmmGrid:
+    """R's ``emmeans(m, specs, by, type, at, vcov., offset, weights, regrid)``.
 
     ``specs``: a factor name, a list of names or a formula such as
     ``"~ tension | wool"`` (after ``|``: the ``by`` variables). The marginal
@@ -166,7 +167,8 @@ def emmeans(model: GLMResult, specs: Any, by: Any = None, type: str = "link",
     ``"HC3"``; the model's own (``m.vcov``) by default. ``offset`` replaces
     the grid's offset (the mean of the fit's). ``weights``: ``"equal"``,
     ``"proportional"``, ``"outer"``, ``"cells"`` or ``"flat"``, as emmeans'
-    (:mod:`glmformula.emmeans_weights`).
+    (:mod:`glmformula.emmeans_weights`). ``regrid="response"``: average the
+    predictions on the response scale (R's ``regrid = "response"``), not the link's.
     """
     model = require_model(model, "emmeans()")
     _check_type(type)
@@ -174,7 +176,16 @@ def emmeans(model: GLMResult, specs: Any, by: Any = None, type: str = "link",
     rg = reference_grid(model, at, vcov)
     _check_specs(rg, names + by_names, dict(at or {}))
     note_interactions(model, list(dict.fromkeys(names + by_names)))
-    return _marginal(model, rg, names, by_names, type, offset, weights=weights)
+    if regrid is not None and regrid != "response":
+        raise ArgumentTypeError(f"regrid must be 'response' or None, not {regrid!r}")
+    if regrid is None or rg.tran is None:
+        return _marginal(model, rg, names, by_names, type, offset, weights=weights)
+    eta = rg.linfct @ rg.bhat + (rg.offset if offset is None else float(offset))
+    link = model.family.link
+    gradient = np.asarray(link.mu_eta(eta), dtype=float)[:, None] * rg.linfct
+    rg = dataclasses.replace(rg, linfct=np.eye(len(eta)), bhat=np.asarray(link.inverse(eta)),
+                             vcov=gradient @ rg.vcov @ gradient.T, offset=0.0, tran=None)
+    return _marginal(model, rg, names, by_names, type, None, rg.inv_label, weights=weights)
 
 
 def _marginal(model: GLMResult, rg: ReferenceGrid, names: list[str], by_names: list[str],

@@ -34,7 +34,14 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from glmformula.emmeans import EmmGrid, _by_rows, r_character, with_options
+from glmformula.emmeans import (
+    EmmGrid,
+    _by_rows,
+    estimates,
+    link_functions,
+    r_character,
+    with_options,
+)
 from glmformula.emmeans_adjust import check_adjust
 from glmformula.errors import ArgumentTypeError
 
@@ -267,9 +274,37 @@ def pairs(emm: EmmGrid, adjust: str | None = None, by: Any = None, reverse: bool
                     type=type)
 
 
+def regrid(emm: EmmGrid, transform: str = "response") -> EmmGrid:
+    """R's ``regrid(object)``: the estimates back-transformed to the response scale and
+    made the new grid, with delta-method covariances; later contrasts are differences
+    of rates or probabilities (not ratios), intervals symmetric on that scale."""
+    if not isinstance(emm, EmmGrid):
+        raise ArgumentTypeError(f"regrid() takes the result of emmeans(); got {type_name(emm)}")
+    if transform != "response":
+        raise ArgumentTypeError(
+            f"transform={transform!r} is not supported; regrid() back-transforms to the "
+            "response scale (transform='response')")
+    if emm.tran is None:
+        return emm
+    est, _ = estimates(emm)
+    linkinv, mu_eta, _ = link_functions(emm)
+    gradient = np.asarray(mu_eta(est), dtype=float)[:, None] * emm.linfct
+    grid = emm.grid.copy()
+    if emm.log_contrast:  # ratios: R's regrid writes "A/B" (no spaces, unlike summary's)
+        for column in grid.columns:
+            if column not in emm.by and column not in emm.numeric:
+                grid[column] = grid[column].astype(str).str.replace(" - ", "/")
+    return with_options(
+        emm, grid=grid, linfct=np.eye(len(est)), offset=np.zeros(len(est)),
+        bhat=np.asarray(linkinv(est), dtype=float),
+        vcov=gradient @ emm.vcov @ gradient.T, tran=None, est_name=emm.inv_label,
+        log_contrast=False, init_mesg=tuple(m for m in emm.init_mesg
+                                            if not m.startswith("Note: contrasts are still")))
+
+
 def confint(emm: EmmGrid, level: float = 0.95, adjust: str | None = None) -> pd.DataFrame:
     """R's ``confint(object)``: estimates with (adjusted) confidence limits."""
     return emm.confint(level=level, adjust=adjust)
 
 
-__all__: Sequence[str] = ("contrast", "pairs", "confint", "contrast_matrix")
+__all__: Sequence[str] = ("contrast", "pairs", "regrid", "confint", "contrast_matrix")

@@ -2,7 +2,7 @@
 made by tests/golden/make_golden_emmeans_extra.R): the contrast methods poly, eff,
 del.eff, identity, consec and mean_chg; summary(infer, null); confint(adjust);
 contrast(by=NULL); at= choosing and ordering a factor's levels; text levels as by
-groups; a test statistic that rounds to zero; emmeans()/emtrends() weights=. Numbers at
+groups; a test statistic that rounds to zero; emmeans()/emtrends() weights=; regrid. Numbers at
 1e-8 relative (Tukey and dunnettx limits and p-values at 1e-6), the printed text line
 by line.
 """
@@ -20,7 +20,7 @@ from compare import assert_close, case_frame, golden_cases
 
 import glmformula as gf
 from glmformula.emmeans import EmmGrid, emmeans, emtrends, r_character
-from glmformula.emmeans_contrast import contrast
+from glmformula.emmeans_contrast import contrast, regrid
 
 CASES = golden_cases("emmeans_extra")
 CALLS = [(case, i) for case in CASES for i in range(len(case["calls"]))]
@@ -45,12 +45,17 @@ def run_call(case: dict[str, Any], call: dict[str, Any]) -> tuple[EmmGrid, pd.Da
                            weights=call["weights"] or "equal")
         else:
             emm = emmeans(fitted(case), specs, by=call["by"], type=call["type"] or "link",
-                          at=call["at"], weights=call["weights"] or "equal")
+                          at=call["at"], weights=call["weights"] or "equal",
+                          regrid="response" if call["regrid"] == "argument" else None)
+        if call["regrid"] == "before":
+            emm = regrid(emm)
         if call["contrast"] is not None:
             spec = call["contrast"]
             by = spec.get("by")
             emm = contrast(emm, spec["method"], adjust=spec.get("adjust"), ref=spec.get("ref"),
                            by=[] if by == "NULL" else by)
+        if call["regrid"] == "after":
+            emm = regrid(emm)
         options = dict(call["summary"] or {})
         if "infer" in options:
             options["infer"] = tuple(options["infer"])

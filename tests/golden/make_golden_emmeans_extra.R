@@ -18,6 +18,8 @@
 #   confint    true: the result is confint(object, level, adjust)
 #   weights    null, or emmeans' weights= ("proportional", "outer", "cells", "flat")
 #   var        null, or emtrends()' var= (the call is then emtrends(m, specs, var))
+#   regrid     null; "argument": emmeans(..., regrid = "response"); "before":
+#              regrid(emmeans(...)) before the contrast; "after": regrid(contrast(...))
 #   columns, frame, text   as in make_golden_emmeans.R
 
 out_path <- file.path("tests", "golden", "emmeans_extra_golden.json")
@@ -45,14 +47,17 @@ frame_of <- function(s) {
 }
 
 emm_call <- function(m, specs, by = NULL, type = NULL, at = NULL, contrast = NULL,
-                     confint = FALSE, summary = NULL, weights = NULL, var = NULL) {
+                     confint = FALSE, summary = NULL, weights = NULL, var = NULL,
+                     regrid = NULL) {
   args <- list(m, specs = if (grepl("~", specs[1])) as.formula(specs) else specs)
   if (!is.null(by)) args$by <- by
   if (!is.null(type)) args$type <- type
   if (!is.null(at)) args$at <- at
   if (!is.null(weights)) args$weights <- weights
   if (!is.null(var)) args$var <- var
+  if (identical(regrid, "argument")) args$regrid <- "response"
   obj <- do.call(if (is.null(var)) emmeans else emtrends, args)
+  if (identical(regrid, "before")) obj <- emmeans::regrid(obj)
   if (!is.null(contrast)) {
     cargs <- list(obj, method = contrast$method)
     if (!is.null(contrast$adjust)) cargs$adjust <- contrast$adjust
@@ -61,12 +66,13 @@ emm_call <- function(m, specs, by = NULL, type = NULL, at = NULL, contrast = NUL
       NULL else contrast$by)
     obj <- do.call(emmeans::contrast, cargs)
   }
+  if (identical(regrid, "after")) obj <- emmeans::regrid(obj)
   sargs <- c(list(obj), summary)
   s <- do.call(if (confint) stats::confint else base::summary, sargs)
   text <- capture.output(print(s))
   list(specs = arr(specs), by = if (is.null(by)) NULL else arr(by), type = type,
        at = if (is.null(at)) NULL else lapply(at, arr), contrast = contrast,
-       confint = confint, summary = summary, weights = weights, var = var,
+       confint = confint, summary = summary, weights = weights, var = var, regrid = regrid,
        columns = arr(names(s)), frame = frame_of(s), text = arr(text))
 }
 
@@ -205,5 +211,36 @@ record("binomial_prior_weights_cells", m, "p ~ wool + tension", wpw, weights = "
        function(call) list(
          call("tension", weights = "cells"),
          call("wool", weights = "proportional", type = "response")))
+
+# 8. regrid: differences of rates and probabilities, symmetric intervals; a regridded
+#    contrast of a logit model (odds ratios labelled "A/B"); an inverse link
+m <- glm(breaks ~ wool + tension, data = wb, family = poisson)
+record("poisson_warpbreaks_regrid", m, "breaks ~ wool + tension", wb,
+       function(call) list(
+         call("tension", regrid = "before"),
+         call("tension", regrid = "before", contrast = ctr("pairwise")),
+         call("tension", regrid = "before", contrast = ctr("pairwise"), confint = TRUE),
+         call("tension", regrid = "argument"),
+         call("~ tension | wool", regrid = "before", contrast = ctr("trt.vs.ctrl")),
+         call("tension", regrid = "before", summary = list(type = "link"))))
+m <- glm(case ~ education + spontaneous, data = inf, family = binomial)
+record("binomial_infert_regrid", m, "case ~ education + spontaneous", inf,
+       function(call) list(
+         call("education", regrid = "before", contrast = ctr("pairwise", "holm")),
+         call("education", contrast = ctr("pairwise"), regrid = "after"),
+         call("education", type = "response", contrast = ctr("revpairwise"),
+              regrid = "after"),
+         call("~ education | spontaneous", at = list(spontaneous = c(0, 2)),
+              regrid = "argument", contrast = ctr("pairwise"))))
+clot <- data.frame(u = rep(c(5, 10, 15, 20, 30, 40, 60, 80, 100), 2),
+                   time = c(118, 58, 42, 35, 27, 25, 21, 19, 18,
+                            69, 35, 26, 21, 18, 16, 13, 12, 12),
+                   lot = factor(rep(c("lot1", "lot2"), each = 9)))
+m <- glm(time ~ lot + log(u), data = clot, family = Gamma)
+record("gamma_inverse_regrid", m, "time ~ lot + log(u)", clot,
+       function(call) list(
+         call("lot", regrid = "before"),
+         call("lot", regrid = "before", contrast = ctr("pairwise")),
+         call("~ lot | u", at = list(u = c(10, 40)), regrid = "argument")))
 
 write_golden(cases, out_path, "tests/golden/make_golden_emmeans_extra.R")
