@@ -189,17 +189,22 @@ def contrast_matrix(method: str, labels: list[str], raw: list[str],
 
 
 def contrast(emm: EmmGrid, method: str = "pairwise", adjust: str | None = None,
-             by: Any = None, ref: Any = None, type: str | None = None) -> EmmGrid:
-    """R's ``contrast(emm, method, adjust, by, ref, type)``.
+             by: Any = None, ref: Any = None, type: str | None = None,
+             interaction: str | Sequence[str] | None = None) -> EmmGrid:
+    """R's ``contrast(emm, method, adjust, by, ref, type, interaction)``.
 
     Within each ``by`` group (the emmeans' ``by`` by default) the estimates are
     compared as ``method`` says; ``adjust`` defaults to the method's (tukey for
     pairwise comparisons, dunnettx against a control). ``ref`` (trt.vs.ctrl): a
-    level, or its 1-based position as in R.
+    level, or its 1-based position as in R. ``interaction``: a method, or one per
+    variable, for interaction contrasts (contrasts of contrasts, one column
+    ``<variable>_<method>`` each, unadjusted unless ``adjust`` says otherwise).
     """
     if not isinstance(emm, EmmGrid):
         raise ArgumentTypeError(
             f"contrast() takes the result of emmeans() or emtrends(); got {type_name(emm)}")
+    if interaction is not None:
+        return _interaction(emm, interaction, adjust, by, type)
     if not isinstance(method, str):
         raise ArgumentTypeError(f"method must be a name such as 'pairwise', not {method!r}")
     if adjust is not None:
@@ -261,6 +266,30 @@ def contrast(emm: EmmGrid, method: str = "pairwise", adjust: str | None = None,
         pair_by=tuple(by_names) if kind == "pairs" else None,
         numeric=frozenset(b for b in by_names if b in emm.numeric),
     )
+
+
+def _interaction(emm: EmmGrid, interaction: str | Sequence[str], adjust: str | None,
+                 by: Any, type: str | None) -> EmmGrid:
+    """R's interaction contrasts: the last variable's contrasts within the others, then
+    the one before it within the rest, ..., each column named ``<variable>_<method>``."""
+    by_names = list(emm.by) if by is None else [by] if isinstance(by, str) else list(by)
+    variables = [c for c in emm.grid.columns if c not in by_names]
+    methods = [interaction] if isinstance(interaction, str) else list(interaction)
+    if not methods or not all(isinstance(m, str) for m in methods):
+        raise ArgumentTypeError(
+            f"interaction must be a method name or a list of them, not {interaction!r}")
+    methods = [methods[i % len(methods)] for i in range(len(variables))]
+    out = emm
+    for variable, method in reversed(list(zip(variables, methods, strict=True))):
+        others = [c for c in out.grid.columns if c != variable]
+        out = contrast(out, method, adjust="none", by=others, type=type)
+        name = f"{variable}_{method}"
+        levels = {(name if k == "contrast" else k): v for k, v in out.levels.items()}
+        out = with_options(out, grid=out.grid.rename(columns={"contrast": name}),
+                           levels=levels)
+    order = [f"{v}_{m}" for v, m in zip(variables, methods, strict=True)] + by_names
+    return with_options(out, grid=out.grid[order], by=tuple(by_names), est_type="contrast",
+                        adjust="none" if adjust is None else adjust, pair_by=None)
 
 
 def type_name(value: object) -> str:

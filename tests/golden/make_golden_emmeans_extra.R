@@ -11,8 +11,10 @@
 #
 # The case layout is that of make_golden_emmeans.R (id, formula, family, link,
 # offset, weights, data, calls), each call with, besides specs/by/type/at:
-#   contrast   null, or {method, adjust, ref, by}: by given (a list of names, or
-#              the string "NULL" for by = NULL) only when the call sets it
+#   contrast   null, or {method, adjust, ref, by, interaction}: by given (a list of
+#              names, or the string "NULL" for by = NULL) only when the call sets it;
+#              interaction (a list of methods) instead of method for interaction
+#              contrasts
 #   summary    null, or {infer: [ci, test], null, adjust, level}: the arguments given
 #              to summary() (or, with confint = true, to confint())
 #   confint    true: the result is confint(object, level, adjust)
@@ -59,7 +61,9 @@ emm_call <- function(m, specs, by = NULL, type = NULL, at = NULL, contrast = NUL
   obj <- do.call(if (is.null(var)) emmeans else emtrends, args)
   if (identical(regrid, "before")) obj <- emmeans::regrid(obj)
   if (!is.null(contrast)) {
-    cargs <- list(obj, method = contrast$method)
+    cargs <- list(obj)
+    if (!is.null(contrast$method)) cargs$method <- contrast$method
+    if (!is.null(contrast$interaction)) cargs$interaction <- contrast$interaction
     if (!is.null(contrast$adjust)) cargs$adjust <- contrast$adjust
     if (!is.null(contrast$ref)) cargs$ref <- contrast$ref
     if (!is.null(contrast$by)) cargs["by"] <- list(if (identical(contrast$by, "NULL"))
@@ -92,8 +96,10 @@ record <- function(id, m, formula, data, calls_fn, weights = NULL) {
     calls = calls)
 }
 
-ctr <- function(method, adjust = NULL, ref = NULL, by = NULL) {
-  out <- list(method = method)
+ctr <- function(method = NULL, adjust = NULL, ref = NULL, by = NULL, interaction = NULL) {
+  out <- list()
+  if (!is.null(method)) out$method <- method
+  if (!is.null(interaction)) out$interaction <- arr(interaction)
   if (!is.null(adjust)) out$adjust <- adjust
   if (!is.null(ref)) out$ref <- ref
   if (!is.null(by)) out$by <- by
@@ -242,5 +248,26 @@ record("gamma_inverse_regrid", m, "time ~ lot + log(u)", clot,
          call("lot", regrid = "before"),
          call("lot", regrid = "before", contrast = ctr("pairwise")),
          call("~ lot | u", at = list(u = c(10, 40)), regrid = "argument")))
+
+# 9. interaction contrasts: <variable>_<method> columns, unadjusted by default
+m <- glm(breaks ~ wool * tension, data = wb, family = poisson)
+record("poisson_warpbreaks_interaction", m, "breaks ~ wool * tension", wb,
+       function(call) list(
+         call("~ wool * tension", contrast = ctr(interaction = "pairwise")),
+         call("~ wool * tension", contrast = ctr(interaction = c("consec", "poly"))),
+         call("~ wool * tension", type = "response",
+              contrast = ctr(interaction = "pairwise")),
+         call("~ wool * tension", contrast = ctr(interaction = "pairwise", by = "wool")),
+         call("~ wool * tension",
+              contrast = ctr(interaction = c("revpairwise", "trt.vs.ctrl"))),
+         call("~ wool * tension", contrast = ctr(interaction = "pairwise"),
+              confint = TRUE)))
+es <- esoph
+m <- glm(cbind(ncases, ncontrols) ~ agegp + tobgp * alcgp, data = es, family = binomial)
+record("binomial_esoph_interaction", m, "cbind(ncases, ncontrols) ~ agegp + tobgp * alcgp",
+       es, function(call) list(
+         call("~ tobgp * alcgp", type = "response",
+              contrast = ctr(interaction = "trt.vs.ctrl", adjust = "holm")),
+         call("~ tobgp * alcgp", contrast = ctr(interaction = c("poly", "eff")))))
 
 write_golden(cases, out_path, "tests/golden/make_golden_emmeans_extra.R")
