@@ -38,6 +38,8 @@ if TYPE_CHECKING:
 
 
 def _fmt_aic(value: float) -> str:
+    if not math.isfinite(value):  # R's format(): Inf, -Inf, NaN
+        return "NaN" if math.isnan(value) else ("Inf" if value > 0 else "-Inf")
     return f"{round(value, 2):.7g}"
 
 
@@ -98,7 +100,8 @@ def step(model: GLMResult, scope: Scope = None,
     ``step_path`` is R's ``$anova`` (:class:`StepPath`): a DataFrame with
     columns Step, Df, Deviance, Resid. Df, Resid. Dev and AIC, one row per
     model on the path, R's heading (initial and final model) in
-    ``.attrs["heading"]``, printed as MASS prints it.
+    ``.attrs["heading"]``, printed as MASS prints it. ``Resid. Df`` is
+    ``nobs(m)`` minus R's ``extractAIC`` edf, as R's.
 
     >>> import glmformula as gf
     >>> wb = gf.datasets.load("warpbreaks")
@@ -149,7 +152,7 @@ def _select(model: GLMResult, scope: Scope, direction: str | None, k: float, dat
         raise ArgumentTypeError("direction must be 'both', 'backward' or 'forward'")
     data = model_data(model, data, "step()")
     edf, best = extract_aic(model, k)
-    if not math.isfinite(best):
+    if math.isnan(best) or best == -math.inf:  # R lets +Inf through (zero weights)
         raise DataError("AIC is not defined for this model, so 'step' cannot proceed"
                         if math.isnan(best) else
                         "AIC is -infinity for this model, so 'step' cannot proceed")
@@ -159,7 +162,7 @@ def _select(model: GLMResult, scope: Scope, direction: str | None, k: float, dat
     backward = direction in ("both", "backward")
     forward = direction in ("both", "forward") and upper is not None
     negbin = is_negbin(model)
-    n = model.response.y.size
+    n = model.nobs  # R's nobs(): rows with nonzero prior weight
     current = model
     out = [f"Start:  AIC={_fmt_aic(best)}\n{formula_lines(current, data)}\n"]
     path = [{"change": "", "AIC": best, "deviance": current.deviance, "df_residual": n - edf}]
@@ -199,7 +202,7 @@ def _select(model: GLMResult, scope: Scope, direction: str | None, k: float, dat
                      "df_residual": n - edf})
     if trace:
         print("\n".join(out))
-    frame = _path_frame(path, model, current, data, absolute_df=mass)
+    frame = _path_frame(path, model, current, data, mass=mass)
     return dataclasses.replace(current, step_path=frame)
 
 
@@ -213,14 +216,14 @@ class StepPath(RFrame):
 
 
 def _path_frame(path: list[dict[str, Any]], initial: GLMResult, final: GLMResult,
-                data: Any, absolute_df: bool) -> StepPath:
+                data: Any, mass: bool) -> StepPath:
     """R's ``step.results``: the models on the path, their changes, deviances and AIC.
 
-    ``Df`` is the change in residual df (``step``), or its size (``stepAIC``).
+    ``Df`` is the change in residual df (``step``), or its size (``stepAIC``, ``mass``).
     """
     deviance = np.array([p["deviance"] for p in path], dtype=float)
     df_residual = np.array([p["df_residual"] for p in path], dtype=float)
-    ddf = np.abs(np.diff(df_residual)) if absolute_df else np.diff(df_residual)
+    ddf = np.abs(np.diff(df_residual)) if mass else np.diff(df_residual)
     frame = StepPath({
         "Step": [p["change"] for p in path],
         "Df": np.concatenate([[np.nan], ddf]),
