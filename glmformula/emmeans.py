@@ -280,6 +280,16 @@ def link_functions(emm: EmmGrid) -> tuple[Any, Any, str]:
     return link.inverse, link.mu_eta, str(emm.tran)
 
 
+def _rank(linfct: np.ndarray) -> int:
+    """R's ``qr(zapsmall(linfct))$rank`` (emmeans' Scheffe rank), tolerance 1e-7."""
+    from glmformula.emmeans_print import zapsmall
+
+    x = np.nan_to_num(linfct)
+    x = zapsmall(x.ravel()).reshape(x.shape)
+    s = np.linalg.svd(x, compute_uv=False) if x.size else np.zeros(0)
+    return int(np.sum(s > 1e-7 * s[0])) if s.size and s[0] > 0 else 0
+
+
 def _by_rows(grid: pd.DataFrame, by: Sequence[str]) -> list[np.ndarray]:
     if not by:
         return [np.arange(len(grid))]
@@ -324,7 +334,7 @@ def summarize(emm: EmmGrid, infer: tuple[bool, bool] | None, level: float,
     for name in by:
         by_size //= max(1, len(pd.unique(emm.grid[name])))
     kind = {"prediction": 1, "contrast": 2, "pairs": 3}[est_type]
-    fam = Family(emm.fam_size, by_size, kind)
+    fam = Family(emm.fam_size, by_size, kind, _rank(emm.linfct[_by_rows(emm.grid, by)[0]]))
     columns: dict[str, Any] = {est_name: est, "SE": se, "df": df}
     cl_names: list[str] = []
     if infer[0]:

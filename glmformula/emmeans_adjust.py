@@ -1,6 +1,7 @@
 """Multiplicity adjustments of R's emmeans: adjusted p-values and critical values.
 
-``tukey`` uses the studentized range distribution, ``dunnettx`` emmeans'
+``tukey`` uses the studentized range distribution, ``scheffe`` the F
+distribution with the rank of the linear functions, ``dunnettx`` emmeans'
 approximation to Dunnett's distribution (a weighted mean of the Tukey and
 Sidak probabilities), ``sidak`` ``1 - (1 - p)^n``; ``holm``, ``hochberg``,
 ``bonferroni``, ``BH``/``fdr`` and ``BY`` are R's ``p.adjust``.
@@ -24,7 +25,7 @@ from scipy import stats
 from glmformula.errors import ArgumentTypeError, GLMWarning
 
 P_ADJUST = ("holm", "hochberg", "bonferroni", "BH", "BY", "fdr", "none")
-ADJUSTMENTS = ("tukey", "sidak", "dunnettx", *P_ADJUST)
+ADJUSTMENTS = ("tukey", "scheffe", "sidak", "dunnettx", *P_ADJUST)
 
 
 def check_adjust(adjust: str) -> str:
@@ -64,6 +65,16 @@ def ptukey_upper(q: np.ndarray, nmeans: float, df: np.ndarray) -> np.ndarray:
 def qtukey(p: float, nmeans: float, df: float) -> float:
     """R's ``qtukey(p, nmeans, df)``."""
     return float(stats.studentized_range.ppf(p, nmeans, df))
+
+
+def _pf_upper(x: np.ndarray, rank: int, df: np.ndarray) -> np.ndarray:
+    """R's ``pf(x, rank, df, lower.tail = FALSE)``; chi-squared / rank where df is
+    infinite."""
+    out = np.asarray(stats.chi2.sf(x * rank, rank), dtype=float)
+    finite = np.isfinite(df)
+    if finite.any():
+        out[finite] = stats.f.sf(x[finite], rank, df[finite])
+    return out
 
 
 def _pf1(x: np.ndarray, df: np.ndarray) -> np.ndarray:
@@ -202,10 +213,11 @@ class Family:
     size: int
     n_contrasts: int
     kind: int
+    rank: int = 1  # scheffe: the rank of the first by group's linear functions
 
 
 def _family_adjust(adjust: str, family: Family) -> str:
-    if family.n_contrasts == 1:
+    if family.n_contrasts == 1 and adjust != "scheffe":
         adjust = "none"
     if family.kind != 3 and adjust == "tukey":
         warnings.warn('adjust = "tukey" was changed to "sidak" because "tukey" is only '
@@ -219,14 +231,15 @@ def _size(size: float) -> str:
     return str(int(size)) if float(size).is_integer() else f"{size:.15g}"
 
 
-def _message(adjust: str, size: float, n: int, what: str, prefix: str) -> str | None:
-    """emmeans' footer naming the adjustment; none for 'none', nor for tukey or the
-    multivariate adjustments when fewer than 3 estimates are compared."""
-    check = {"none": 1, "tukey": 2}.get(adjust, 99)
+def _message(adjust: str, size: float, n: int, what: str, prefix: str,
+             rank: int = 1) -> str | None:
+    """emmeans' footer naming the adjustment; none for 'none', nor for tukey or scheffe
+    when fewer than 3 estimates are compared."""
+    check = {"none": 1, "tukey": 2, "scheffe": 3}.get(adjust, 99)
     if check <= 1 or (size < 3 and check < 10):
         return None
     extra = (f"for comparing a family of {_size(size)} estimates" if adjust == "tukey"
-             else f"for {n} {what}")
+             else f"with rank {rank}" if adjust == "scheffe" else f"for {n} {what}")
     return f"{prefix}: {adjust} method {extra}"
 
 
@@ -247,6 +260,8 @@ def adjusted_pvalues(t: np.ndarray, df: np.ndarray, adjust: str, fam: Family,
             pval[rows] = p_adjust(p.tolist(), adjust, n_contr)
         elif adjust == "sidak":
             pval[rows] = 1 - (1 - p) ** n_contr
+        elif adjust == "scheffe":
+            pval[rows] = _pf_upper(t[rows] ** 2 / fam.rank, fam.rank, dfv[rows])
         elif adjust == "tukey":
             pval[rows] = ptukey_upper(math.sqrt(2) * np.abs(t[rows]), fam.size, dfv[rows])
         else:  # dunnettx
@@ -255,7 +270,7 @@ def adjusted_pvalues(t: np.ndarray, df: np.ndarray, adjust: str, fam: Family,
         size = (1 + math.sqrt(1 + 8 * max(len(r) for r in by_rows))) / 2
     else:
         size = fam.size
-    return pval, _message(adjust, size, n_contr, "tests", "P value adjustment")
+    return pval, _message(adjust, size, n_contr, "tests", "P value adjustment", fam.rank)
 
 
 def critical_values(level: float, df: np.ndarray, adjust: str, fam: Family,
@@ -263,8 +278,8 @@ def critical_values(level: float, df: np.ndarray, adjust: str, fam: Family,
     """emmeans' ``.adj.critval`` for two-sided intervals: multipliers of the SE and the
     footer line. Adjustments other than sidak, tukey, dunnettx and none are Bonferroni
     (as emmeans does for intervals)."""
-    adjust = "none" if fam.n_contrasts == 1 else adjust
-    if adjust not in ("sidak", "tukey", "dunnettx", "bonferroni", "none"):
+    adjust = "none" if fam.n_contrasts == 1 and adjust != "scheffe" else adjust
+    if adjust not in ("sidak", "tukey", "scheffe", "dunnettx", "bonferroni", "none"):
         adjust = "bonferroni"
     adjust = _family_adjust(adjust, fam)
     n = fam.n_contrasts
@@ -283,8 +298,12 @@ def critical_values(level: float, df: np.ndarray, adjust: str, fam: Family,
             cv[i] = -_qt((1 - level) / n / 2, d)
         elif adjust == "tukey":
             cv[i] = qtukey(level, fam.size, d) / math.sqrt(2)
+        elif adjust == "scheffe":
+            cv[i] = math.sqrt(fam.rank * float(stats.chi2.ppf(level, fam.rank) / fam.rank
+                                               if math.isinf(d) else
+                                               stats.f.ppf(level, fam.rank, d)))
         else:
             cv[i] = qdunnx(level, n, d)
         cache[d] = cv[i]
-    message = _message(adjust, fam.size, n, "estimates", "Conf-level adjustment")
+    message = _message(adjust, fam.size, n, "estimates", "Conf-level adjustment", fam.rank)
     return cv, message

@@ -270,4 +270,21 @@ record("binomial_esoph_interaction", m, "cbind(ncases, ncontrols) ~ agegp + tobg
               contrast = ctr(interaction = "trt.vs.ctrl", adjust = "holm")),
          call("~ tobgp * alcgp", contrast = ctr(interaction = c("poly", "eff")))))
 
+# 10. Scheffe adjustment: F with the rank of the linear functions (z and t based)
+m <- glm(breaks ~ wool + tension, data = wb, family = poisson)
+record("poisson_warpbreaks_scheffe", m, "breaks ~ wool + tension", wb,
+       function(call) list(
+         call("tension", contrast = ctr("pairwise", "scheffe")),
+         call("tension", contrast = ctr("pairwise"), confint = TRUE,
+              summary = list(adjust = "scheffe")),
+         call("~ tension | wool", summary = list(infer = c(TRUE, TRUE),
+                                                  adjust = "scheffe")),
+         call("wool", contrast = ctr("pairwise", "scheffe"))))
+tg <- ToothGrowth
+m <- glm(len ~ supp * factor(dose), data = tg)
+record("gaussian_toothgrowth_scheffe", m, "len ~ supp * factor(dose)", tg,
+       function(call) list(
+         call("~ dose | supp", contrast = ctr("pairwise", "scheffe")),
+         call("~ dose | supp", contrast = ctr("poly", "scheffe"), confint = TRUE)))
+
 write_golden(cases, out_path, "tests/golden/make_golden_emmeans_extra.R")
