@@ -29,6 +29,7 @@ weight), as R's ``lm.influence`` does with the QR that ``glm.fit`` keeps:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -49,8 +50,21 @@ def weighted_qr(result: GLMResult, rows: np.ndarray) -> tuple[np.ndarray, np.nda
     return q, r
 
 
-def influence_measures(result: GLMResult) -> pd.DataFrame:
-    """The diagnostics DataFrame of :meth:`GLMResult.influence`."""
+@dataclass(frozen=True)
+class LeaveOneOut:
+    """What R's ``lm.influence`` gives for a glm, on the rows with non-zero prior weight."""
+
+    rows: np.ndarray  # bool, over the fitted rows
+    hat: np.ndarray
+    deviance: np.ndarray  # deviance residuals (those below rounding noise set to 0)
+    pearson: np.ndarray
+    sigma: np.ndarray  # leave-one-out sigma from the deviance residuals
+    coef_change: np.ndarray  # n x k one-step coefficient changes (R's dfbeta)
+    xxi_diag: np.ndarray  # diagonal of (X'WX)^-1 over the non-aliased columns
+
+
+def leave_one_out(result: GLMResult) -> LeaveOneOut:
+    """R's ``lm.influence(model)`` of a glm (the weighted QR of the last iteration)."""
     rows = result.response.weights != 0
     q, r = weighted_qr(result, rows)
     n, k = q.shape
@@ -61,29 +75,36 @@ def influence_measures(result: GLMResult) -> pd.DataFrame:
     med = np.median(np.abs(dev)) if dev.size else 0.0
     dev[np.abs(dev) < 100 * _EPS * med] = 0.0
     pear = result.rows.unpad(result.residuals("pearson")).to_numpy()[rows]
-    phi = result.dispersion
-    p = result.rank
-
     with np.errstate(divide="ignore", invalid="ignore"):
         one_minus = 1.0 - hat
         total = np.sum(dev**2)
         loo = np.where(hat < 1, total - dev**2 / one_minus, total)
         sigma = np.sqrt(loo / (n - k - 1))
+        # R: t(backsolve(R, t(Q))) * e / (1 - h)
+        inv_r_qt = np.linalg.solve(r, q.T).T  # n x k
+        scale = np.where(hat == 1, 0.0, dev / one_minus)
+        coef_change = inv_r_qt * scale[:, None]
+    r_inv = np.linalg.inv(r)
+    return LeaveOneOut(rows, hat, dev, pear, sigma, coef_change, np.sum(r_inv**2, axis=1))
 
+
+def influence_measures(result: GLMResult) -> pd.DataFrame:
+    """The diagnostics DataFrame of :meth:`GLMResult.influence`."""
+    loo = leave_one_out(result)
+    rows, hat, dev, pear, sigma = loo.rows, loo.hat, loo.deviance, loo.pearson, loo.sigma
+    phi = result.dispersion
+    p = result.rank
+
+    with np.errstate(divide="ignore", invalid="ignore"):
+        one_minus = 1.0 - hat
         cooks = (pear / one_minus) ** 2 * hat / (phi * p)
         std_dev = _inf_to_nan(dev / np.sqrt(phi * one_minus))
         std_pear = _inf_to_nan(pear / np.sqrt(phi * one_minus))
         stud = _inf_to_nan(np.sign(dev) * np.sqrt(dev**2 + hat * pear**2 / one_minus))
         if not result.family.unit_dispersion:  # rstudent.glm: not binomial or poisson
             stud = stud / sigma
-
-        # R: t(backsolve(R, t(Q))) * e / (1 - h), then / outer(sigma, sqrt(diag(xxi)))
-        inv_r_qt = np.linalg.solve(r, q.T).T  # n x k
-        scale = np.where(hat == 1, 0.0, dev / one_minus)
-        coef_change = inv_r_qt * scale[:, None]
-        r_inv = np.linalg.inv(r)
-        xxi_diag = np.sum(r_inv**2, axis=1)
-        dfbetas = coef_change / np.outer(sigma, np.sqrt(xxi_diag))
+        # R: dfbeta / outer(sigma, sqrt(diag(xxi)))
+        dfbetas = loo.coef_change / np.outer(sigma, np.sqrt(loo.xxi_diag))
 
     names = [name for name, a in zip(result.column_names, result.fit.aliased, strict=True)
              if not a]
