@@ -156,9 +156,11 @@ def _at_levels(name: str, given: Any, known: list[Any]) -> list[Any]:
     return out
 
 
-def grid_frame(levels: dict[str, list[Any]], data: pd.DataFrame) -> pd.DataFrame:
+def grid_frame(levels: dict[str, list[Any]], data: pd.DataFrame,
+               categories: dict[str, list[Any]] | None = None) -> pd.DataFrame:
     """R's ``expand.grid``: every combination, the first variable varying fastest; each
-    column with the data's dtype (a categorical keeps its categories)."""
+    column with the data's dtype (a categorical keeps its categories, or takes the
+    model's, ``categories[name]``, which leave out those unused in the fit)."""
     names = list(levels)
     sizes = [len(levels[n]) for n in names]
     total = int(np.prod(sizes)) if sizes else 1
@@ -170,7 +172,9 @@ def grid_frame(levels: dict[str, list[Any]], data: pd.DataFrame) -> pd.DataFrame
         values = [levels[name][i] for i in index]
         dtype = data[name].dtype
         if isinstance(dtype, pd.CategoricalDtype):
-            columns[name] = pd.Categorical(values, dtype=dtype)
+            known = (categories or {}).get(name)
+            columns[name] = (pd.Categorical(values, dtype=dtype) if known is None else
+                             pd.Categorical(values, categories=known, ordered=dtype.ordered))
         elif _is_number(data[name]):
             columns[name] = np.asarray(values, dtype=float)
         else:
@@ -250,7 +254,7 @@ def reference_grid(model: GLMResult, at: dict[str, Any] | None = None,
             f"variables are {', '.join(variables)}"
         )
     levels, factors, coerced = _reference_levels(model, data, variables, at)
-    frame = grid_frame(levels, data)
+    frame = grid_frame(levels, data, _categorical_states(model))
     tran, label = link_labels(model)
     df = float(model.df_residual) if model.family.marginal_means_t else np.inf
     return ReferenceGrid(

@@ -42,12 +42,14 @@ def zapsmall(values: np.ndarray, digits: int = 7) -> np.ndarray:
     if finite.size == 0:
         return x
     mx = float(np.max(np.abs(finite)))
+    # R 4.2's zapsmall: round(x, digits - log10(max)), and round() takes the digits to
+    # the nearest integer (not the ceiling of log10, as R 4.4 does)
     if mx > 0:
-        places = 0 if math.isinf(mx) else max(0, digits - math.ceil(math.log10(mx)))
+        places = 0 if math.isinf(mx) else math.floor(max(0.0, digits - math.log10(mx)) + 0.5)
     else:
         places = digits
-    with np.errstate(invalid="ignore"):
-        return np.where(np.isinf(x), x, np.round(x, places)) + 0.0  # R prints -0 as 0
+    out = [v if not math.isfinite(v) else round(v, places) + 0.0 for v in x.ravel().tolist()]
+    return np.array(out, dtype=float).reshape(x.shape)  # + 0.0: R prints -0 as 0
 
 
 def opt_digits(values: np.ndarray) -> int:

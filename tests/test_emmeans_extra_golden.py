@@ -142,3 +142,14 @@ def test_at_choosing_factor_levels_raises_no_pandas_warning() -> None:
         warnings.simplefilter("ignore", gf.errors.GLMWarning)
         frame = emmeans(m, "tension", at={"tension": ["H", "L"]}).frame
     assert frame["tension"].tolist() == ["H", "L"]
+
+
+def test_a_level_unused_in_the_fit_raises_no_pandas_warning() -> None:
+    case = next(c for c in CASES if c["id"] == "quasipoisson_unused_level_poly")
+    assert "Z" in list(case_frame(case)["tension"].cat.categories)
+    m = fitted(case)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the grid takes the model's levels (no Z)
+        warnings.simplefilter("ignore", gf.errors.GLMWarning)
+        frame = emmeans(m, "tension").frame
+    assert frame["tension"].tolist() == ["L", "M", "H"]

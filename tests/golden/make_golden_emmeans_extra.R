@@ -287,4 +287,18 @@ record("gaussian_toothgrowth_scheffe", m, "len ~ supp * factor(dose)", tg,
          call("~ dose | supp", contrast = ctr("pairwise", "scheffe")),
          call("~ dose | supp", contrast = ctr("poly", "scheffe"), confint = TRUE)))
 
+# 11. a factor level unused in the fit (Z: no rows), poly() of a covariate; the SE
+#     column 130.0795...: R 4.2's zapsmall keeps 5 decimals (digits - log10(max),
+#     rounded), so it prints 130.080
+wz <- warpbreaks[-c(2, 7), c("breaks", "wool", "tension")]
+wz$x <- seq(0.1, 5.4, by = 0.1)[-c(2, 7)]
+wz$tension <- factor(wz$tension, levels = c("L", "M", "H", "Z"))
+rownames(wz) <- NULL
+m <- glm(breaks ~ wool * poly(x, 2) + tension, data = wz, family = quasipoisson)
+record("quasipoisson_unused_level_poly", m, "breaks ~ wool * poly(x, 2) + tension", wz,
+       function(call) list(
+         call("~ wool | x", at = list(x = c(1, 3, 5)), type = "response"),
+         call("tension", type = "response"),
+         call("wool", var = "x", contrast = ctr("pairwise"))))
+
 write_golden(cases, out_path, "tests/golden/make_golden_emmeans_extra.R")
