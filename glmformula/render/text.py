@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import re
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -98,17 +99,76 @@ def _split_arguments(call: str) -> tuple[str, list[str]]:
 
 
 def call_lines(call: str, cutoff: int = 60) -> list[str]:
-    """The call broken between arguments as R's deparse does (width.cutoff = 60)."""
-    head, arguments = _split_arguments(call)
-    lines, line = [], head
-    for k, argument in enumerate(arguments):
-        last = k == len(arguments) - 1
-        line += argument + (")" if last else ", ")
-        if len(line) > cutoff and not last:
-            lines.append(line)
-            line = "    "
-    lines.append(line)
-    return lines
+    """The call broken between arguments as R's deparse does (width.cutoff = 60).
+
+    As R's ``args2buff``, a line is ended after the ", " of any call's argument,
+    nested calls' too (``family = quasi(link = "inverse", variance = "mu^2")``),
+    once it is longer than ``cutoff``; each nested call that breaks indents its
+    continuation lines by one more level.
+    """
+    deparser = _Deparser(cutoff)
+    deparser.deparse(call)
+    return [*deparser.lines, deparser.line]
+
+
+class _Deparser:
+    """The line being written, its indent level and the lines written (R's deparse state)."""
+
+    def __init__(self, cutoff: int) -> None:
+        self.cutoff = cutoff
+        self.line = ""
+        self.indent = 0
+        self.lines: list[str] = []
+
+    def emit(self, text: str) -> None:
+        if not self.line:
+            self.line = "    " * min(self.indent, 4) + "  " * max(0, self.indent - 4)
+        self.line += text
+
+    def deparse(self, text: str) -> None:
+        match = re.fullmatch(r"([A-Za-z.][A-Za-z0-9._]*)\((.*)\)", text, flags=re.DOTALL)
+        if match is None or not _balanced(match.group(2)):
+            self.emit(text)
+            return
+        self.emit(match.group(1) + "(")
+        arguments = [a for a in split_arguments(match.group(2)) if a]
+        broke = False
+        for k, argument in enumerate(arguments):
+            tag, eq, value = argument.partition(" = ")
+            if eq and re.fullmatch(r"[A-Za-z.][A-Za-z0-9._]*", tag):
+                self.emit(tag + " = ")
+                self.deparse(value)
+            else:
+                self.deparse(argument)
+            if k < len(arguments) - 1:
+                self.emit(", ")
+                if len(self.line) > self.cutoff:
+                    if not broke:
+                        broke = True
+                        self.indent += 1
+                    self.lines.append(self.line)
+                    self.line = ""
+        if broke:
+            self.indent -= 1
+        self.emit(")")
+
+
+def _balanced(text: str) -> bool:
+    """Whether the brackets outside quotes of ``text`` close in order (f(a)(b) is no call)."""
+    depth, quote = 0, ""
+    for i, ch in enumerate(text):
+        if quote:
+            if ch == quote and text[i - 1] != "\\":
+                quote = ""
+        elif ch in "\"'`":
+            quote = ch
+        elif ch in "([{":
+            depth += 1
+        elif ch in ")]}":
+            depth -= 1
+            if depth < 0:
+                return False
+    return depth == 0
 
 
 def separation_note(infinite: dict[str, str]) -> list[str]:

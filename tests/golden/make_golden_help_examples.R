@@ -6,11 +6,13 @@
 #     Rscript tests/golden/make_golden_help_examples.R
 # Writes tests/golden/help_examples_golden.json. Each case has
 #   id, formula (Python and R syntax: the same), small (the smaller model's
-#   formula, for two-model tables), family_call, family, link, weights,
+#   formula, for two-model tables), family_call, family, link, variance (quasi),
+#   weights,
 #   data (as encode_data), calls: [{what ("anova" | "anova2" | "add1" | "drop1"
-#   | "summary_aic"), test (null: none), scope (add1), row_names,
+#   | "summary_aic" | "summary_call"), test (null: none), scope (add1), row_names,
 #   columns {name: [values]} (NA as null, Inf as "Inf"), print_text (print() output; for
-#   summary_aic the "AIC:" line)}].
+#   summary_aic the "AIC:" line, for summary_call the lines of summary's Call: block),
+#   print_glm (summary_call: print(m)'s "Call:  ..." lines)}]; the call's data is d.
 source(file.path("tests", "golden", "golden_helpers.R"))
 
 counts <- c(18, 17, 15, 20, 10, 20, 25, 13, 12)
@@ -61,11 +63,20 @@ record <- function(id, formula, family_call, data, calls, small = NULL,
       anova2 = anova(fit(small), m, test = test),
       add1 = add1(m, as.formula(cl$scope), test = if (is.null(test)) "none" else test),
       drop1 = drop1(m, test = if (is.null(test)) "none" else test),
-      summary_aic = NULL))
+      NULL))
     if (cl$what == "summary_aic") {
       lines <- capture.output(print(suppressWarnings(summary(m))))
       return(list(what = cl$what, test = NULL, scope = NULL,
                   print_text = grep("^AIC:", lines, value = TRUE)))
+    }
+    if (cl$what == "summary_call") {  # the Call: block of summary() and of print()
+      lines <- capture.output(print(suppressWarnings(summary(m))))
+      end <- which(lines == "")[2]
+      printed <- capture.output(print(m))
+      return(list(what = cl$what, test = NULL, scope = NULL,
+                  print_text = paste(lines[3:(end - 1)], collapse = "\n"),
+                  print_glm = paste(printed[2:(which(printed == "")[2] - 1)],
+                                    collapse = "\n")))
     }
     c(list(what = cl$what, test = test, scope = cl$scope), table_fields(tab))
   })
@@ -73,7 +84,8 @@ record <- function(id, formula, family_call, data, calls, small = NULL,
   fam <- m$family
   cases[[length(cases) + 1]] <<- list(
     id = id, formula = formula, small = small, family_call = family_call,
-    family = fam$family, link = fam$link, weights = weights,
+    family = fam$family, link = fam$link,
+    variance = if (fam$family == "quasi") fam$varfun else NULL, weights = weights,
     data = encode_data(data[, vars, drop = FALSE]), calls = out)
 }
 
@@ -110,6 +122,9 @@ record("quasipoisson_offset", "y ~ x + g + offset(log(time))", "quasipoisson", e
        calls = list(list(what = "add1", test = "Rao", scope = "~ . + x:g"),
                     list(what = "add1", test = "F", scope = "~ . + x:g")))
 # gaussian with zero prior weights: glm's AIC is Inf (sum(log(wt))), printed so.
+# ?family: a quasi family whose call R's deparse breaks inside quasi(...)
+record("quasi_call_wraps", "lot2 ~ log(u)", 'quasi(link = "inverse", variance = "mu^2")',
+       clotting, weights = "w", calls = list(list(what = "summary_call")))
 record("gaussian_zero_weights", "breaks ~ wool + tension", "gaussian", wbz,
        weights = "wz", calls = list(list(what = "summary_aic")))
 
