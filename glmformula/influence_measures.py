@@ -6,7 +6,9 @@ non-zero prior weight; ``is_inf`` flags, as R's ``is.influential``, the values
 beyond R's thresholds (``|dfbetas| > 1``, ``|dffit| > 3 sqrt(k / (n - k))``,
 ``|1 - cov.r| > 3k / (n - k)``, ``pf(cook.d, k, n - k) > 0.5``,
 ``hat > 3k / n``; NA where the measure is NaN). ``print()`` gives R's
-``print.infl`` layout, an ``inf`` column starring a row with any flag.
+``print.infl`` layout, an ``inf`` column starring a row with any flag. With
+``na_action="exclude"`` the rows left out are kept as R's ``naresid`` pads them
+(dfbetas 0, cov.r 1, hat 0, dffit and cook.d NA).
 
 >>> import glmformula as gf
 >>> m = gf.glm("breaks ~ wool + tension", data=gf.datasets.load("warpbreaks"),
@@ -23,7 +25,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -46,6 +48,7 @@ class InfluenceMeasures:
     infmat: pd.DataFrame
     is_inf: pd.DataFrame
     call: str
+    excluded: list[object] = field(default_factory=list)  # rows padded (R prints NA)
 
     def __str__(self) -> str:
         return self.to_text()
@@ -58,7 +61,8 @@ class InfluenceMeasures:
         star = ["*" if any(row) else " "
                 for row in self.is_inf.fillna(False).to_numpy(dtype=bool)]
         headers = [_make_name(c) for c in self.infmat.columns] + ["inf"]
-        body = [_format_column(self.infmat[c].tolist(), digits)
+        na = self.infmat.index.isin(self.excluded)
+        body = [_format_column(self.infmat[c].tolist(), na, digits)
                 for c in self.infmat.columns] + [star]
         rows = [str(r) for r in self.infmat.index]
         row_width = max(len(r) for r in rows) if rows else 0
@@ -74,10 +78,12 @@ class InfluenceMeasures:
         return "\n".join(lines)
 
 
-def _format_column(values: list[float], digits: int) -> list[str]:
-    """R's ``format`` of a column of ``infmat``: its NaN (an infinite value) print ``NaN``."""
+def _format_column(values: list[float], na: np.ndarray, digits: int) -> list[str]:
+    """R's ``format`` of a column of ``infmat``: NaN (an infinite value) prints ``NaN``,
+    a row left out by na_action="exclude" ``NA``."""
     texts = format_numbers(values, digits)
-    return [("NaN" if math.isnan(v) else t.strip()) for v, t in zip(values, texts, strict=True)]
+    return [("NA" if missing else "NaN") if math.isnan(v) else t.strip()
+            for v, t, missing in zip(values, texts, na, strict=True)]
 
 
 def influence_measures(model: GLMResult) -> InfluenceMeasures:
@@ -99,8 +105,15 @@ def influence_measures(model: GLMResult) -> InfluenceMeasures:
                           columns=[*labels, "dffit", "cov.r", "cook.d", "hat"],
                           index=model.design.row_index[loo.rows])
     infmat = infmat.mask(np.isinf(infmat.to_numpy()))  # R: Inf -> NaN
-    return InfluenceMeasures(infmat, _is_influential(infmat, int(np.sum(h > 0))),
-                             model.call)
+    padded = model.rows.pad(infmat)
+    missing: list[object] = []
+    if len(padded) != len(infmat):  # na_action="exclude": R's naresid in lm.influence
+        missing = list(padded.index[padded["hat"].isna()])
+        padded.loc[missing, labels] = 0.0  # no change in the coefficients
+        padded.loc[missing, "cov.r"] = 1.0  # sigma is s, h is 0
+        padded.loc[missing, "hat"] = 0.0
+    return InfluenceMeasures(padded, _is_influential(padded, int(np.sum(h > 0))),
+                             model.call, missing)
 
 
 def _is_influential(infmat: pd.DataFrame, n: int) -> pd.DataFrame:

@@ -23,8 +23,9 @@ def _measures(case):
     frame.index = range(1, len(frame) + 1)  # R's row names
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        extra = {"na_action": "exclude"} if case["na_action"] else {}
         model = gf.glm(case["formula"], data=frame, family=case["family"],
-                       link=case["link"], weights=case["weights"], data_name="d")
+                       link=case["link"], weights=case["weights"], data_name="d", **extra)
     return influence_measures(model)
 
 

@@ -5,9 +5,10 @@
 #     Rscript tests/golden/make_golden_influence_measures.R
 # Writes tests/golden/influence_measures_golden.json. Each case has
 #   id, formula (R's deparse; the same in Python), family, link, weights,
+#   na_action (null or "na.exclude"),
 #   data (as encode_data; row names 1..n), expected: {row_names, columns
-#   (infmat's column names), infmat {name: [values]} (NaN as null),
-#   is_inf {name: [true/false]}, print_text (print() output)}.
+#   (infmat's column names), infmat {name: [values]} (NaN and NA as null),
+#   is_inf {name: [true/false/null]}, print_text (print() output)}.
 source(file.path("tests", "golden", "golden_helpers.R"))
 
 counts <- c(18, 17, 15, 20, 10, 20, 25, 13, 12)
@@ -23,11 +24,12 @@ bz$numdead[3] <- 0
 bz$numalive[3] <- 0
 
 cases <- list()
-record <- function(id, formula, family_call, data, weights = NULL) {
+record <- function(id, formula, family_call, data, weights = NULL, na_action = NULL) {
   rownames(data) <- NULL
   cl <- call("glm", formula = as.formula(formula, env = globalenv()),
              family = as.name(family_call), data = as.name("d"))
   if (!is.null(weights)) cl$weights <- as.name(weights)
+  if (!is.null(na_action)) cl$na.action <- as.name(na_action)
   assign("d", data, envir = globalenv())
   m <- suppressWarnings(eval(cl, globalenv()))
   im <- influence.measures(m)
@@ -38,7 +40,7 @@ record <- function(id, formula, family_call, data, weights = NULL) {
   vars <- unique(c(all.vars(as.formula(formula)), weights))
   cases[[length(cases) + 1]] <<- list(
     id = id, formula = formula, family = m$family$family, link = m$family$link,
-    weights = weights, data = encode_data(data[, vars, drop = FALSE]),
+    weights = weights, na_action = na_action, data = encode_data(data[, vars, drop = FALSE]),
     expected = list(row_names = arr(rownames(im$infmat)), columns = arr(colnames(im$infmat)),
                     infmat = infmat, is_inf = is_inf,
                     print_text = paste(capture.output(print(im)), collapse = "\n")))
@@ -61,6 +63,10 @@ single <- data.frame(y = c(2, 5, 3, 8, 6, 9, 7, 4), x = c(1, 2, 3, 4, 5, 6, 7, 8
                      g = factor(c("a", "a", "a", "b", "b", "b", "b", "c")))
 record("single_observation_level", "y ~ x + g", "poisson", single)
 record("budworm_zero_trials", "cbind(numdead, numalive) ~ sex + ldose", "binomial", bz)
+
+# na.exclude: the rows with a missing value padded as naresid pads them
+record("airquality_na_exclude", "Ozone ~ Temp", "poisson", airquality[1:12, ],
+       na_action = "na.exclude")
 
 write_golden(cases, file.path("tests", "golden", "influence_measures_golden.json"),
              "tests/golden/make_golden_influence_measures.R")
