@@ -155,7 +155,7 @@ def _check_specs(rg: ReferenceGrid, names: list[str], at: dict[str, Any]) -> Non
 def emmeans(model: GLMResult, specs: Any, by: Any = None, type: str = "link",
             at: dict[str, Any] | None = None, vcov: Any = None,
             offset: float | None = None, weights: str = "equal",
-            regrid: str | None = None) -> EmmGrid:
+            regrid: str | None = None, cov_reduce: Any = None) -> EmmGrid:
     """R's ``emmeans(m, specs, by, type, at, vcov., offset, weights, regrid)``.
 
     ``specs``: a factor name, a list of names or a formula such as
@@ -169,11 +169,13 @@ def emmeans(model: GLMResult, specs: Any, by: Any = None, type: str = "link",
     ``"proportional"``, ``"outer"``, ``"cells"`` or ``"flat"``, as emmeans'
     (:mod:`glmformula.emmeans_weights`). ``regrid="response"``: average the
     predictions on the response scale (R's ``regrid = "response"``), not the link's.
+    ``cov_reduce``: the covariates' values in the grid, as R's ``cov.reduce`` (a
+    function such as ``np.median``, a dict of them by name, or False for every value).
     """
     model = require_model(model, "emmeans()")
     _check_type(type)
     names, by_names = parse_specs(specs, by)
-    rg = reference_grid(model, at, vcov)
+    rg = reference_grid(model, at, vcov, cov_reduce)
     _check_specs(rg, names + by_names, dict(at or {}))
     note_interactions(model, list(dict.fromkeys(names + by_names)))
     if regrid is not None and regrid != "response":
@@ -231,7 +233,8 @@ def _marginal(model: GLMResult, rg: ReferenceGrid, names: list[str], by_names: l
 
 def emtrends(model: GLMResult, specs: Any, var: str, by: Any = None,
              at: dict[str, Any] | None = None, vcov: Any = None,
-             delta_var: float | None = None, weights: str = "equal") -> EmmGrid:
+             delta_var: float | None = None, weights: str = "equal",
+             cov_reduce: Any = None) -> EmmGrid:
     """R's ``emtrends(m, specs, var)``: the slope of the linear predictor in ``var``.
 
     As emmeans, the slope at each grid row is the difference quotient
@@ -241,7 +244,7 @@ def emtrends(model: GLMResult, specs: Any, var: str, by: Any = None,
     """
     model = require_model(model, "emtrends()")
     names, by_names = parse_specs(specs, by)
-    rg = reference_grid(model, at, vcov)
+    rg = reference_grid(model, at, vcov, cov_reduce)
     if var not in rg.variables or var in rg.factors:
         numeric = [v for v in rg.variables if v not in rg.factors]
         raise ArgumentTypeError(

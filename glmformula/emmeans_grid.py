@@ -6,10 +6,11 @@ formula, as ``factor(cyl)``) takes each of its levels; a numeric covariate its
 mean over the fitted rows (``log(u)`` in the formula is evaluated at the mean
 of ``u``), or each of its values when it has at most two (emmeans'
 ``cov.keep = "2"``: a 0/1 covariate is kept at 0 and 1); ``at=`` gives other
-values. The model matrix of the grid's rows comes from the model's own
-newdata builder (:func:`glmformula.prediction.model_rows`), so factor codings
-and stateful transforms (``poly``, ``ns``, ``scale``) are replayed. The offset is
-the mean of the fit's total offset, as emmeans' ``.offset.``.
+values, ``cov_reduce`` another summary than the mean (R's ``cov.reduce``). The
+model matrix of the grid's rows comes from the model's own newdata builder
+(:func:`glmformula.prediction.model_rows`), so factor codings and stateful
+transforms (``poly``, ``ns``, ``scale``) are replayed. The offset is the mean of
+the fit's total offset, as emmeans' ``.offset.``.
 
 >>> import glmformula as gf
 >>> m = gf.glm("breaks ~ wool + tension", data=gf.datasets.load("warpbreaks"),
@@ -108,8 +109,33 @@ def _is_number(series: pd.Series) -> bool:
         series.dtype)
 
 
+def _reduce(cov_reduce: Any, name: str, x: np.ndarray) -> list[float]:
+    """emmeans' ``cov.reduce``: the mean (None or True), every value (False), a function
+    of the values, or a dict of them by variable (the mean for the others)."""
+    if isinstance(cov_reduce, dict):
+        cov_reduce = cov_reduce.get(name)
+    if cov_reduce is None or cov_reduce is True:
+        return [float(np.mean(x))]
+    if cov_reduce is False:
+        return np.unique(x).tolist()
+    values = np.atleast_1d(np.asarray(cov_reduce(x), dtype=float)).ravel()
+    if values.size == 0 or not np.all(np.isfinite(values)):
+        raise DataError(f"cov_reduce gave {values.tolist()} for {name}: it must give one "
+                        "or more finite numbers")
+    return [float(v) for v in values]
+
+
+def _check_cov_reduce(cov_reduce: Any) -> None:
+    specs = list(cov_reduce.values()) if isinstance(cov_reduce, dict) else [cov_reduce]
+    if not all(s is None or isinstance(s, bool) or callable(s) for s in specs):
+        raise ArgumentTypeError(
+            f"cov_reduce must be a function of a covariate's values (np.median, ...), a "
+            f"dict of them by variable, True or False; got {cov_reduce!r}")
+
+
 def _reference_levels(model: GLMResult, data: pd.DataFrame, variables: list[str],
-                      at: dict[str, Any]) -> tuple[dict[str, list[Any]], set[str], set[str]]:
+                      at: dict[str, Any], cov_reduce: Any = None,
+                      ) -> tuple[dict[str, list[Any]], set[str], set[str]]:
     states = _categorical_states(model)
     levels: dict[str, list[Any]] = {}
     factors: set[str] = set()
@@ -135,7 +161,7 @@ def _reference_levels(model: GLMResult, data: pd.DataFrame, variables: list[str]
         elif len(values) <= 2:
             levels[name] = values.tolist()
         else:
-            levels[name] = [float(np.mean(x.to_numpy(dtype=float)))]
+            levels[name] = _reduce(cov_reduce, name, x.to_numpy(dtype=float))
     return levels, factors, coerced
 
 
@@ -242,8 +268,8 @@ def link_labels(model: GLMResult) -> tuple[str | None, str]:
 
 
 def reference_grid(model: GLMResult, at: dict[str, Any] | None = None,
-                   vcov: Any = None) -> ReferenceGrid:
-    """The reference grid of ``model`` (R's ``ref_grid(m, at = at, vcov. = vcov)``)."""
+                   vcov: Any = None, cov_reduce: Any = None) -> ReferenceGrid:
+    """The reference grid of ``model`` (R's ``ref_grid(m, at, vcov., cov.reduce)``)."""
     data = used_data(model)
     variables = predictor_order(model)
     at = dict(at or {})
@@ -253,7 +279,8 @@ def reference_grid(model: GLMResult, at: dict[str, Any] | None = None,
             f"at= names {', '.join(map(repr, unknown))}, not a variable of the model; its "
             f"variables are {', '.join(variables)}"
         )
-    levels, factors, coerced = _reference_levels(model, data, variables, at)
+    _check_cov_reduce(cov_reduce)
+    levels, factors, coerced = _reference_levels(model, data, variables, at, cov_reduce)
     frame = grid_frame(levels, data, _categorical_states(model))
     tran, label = link_labels(model)
     df = float(model.df_residual) if model.family.marginal_means_t else np.inf

@@ -3,7 +3,7 @@ made by tests/golden/make_golden_emmeans_extra.R): the contrast methods poly, ef
 del.eff, identity, consec and mean_chg; summary(infer, null); confint(adjust);
 contrast(by=NULL); at= choosing and ordering a factor's levels; text levels as by
 groups; a test statistic that rounds to zero; emmeans()/emtrends() weights=; regrid;
-interaction contrasts. Numbers at
+interaction contrasts; cov_reduce. Numbers at
 1e-8 relative (Tukey and dunnettx limits and p-values at 1e-6), the printed text line
 by line.
 """
@@ -37,17 +37,32 @@ def fitted(case: dict[str, Any]) -> gf.GLMResult:
     return MODELS[case["id"]]
 
 
+REDUCERS: dict[str, Any] = {"range": lambda x: [np.min(x), np.max(x)], "median": np.median,
+                            "q25": lambda x: np.quantile(x, 0.25), "FALSE": False}
+
+
+def reducer(spec: Any) -> Any:
+    """The golden's cov.reduce names as cov_reduce= values."""
+    if spec is None:
+        return None
+    if isinstance(spec, dict):
+        return {name: REDUCERS[value] for name, value in spec.items()}
+    return REDUCERS[spec]
+
+
 def run_call(case: dict[str, Any], call: dict[str, Any]) -> tuple[EmmGrid, pd.DataFrame]:
     specs = call["specs"][0] if len(call["specs"]) == 1 else call["specs"]
     with warnings.catch_warnings():  # emmeans' notes (interactions, tukey -> sidak)
         warnings.simplefilter("ignore", gf.errors.GLMWarning)
         if call["var"] is not None:
             emm = emtrends(fitted(case), specs, var=call["var"], by=call["by"], at=call["at"],
-                           weights=call["weights"] or "equal")
+                           weights=call["weights"] or "equal",
+                           cov_reduce=reducer(call["cov_reduce"]))
         else:
             emm = emmeans(fitted(case), specs, by=call["by"], type=call["type"] or "link",
                           at=call["at"], weights=call["weights"] or "equal",
-                          regrid="response" if call["regrid"] == "argument" else None)
+                          regrid="response" if call["regrid"] == "argument" else None,
+                          cov_reduce=reducer(call["cov_reduce"]))
         if call["regrid"] == "before":
             emm = regrid(emm)
         if call["contrast"] is not None:
@@ -153,3 +168,9 @@ def test_a_level_unused_in_the_fit_raises_no_pandas_warning() -> None:
         warnings.simplefilter("ignore", gf.errors.GLMWarning)
         frame = emmeans(m, "tension").frame
     assert frame["tension"].tolist() == ["L", "M", "H"]
+
+
+def test_cov_reduce_must_give_numbers() -> None:
+    m = fitted(CASES[0])
+    with pytest.raises(gf.errors.ArgumentTypeError, match="cov_reduce"):
+        emmeans(m, "source", cov_reduce="median")

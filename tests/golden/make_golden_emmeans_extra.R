@@ -20,6 +20,8 @@
 #   confint    true: the result is confint(object, level, adjust)
 #   weights    null, or emmeans' weights= ("proportional", "outer", "cells", "flat")
 #   var        null, or emtrends()' var= (the call is then emtrends(m, specs, var))
+#   cov_reduce null, or cov.reduce by name: "range", "median", "q25" (first quartile),
+#              "FALSE" (every value), or {variable: name}
 #   regrid     null; "argument": emmeans(..., regrid = "response"); "before":
 #              regrid(emmeans(...)) before the contrast; "after": regrid(contrast(...))
 #   columns, frame, text   as in make_golden_emmeans.R
@@ -50,7 +52,7 @@ frame_of <- function(s) {
 
 emm_call <- function(m, specs, by = NULL, type = NULL, at = NULL, contrast = NULL,
                      confint = FALSE, summary = NULL, weights = NULL, var = NULL,
-                     regrid = NULL) {
+                     regrid = NULL, cov_reduce = NULL) {
   args <- list(m, specs = if (grepl("~", specs[1])) as.formula(specs) else specs)
   if (!is.null(by)) args$by <- by
   if (!is.null(type)) args$type <- type
@@ -58,6 +60,7 @@ emm_call <- function(m, specs, by = NULL, type = NULL, at = NULL, contrast = NUL
   if (!is.null(weights)) args$weights <- weights
   if (!is.null(var)) args$var <- var
   if (identical(regrid, "argument")) args$regrid <- "response"
+  if (!is.null(cov_reduce)) args$cov.reduce <- reducer(cov_reduce)
   obj <- do.call(if (is.null(var)) emmeans else emtrends, args)
   if (identical(regrid, "before")) obj <- emmeans::regrid(obj)
   if (!is.null(contrast)) {
@@ -77,7 +80,17 @@ emm_call <- function(m, specs, by = NULL, type = NULL, at = NULL, contrast = NUL
   list(specs = arr(specs), by = if (is.null(by)) NULL else arr(by), type = type,
        at = if (is.null(at)) NULL else lapply(at, arr), contrast = contrast,
        confint = confint, summary = summary, weights = weights, var = var, regrid = regrid,
+       cov_reduce = cov_reduce,
        columns = arr(names(s)), frame = frame_of(s), text = arr(text))
+}
+
+# cov.reduce by name: "range", "median", "q25" (the first quartile), "FALSE"; or a
+# list of them by variable
+REDUCERS <- list(range = range, median = median, FALSE_ = FALSE,
+                 q25 = function(x) quantile(x, 0.25, names = FALSE))
+reducer <- function(spec) {
+  if (is.list(spec)) return(lapply(spec, reducer))
+  REDUCERS[[if (spec == "FALSE") "FALSE_" else spec]]
 }
 
 encode_frame <- function(d) {
@@ -300,5 +313,19 @@ record("quasipoisson_unused_level_poly", m, "breaks ~ wool * poly(x, 2) + tensio
          call("~ wool | x", at = list(x = c(1, 3, 5)), type = "response"),
          call("tension", type = "response"),
          call("wool", var = "x", contrast = ctr("pairwise"))))
+
+# 12. cov.reduce: a range (two values), a median, every value, one per variable
+m <- glm(conc ~ source * percent, data = pigs, family = Gamma(link = "log"))
+record("gamma_log_pigs_cov_reduce", m, "conc ~ source * percent", pigs,
+       function(call) list(
+         call("~ source | percent", cov_reduce = "range", type = "response"),
+         call("source", cov_reduce = "median"),
+         call("~ percent | source", cov_reduce = "FALSE", contrast = ctr("pairwise"))))
+m <- glm(low ~ age + lwt + race + smoke, data = bw, family = binomial)
+record("binomial_birthwt_cov_reduce", m, "low ~ age + lwt + race + smoke", bw,
+       function(call) list(
+         call("race", cov_reduce = list(age = "median", lwt = "q25"), type = "response"),
+         call("~ race | age", cov_reduce = list(age = "range")),
+         call("race", var = "lwt", cov_reduce = "range")))
 
 write_golden(cases, out_path, "tests/golden/make_golden_emmeans_extra.R")
