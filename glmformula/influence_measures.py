@@ -77,6 +77,37 @@ class InfluenceMeasures:
                       for i, row in enumerate(rows)]
         return "\n".join(lines)
 
+    def summary(self, digits: int = 2) -> str:
+        """R's printed ``summary(influence.measures(m))``: the rows with a flag, values
+        rounded to ``digits``, each flagged value marked ``_*`` (or ``NONE``)."""
+        return _summary_text(self, digits)
+
+
+def _summary_text(im: InfluenceMeasures, digits: int) -> str:
+    """R's ``summary(influence.measures(m))``: the flagged rows, flagged values ``_*``."""
+    head = f"Potentially influential observations of\n\t {' '.join(call_lines(im.call))} :"
+    flags = im.is_inf.fillna(False).to_numpy(dtype=bool)
+    star: np.ndarray = np.asarray(flags.any(axis=1), dtype=bool)
+    if not star.any():
+        return head + "\nNONE"
+    values = np.round(im.infmat.to_numpy(dtype=float)[star], digits)
+    na = np.broadcast_to(im.infmat.index.isin(im.excluded)[star][:, None], values.shape)
+    texts = _format_column(list(values.ravel()), na.ravel(), 7)  # R: one format for all
+    width = max(len(t) for t in texts)
+    cells = [t.rjust(width) + ("_*" if f else "")
+             for t, f in zip(texts, flags[star].ravel(), strict=True)]
+    grid = np.array(cells, dtype=object).reshape(values.shape)
+    rows = [str(r) for r, s in zip(im.infmat.index, star, strict=True) if s]
+    headers = list(im.infmat.columns)
+    widths = [max(len(h), *(len(c) for c in grid[:, j])) for j, h in enumerate(headers)]
+    row_width = max(len(r) for r in rows)
+    lines = [head, "", " " * row_width + "".join(" " + h.ljust(w)
+                                                 for h, w in zip(headers, widths, strict=True))]
+    lines += [row.ljust(row_width) + "".join(" " + str(c).ljust(w)
+                                             for c, w in zip(grid[i], widths, strict=True))
+              for i, row in enumerate(rows)]
+    return "\n".join(lines)
+
 
 def _format_column(values: list[float], na: np.ndarray, digits: int) -> list[str]:
     """R's ``format`` of a column of ``infmat``: NaN (an infinite value) prints ``NaN``,

@@ -60,6 +60,12 @@ def test_printed_text_equals_r(case):
     assert str(_measures(case)).splitlines() == case["expected"]["print_text"].splitlines()
 
 
+@pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
+def test_summary_text_equals_r(case):
+    """summary.infl rounds to 2 digits, so even the noise cases print as R's."""
+    assert _measures(case).summary().splitlines() == case["expected"]["summary_text"].splitlines()
+
+
 def test_noise_cases_print_r_layout():
     """Where R's dfbetas are rounding noise, the layout (headers, blocks, stars) still is R's."""
     for case in CASES:

@@ -1,6 +1,6 @@
 # make_golden_influence_measures.R -- R's influence.measures() of glm fits: the
 # table (dfbetas with abbreviated names, dffit, cov.r, cook.d, hat), the
-# is.influential flags and print.infl's text.
+# is.influential flags, print.infl's text and summary.infl's.
 # Run from the repository root:
 #     Rscript tests/golden/make_golden_influence_measures.R
 # Writes tests/golden/influence_measures_golden.json. Each case has
@@ -8,7 +8,8 @@
 #   na_action (null or "na.exclude"),
 #   data (as encode_data; row names 1..n), expected: {row_names, columns
 #   (infmat's column names), infmat {name: [values]} (NaN and NA as null),
-#   is_inf {name: [true/false/null]}, print_text (print() output)}.
+#   is_inf {name: [true/false/null]}, print_text (print() output), summary_text
+#   (what summary(influence.measures(m)) prints)}.
 source(file.path("tests", "golden", "golden_helpers.R"))
 
 counts <- c(18, 17, 15, 20, 10, 20, 25, 13, 12)
@@ -43,7 +44,9 @@ record <- function(id, formula, family_call, data, weights = NULL, na_action = N
     weights = weights, na_action = na_action, data = encode_data(data[, vars, drop = FALSE]),
     expected = list(row_names = arr(rownames(im$infmat)), columns = arr(colnames(im$infmat)),
                     infmat = infmat, is_inf = is_inf,
-                    print_text = paste(capture.output(print(im)), collapse = "\n")))
+                    print_text = paste(capture.output(print(im)), collapse = "\n"),
+                    summary_text = paste(capture.output(invisible(summary(im))),
+                                         collapse = "\n")))
 }
 
 # ?glm's Dobson example: the table wraps its inf column onto a second block
