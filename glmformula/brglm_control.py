@@ -43,11 +43,11 @@ class BRControl(Control):
     def __post_init__(self) -> None:
         super().__post_init__()
         check_type(self.type)
-        for name in ("slowit", "a"):
+        for name, low in (("slowit", "> 0"), ("a", ">= 0")):  # a = 0: no penalty (ML)
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float) \
-                    or not (math.isfinite(value) and value > 0):
-                raise ArgumentTypeError(f"control {name} must be a number > 0, got {value!r}")
+                    or not (math.isfinite(value) and (value > 0 or low == ">= 0" and value == 0)):
+                raise ArgumentTypeError(f"control {name} must be a number {low}, got {value!r}")
         steps = self.max_step_factor
         if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
             raise ArgumentTypeError(

@@ -209,6 +209,19 @@ record("expo_poisson_offset_AS_mixed", "y ~ x + offset(log_persons)", "poisson",
 record("expo_poisson_offset_no_intercept", "y ~ 0 + x + offset(log_persons)", "poisson",
        expo, "expo", type = "AS_mean", notes = "no intercept: null deviance at linkinv(offset)")
 
+# brglm2's ?brglmFit example: the lizards, Jeffreys' prior to the power a (a = 0 is
+# no penalty: the maximum likelihood fit; larger a shrinks the estimates). (The
+# example's formula, ~ height + diameter + light + time, is shortened so that the
+# printed call fits on a line.)
+data("lizards", package = "brglm2", envir = environment())
+record("lizards_MPL_Jeffreys_a0", "cbind(grahami, opalinus) ~ height + time",
+       "binomial", lizards, "lizards", type = "MPL_Jeffreys", control = c(TIGHT, list(a = 0)),
+       notes = "a = 0: no penalty, the ML estimates")
+record("lizards_MPL_Jeffreys_a2", "cbind(grahami, opalinus) ~ height + time",
+       "binomial", lizards, "lizards", type = "MPL_Jeffreys", control = c(TIGHT, list(a = 2)))
+record("lizards_AS_median", "cbind(grahami, opalinus) ~ height + time",
+       "binomial", lizards, "lizards", type = "AS_median")
+
 # Families with a dispersion --------------------------------------------------
 record("clotting_Gamma_AS_mean", "lot1 ~ log(u)", "Gamma", clotting, "clotting",
        type = "AS_mean", anova = TRUE)
