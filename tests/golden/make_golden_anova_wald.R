@@ -7,9 +7,10 @@
 #   id, formula (Python and R alike), family, link, weights / offset (column
 #   names or null; the offset enters R as offset = log(column)), na_action,
 #   contrasts (null or a {factor: "contr.sum"} object), data (as encode_data),
-#   tables: [{type, test, row_names, columns {name: [values]}, print_text}].
+#   tables: [{type, test, row_names, columns {name: [values]}, print_text}],
+#   robust_wald: [{type, chisq}] (test.statistic = "Wald", vcov. = vcovHC(m, "HC3")).
 source(file.path("tests", "golden", "golden_helpers.R"))
-suppressPackageStartupMessages(library(car))
+suppressPackageStartupMessages({library(car); library(sandwich)})
 
 set.seed(20261201)
 n <- 40
@@ -41,11 +42,13 @@ record <- function(id, formula, family, link, weights = NULL, offset = NULL,
       type = type, test = test, row_names = arr(rownames(tab)), columns = columns,
       print_text = paste(capture.output(print(tab)), collapse = "\n"))
   }
+  robust <- lapply(c(2, 3), function(type) list(type = type, chisq = arr(suppressMessages(
+    Anova(m, type = type, test.statistic = "Wald", vcov. = vcovHC(m, type = "HC3")))$Chisq)))
   cases[[length(cases) + 1]] <<- list(
     id = id, formula = formula, family = family, link = link, weights = weights,
     offset = offset, na_action = na_action,
     contrasts = if (is.null(contrasts)) NULL else obj(contrasts),
-    data = encode_data(d), tables = tables)
+    data = encode_data(d), tables = tables, robust_wald = robust)
 }
 
 record("poisson_weights_offset_exclude", "y ~ x * g", "poisson", "log", weights = "w",
