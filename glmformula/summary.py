@@ -11,6 +11,7 @@ Rendering lives in :mod:`glmformula.render`; ``str(summary)`` gives R's layout.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -18,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from glmformula.distributions import normal_sf, t_sf
-from glmformula.errors import ArgumentTypeError
+from glmformula.errors import ArgumentTypeError, GLMWarning
 from glmformula.render.text import DIGITS
 
 if TYPE_CHECKING:
@@ -132,6 +133,7 @@ def make_summary(result: GLMResult, explain: bool = False, correlation: bool = F
     with np.errstate(divide="ignore", invalid="ignore"):
         statistic = estimates / se
     df_r = result.df_residual
+    _zero_weight_warning(result)
     robust = result.cov_type != "nonrobust"  # as lmtest::coeftest(m, vcov. = ...) on a glm
     if not result.dispersion_estimated or robust:
         names = ["z value", "Pr(>|z|)"]
@@ -169,6 +171,15 @@ def make_summary(result: GLMResult, explain: bool = False, correlation: bool = F
         correlation=correlation_matrix(result.vcov) if correlation else None,
         digits=digits,
     )
+
+
+def _zero_weight_warning(result: GLMResult) -> None:
+    """R's summary.glm warning when it estimates the dispersion of a fit with zero weights."""
+    weights = result.fit.working_weights  # R: object$weights
+    if (result.dispersion_estimated and result.df_residual > 0
+            and isinstance(weights, np.ndarray) and bool(np.any(weights == 0))):
+        warnings.warn("observations with zero weight not used for calculating dispersion",
+                      GLMWarning, stacklevel=4)
 
 
 def check_digits(digits: object) -> int:

@@ -11,7 +11,8 @@
 #   data (as encode_data), calls: [{what ("anova" | "anova2" | "add1" | "drop1"
 #   | "summary_aic" | "summary_call"), test (null: none), scope (add1), row_names,
 #   columns {name: [values]} (NA as null, Inf as "Inf"), print_text (print() output; for
-#   summary_aic the "AIC:" line, for summary_call the lines of summary's Call: block),
+#   summary_aic the "AIC:" line and r_warnings, summary()'s warnings; for summary_call
+#   the lines of summary's Call: block),
 #   print_glm (summary_call: print(m)'s "Call:  ..." lines)}]; the call's data is d.
 source(file.path("tests", "golden", "golden_helpers.R"))
 
@@ -65,9 +66,11 @@ record <- function(id, formula, family_call, data, calls, small = NULL,
       drop1 = drop1(m, test = if (is.null(test)) "none" else test),
       NULL))
     if (cl$what == "summary_aic") {
-      lines <- capture.output(print(suppressWarnings(summary(m))))
+      s <- with_warnings(summary(m))
+      lines <- capture.output(print(s$value))
       return(list(what = cl$what, test = NULL, scope = NULL,
-                  print_text = grep("^AIC:", lines, value = TRUE)))
+                  print_text = grep("^AIC:", lines, value = TRUE),
+                  r_warnings = arr(s$warnings)))
     }
     if (cl$what == "summary_call") {  # the Call: block of summary() and of print()
       lines <- capture.output(print(suppressWarnings(summary(m))))
@@ -117,7 +120,8 @@ record("anorexia_offset_weights", "Postwt ~ Prewt + Treat + offset(Prewt)", "gau
 record("poisson_offset_weights", "y ~ x + g + offset(log(time))", "poisson", ex,
        weights = "w",
        calls = list(list(what = "add1", test = "Rao", scope = "~ . + x:g"),
-                    list(what = "anova", test = "Rao")))
+                    list(what = "anova", test = "Rao"),
+                    list(what = "summary_aic")))  # no warning: the dispersion is 1
 record("quasipoisson_offset", "y ~ x + g + offset(log(time))", "quasipoisson", ex,
        calls = list(list(what = "add1", test = "Rao", scope = "~ . + x:g"),
                     list(what = "add1", test = "F", scope = "~ . + x:g")))
