@@ -190,8 +190,9 @@ def contrast_matrix(method: str, labels: list[str], raw: list[str],
 
 def contrast(emm: EmmGrid, method: str = "pairwise", adjust: str | None = None,
              by: Any = None, ref: Any = None, type: str | None = None,
-             interaction: str | Sequence[str] | None = None) -> EmmGrid:
-    """R's ``contrast(emm, method, adjust, by, ref, type, interaction)``.
+             interaction: str | Sequence[str] | None = None,
+             name: str = "contrast") -> EmmGrid:
+    """R's ``contrast(emm, method, adjust, by, ref, type, interaction, name)``.
 
     Within each ``by`` group (the emmeans' ``by`` by default) the estimates are
     compared as ``method`` says; ``adjust`` defaults to the method's (tukey for
@@ -199,6 +200,8 @@ def contrast(emm: EmmGrid, method: str = "pairwise", adjust: str | None = None,
     level, or its 1-based position as in R. ``interaction``: a method, or one per
     variable, for interaction contrasts (contrasts of contrasts, one column
     ``<variable>_<method>`` each, unadjusted unless ``adjust`` says otherwise).
+    ``name``: the new column's, numbered as R numbers it when a ``by`` column holds
+    the name already (``contrast1`` for contrasts of contrasts by ``contrast``).
     """
     if not isinstance(emm, EmmGrid):
         raise ArgumentTypeError(
@@ -207,6 +210,8 @@ def contrast(emm: EmmGrid, method: str = "pairwise", adjust: str | None = None,
         return _interaction(emm, interaction, adjust, by, type)
     if not isinstance(method, str):
         raise ArgumentTypeError(f"method must be a name such as 'pairwise', not {method!r}")
+    if not isinstance(name, str) or not name:
+        raise ArgumentTypeError(f"name must be a column name such as 'contrast', not {name!r}")
     if adjust is not None:
         adjust = check_adjust(adjust)
     if type not in (None, "link", "response"):
@@ -236,10 +241,12 @@ def contrast(emm: EmmGrid, method: str = "pairwise", adjust: str | None = None,
         values[(cmat[:, missing] != 0).any(axis=1)] = np.nan
         linfct.append(values)
         offset.append(cmat @ emm.offset[rows])
-        for name in names:
-            grid_rows.append([name, *(emm.grid[b].iloc[rows[0]] for b in by_names)])
-    grid = pd.DataFrame(grid_rows, columns=["contrast", *by_names])
-    levels = {"contrast": list(dict.fromkeys(grid["contrast"]))}
+        for label in names:
+            grid_rows.append([label, *(emm.grid[b].iloc[rows[0]] for b in by_names)])
+    taken = sum(1 for b in by_names if re.match(f"^{re.escape(name)}[0-p]?", b))
+    column = f"{name}{taken}" if taken else name
+    grid = pd.DataFrame(grid_rows, columns=[column, *by_names])
+    levels = {column: list(dict.fromkeys(grid[column]))}
     levels.update({b: emm.levels[b] for b in by_names})
     if kind is None:
         kind = "contrast" if np.all(np.abs(cmat.sum(axis=1)) < 0.001) else "prediction"
@@ -282,11 +289,8 @@ def _interaction(emm: EmmGrid, interaction: str | Sequence[str], adjust: str | N
     out = emm
     for variable, method in reversed(list(zip(variables, methods, strict=True))):
         others = [c for c in out.grid.columns if c != variable]
-        out = contrast(out, method, adjust="none", by=others, type=type)
-        name = f"{variable}_{method}"
-        levels = {(name if k == "contrast" else k): v for k, v in out.levels.items()}
-        out = with_options(out, grid=out.grid.rename(columns={"contrast": name}),
-                           levels=levels)
+        out = contrast(out, method, adjust="none", by=others, type=type,
+                       name=f"{variable}_{method}")
     order = [f"{v}_{m}" for v, m in zip(variables, methods, strict=True)] + by_names
     return with_options(out, grid=out.grid[order], by=tuple(by_names), est_type="contrast",
                         adjust="none" if adjust is None else adjust, pair_by=None)

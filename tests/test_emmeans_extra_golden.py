@@ -3,7 +3,7 @@ made by tests/golden/make_golden_emmeans_extra.R): the contrast methods poly, ef
 del.eff, identity, consec and mean_chg; summary(infer, null); confint(adjust);
 contrast(by=NULL); at= choosing and ordering a factor's levels; text levels as by
 groups; a test statistic that rounds to zero; emmeans()/emtrends() weights=; regrid;
-interaction contrasts; cov_reduce. Numbers at
+interaction contrasts; cov_reduce; contrasts of contrasts. Numbers at
 1e-8 relative (Tukey and dunnettx limits and p-values at 1e-6), the printed text line
 by line.
 """
@@ -71,6 +71,11 @@ def run_call(case: dict[str, Any], call: dict[str, Any]) -> tuple[EmmGrid, pd.Da
             emm = contrast(emm, spec.get("method", "pairwise"), adjust=spec.get("adjust"),
                            ref=spec.get("ref"), by=[] if by == "NULL" else by,
                            interaction=spec.get("interaction"))
+        if call["contrast2"] is not None:
+            spec = call["contrast2"]
+            by = spec.get("by")
+            emm = contrast(emm, spec["method"], adjust=spec.get("adjust"),
+                           by=[] if by == "NULL" else by)
         if call["regrid"] == "after":
             emm = regrid(emm)
         options = dict(call["summary"] or {})

@@ -22,6 +22,7 @@
 #   var        null, or emtrends()' var= (the call is then emtrends(m, specs, var))
 #   cov_reduce null, or cov.reduce by name: "range", "median", "q25" (first quartile),
 #              "FALSE" (every value), or {variable: name}
+#   contrast2  null, or {method, adjust, by}: a second contrast() of the first's result
 #   regrid     null; "argument": emmeans(..., regrid = "response"); "before":
 #              regrid(emmeans(...)) before the contrast; "after": regrid(contrast(...))
 #   columns, frame, text   as in make_golden_emmeans.R
@@ -52,7 +53,7 @@ frame_of <- function(s) {
 
 emm_call <- function(m, specs, by = NULL, type = NULL, at = NULL, contrast = NULL,
                      confint = FALSE, summary = NULL, weights = NULL, var = NULL,
-                     regrid = NULL, cov_reduce = NULL) {
+                     regrid = NULL, cov_reduce = NULL, contrast2 = NULL) {
   args <- list(m, specs = if (grepl("~", specs[1])) as.formula(specs) else specs)
   if (!is.null(by)) args$by <- by
   if (!is.null(type)) args$type <- type
@@ -73,6 +74,13 @@ emm_call <- function(m, specs, by = NULL, type = NULL, at = NULL, contrast = NUL
       NULL else contrast$by)
     obj <- do.call(emmeans::contrast, cargs)
   }
+  if (!is.null(contrast2)) {  # a contrast of the contrasts
+    cargs <- list(obj, method = contrast2$method)
+    if (!is.null(contrast2$adjust)) cargs$adjust <- contrast2$adjust
+    if (!is.null(contrast2$by)) cargs["by"] <- list(if (identical(contrast2$by, "NULL"))
+      NULL else contrast2$by)
+    obj <- do.call(emmeans::contrast, cargs)
+  }
   if (identical(regrid, "after")) obj <- emmeans::regrid(obj)
   sargs <- c(list(obj), summary)
   s <- do.call(if (confint) stats::confint else base::summary, sargs)
@@ -80,7 +88,7 @@ emm_call <- function(m, specs, by = NULL, type = NULL, at = NULL, contrast = NUL
   list(specs = arr(specs), by = if (is.null(by)) NULL else arr(by), type = type,
        at = if (is.null(at)) NULL else lapply(at, arr), contrast = contrast,
        confint = confint, summary = summary, weights = weights, var = var, regrid = regrid,
-       cov_reduce = cov_reduce,
+       cov_reduce = cov_reduce, contrast2 = contrast2,
        columns = arr(names(s)), frame = frame_of(s), text = arr(text))
 }
 
@@ -327,5 +335,17 @@ record("binomial_birthwt_cov_reduce", m, "low ~ age + lwt + race + smoke", bw,
          call("race", cov_reduce = list(age = "median", lwt = "q25"), type = "response"),
          call("~ race | age", cov_reduce = list(age = "range")),
          call("race", var = "lwt", cov_reduce = "range")))
+
+# 13. contrasts of contrasts: the new column is "contrast1" when "contrast" is a by
+#     variable; labels of contrasts compared, "(L - H A) - (L - M A)"
+m <- glm(breaks ~ wool * tension, data = wb, family = poisson)
+record("poisson_warpbreaks_contrast_of_contrasts", m, "breaks ~ wool * tension", wb,
+       function(call) list(
+         call("~ tension | wool", contrast = ctr("pairwise"),
+              contrast2 = ctr("pairwise", by = "contrast")),
+         call("~ tension | wool", contrast = ctr("pairwise"),
+              contrast2 = ctr("trt.vs.ctrl", "none", by = "NULL")),
+         call("~ tension | wool", type = "response", contrast = ctr("pairwise"),
+              contrast2 = ctr("pairwise", by = "contrast"))))
 
 write_golden(cases, out_path, "tests/golden/make_golden_emmeans_extra.R")
