@@ -30,6 +30,7 @@ from glmformula.irls import Control, conclude, fit_from
 from glmformula.irls_memory import MemoryData
 from glmformula.links import Link
 from glmformula.result import GLMResult
+from glmformula.rformula import call_formula
 from glmformula.rows import ArrayRows
 from glmformula.update import call_arguments, remember
 
@@ -272,7 +273,7 @@ def _call_text(
     arguments = family.call_arguments()
     fam = more.pop("family", None) or (
         f"{family.label}({', '.join(arguments)})" if arguments else family.label)
-    parts = [f"formula = {' '.join(formula.split())}", f"family = {fam}",
+    parts = [f"formula = {call_formula(formula)}", f"family = {fam}",
              f"data = {data_name or 'data'}"]
     if weights is not None:
         parts.append(f"weights = {weights if isinstance(weights, str) else 'weights'}")

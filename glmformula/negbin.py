@@ -34,6 +34,7 @@ from glmformula.irls import Control, IRLSData, IRLSFit, fit, null_deviance
 from glmformula.irls_memory import MemoryData
 from glmformula.model import _control, formula_namespace, glm
 from glmformula.result import GLMResult
+from glmformula.rformula import call_formula
 from glmformula.rows import ArrayRows, RowData
 from glmformula.summary import Summary, make_summary
 from glmformula.update import call_arguments
@@ -385,7 +386,7 @@ def negbin_call(formula: str, data_name: str | None, weights: object, offset: ob
     ending = [f"init.theta = {float(f'{theta:.10g}'):.15g}", f"link = {link}"]
     if link_first:
         ending.reverse()
-    return (f"glm.nb(formula = {' '.join(formula.split())}, data = {data_name or 'data'}, "
+    return (f"glm.nb(formula = {call_formula(formula)}, data = {data_name or 'data'}, "
             f"{named}{_named_arguments(None, offset)}{', '.join(ending)})")
 
 

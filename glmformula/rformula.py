@@ -216,6 +216,20 @@ def deparse_formula(text: str) -> str:
     return deparse_node(parse_formula(text))
 
 
+def call_formula(text: str) -> str:
+    """The formula as a printed call shows it (R deparses the call: ``Eth*Sex+ Age`` prints
+    as ``Eth * Sex + Age``); a formula R could not read (formulaic's Python syntax) is
+    shown as written, its runs of spaces made one.
+
+    >>> call_formula("Days ~ Eth*Sex+ Age"), call_formula("y ~ {x  if x > 0 else 0}")
+    ('Days ~ Eth * Sex + Age', 'y ~ {x if x > 0 else 0}')
+    """
+    try:
+        return deparse_formula(text)
+    except FormulaError:
+        return " ".join(text.split())
+
+
 @dataclass(frozen=True)
 class Terms:
     """R's ``terms.formula``: response text, term labels, intercept and offsets."""
@@ -355,5 +369,5 @@ def update_formula(old: str, new: str) -> str:
     return expand_terms(substitute_dots(new, old)).formula()
 
 
-__all__ = ["Terms", "deparse_formula", "expand_terms", "parse_formula", "substitute_dots",
-           "update_formula"]
+__all__ = ["Terms", "call_formula", "deparse_formula", "expand_terms", "parse_formula",
+           "substitute_dots", "update_formula"]

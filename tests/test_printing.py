@@ -42,7 +42,7 @@ def test_repr_html_escapes_and_prints_na_and_quasi_aic(aliased):
     assert "<td" in html and "NA</td>" in html and "AIC: NA" in html
     assert "AIC: NA" in repr(aliased)
     m = gf.glm("breaks ~ I(tension == 'L')", data=WB, family="poisson")
-    assert "I(tension == &#x27;L&#x27;)" in m._repr_html_() and "<td>" not in repr(m)
+    assert "I(tension == &quot;L&quot;)" in m._repr_html_() and "<td>" not in repr(m)
 
 
 def test_correlation_in_every_format(model):
