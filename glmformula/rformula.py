@@ -34,7 +34,8 @@ Node = tuple[Union[str, "Node"], ...]
 
 _OPERATOR = re.compile(r"%[^%\s]*%|\*\*|[~+\-*/:^()]")
 _QUOTES = "`'\""
-_SPACED = {"~", "+", "-", "*", "%in%"}  # R's deparse puts spaces around these, not / : ^
+#: R's deparse puts spaces around these (and %op%), not / : ^
+SPACED_OPERATORS = frozenset({"~", "+", "-", "*", "%in%"})
 
 
 def _atom_end(text: str, i: int) -> int:
@@ -202,7 +203,8 @@ def deparse_node(node: Node) -> str:
         return "~" + deparse_node(_child(node, 1))
     left, right = deparse_node(_child(node, 1)), deparse_node(_child(node, 2))
     op = str(kind)
-    return f"{left} {op} {right}" if op in _SPACED or op.startswith("%") else f"{left}{op}{right}"
+    spaced = op in SPACED_OPERATORS or op.startswith("%")
+    return f"{left} {op} {right}" if spaced else f"{left}{op}{right}"
 
 
 def _child(node: Node, i: int) -> Node:
@@ -369,5 +371,5 @@ def update_formula(old: str, new: str) -> str:
     return expand_terms(substitute_dots(new, old)).formula()
 
 
-__all__ = ["Terms", "call_formula", "deparse_formula", "expand_terms", "parse_formula",
-           "substitute_dots", "update_formula"]
+__all__ = ["SPACED_OPERATORS", "Node", "Terms", "call_formula", "deparse_formula",
+           "expand_terms", "parse_formula", "substitute_dots", "update_formula"]

@@ -13,7 +13,7 @@ import glmformula as gf
 
 GOLDEN = json.loads((Path(__file__).parent / "golden" / "call_deparse_golden.json")
                     .read_text(encoding="utf-8"))
-DATA = {"quine": "quine", "wb": "warpbreaks", "mtcars": "mtcars"}
+DATA = {"quine": "quine", "wb": "warpbreaks", "mtcars": "mtcars", "esoph": "esoph"}
 
 
 @pytest.mark.parametrize("case", GOLDEN["cases"], ids=[c["id"] for c in GOLDEN["cases"]])

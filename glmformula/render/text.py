@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from glmformula.design_parse import split_arguments
+from glmformula.errors import FormulaError
 from glmformula.rformat import (
     SIGNIF_LEGEND,
     format_number,
@@ -17,6 +18,7 @@ from glmformula.rformat import (
     format_pvalues,
     significance_stars,
 )
+from glmformula.rformula import SPACED_OPERATORS, Node, parse_formula
 from glmformula.rprint import character_matrix_lines
 
 if TYPE_CHECKING:
@@ -137,7 +139,10 @@ class _Deparser:
             tag, eq, value = argument.partition(" = ")
             if eq and re.fullmatch(r"[A-Za-z.][A-Za-z0-9._]*", tag):
                 self.emit(tag + " = ")
-                self.deparse(value)
+                if tag == "formula":
+                    self.formula(value)
+                else:
+                    self.deparse(value)
             else:
                 self.deparse(argument)
             if k < len(arguments) - 1:
@@ -151,6 +156,46 @@ class _Deparser:
         if broke:
             self.indent -= 1
         self.emit(")")
+
+    def formula(self, text: str) -> None:
+        """A formula, broken as R's deparse breaks binary operators (a formula that is not
+        R's syntax is written whole)."""
+        try:
+            node = parse_formula(text)
+        except FormulaError:
+            self.emit(text)
+            return
+        self._node(node)
+
+    def _node(self, node: Node) -> None:
+        kind = str(node[0])
+        children = [child for child in node[1:] if isinstance(child, tuple)]
+        if kind == "atom":
+            self.deparse(str(node[1]))
+        elif kind == "()":
+            self.emit("(")
+            self._node(children[0])
+            self.emit(")")
+        elif len(children) == 1:  # unary -, + and a one-sided ~
+            self.emit({"neg": "-", "pos": "+"}.get(kind, kind))
+            self._node(children[0])
+        elif kind in SPACED_OPERATORS or kind.startswith("%"):
+            # R's PP_BINARY: after "lhs op ", a line longer than the cutoff ends, and
+            # the right operand goes on one indent level deeper
+            self._node(children[0])
+            self.emit(f" {kind} ")
+            broke = len(self.line) > self.cutoff
+            if broke:
+                self.indent += 1
+                self.lines.append(self.line)
+                self.line = ""
+            self._node(children[1])
+            if broke:
+                self.indent -= 1
+        else:  # / : ^ (R's PP_BINARY2): no spaces, no line break
+            self._node(children[0])
+            self.emit(kind)
+            self._node(children[1])
 
 
 def _balanced(text: str) -> bool:

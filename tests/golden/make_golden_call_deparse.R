@@ -19,11 +19,34 @@ cases <- list(
   list(id = "nested_minus_one", data = "wb", python = "breaks~wool/tension-1",
        r = breaks~wool/tension-1, family = "poisson"),
   list(id = "nb_spacing", data = "quine", python = "Days ~ Eth*Sex+ Age",
-       r = Days ~ Eth*Sex+ Age, family = NULL)
+       r = Days ~ Eth*Sex+ Age, family = NULL),
+  # long formulas: deparse breaks after a spaced binary operator (+, -, *, ~, %in%)
+  # once the line is longer than 60 characters, one indent level more
+  list(id = "long_gaussian", data = "mtcars",
+       python = "mpg ~ cyl + disp + hp + drat + wt + qsec + vs + am + gear + carb",
+       r = mpg ~ cyl + disp + hp + drat + wt + qsec + vs + am + gear + carb,
+       family = "gaussian"),
+  list(id = "long_binomial", data = "esoph",
+       python = "cbind(ncases, ncontrols) ~ agegp + tobgp + alcgp + agegp:tobgp",
+       r = cbind(ncases, ncontrols) ~ agegp + tobgp + alcgp + agegp:tobgp,
+       family = "binomial"),
+  list(id = "three_lines", data = "mtcars",
+       python = paste("mpg ~ poly(disp, 2, raw=True) + log(hp) + I(wt**2) + qsec*vs +",
+                      "am/gear + carb + I(drat - 3) + poly(wt, 3, raw=True) + cyl:disp"),
+       r = mpg ~ poly(disp, 2, raw = TRUE) + log(hp) + I(wt^2) + qsec*vs + am/gear + carb +
+         I(drat - 3) + poly(wt, 3, raw = TRUE) + cyl:disp,
+       family = "gaussian"),
+  list(id = "long_product", data = "mtcars",
+       python = "mpg ~ cyl * disp * hp * drat - cyl:disp:hp:drat - cyl:disp:hp - cyl:hp:drat",
+       r = mpg ~ cyl * disp * hp * drat - cyl:disp:hp:drat - cyl:disp:hp - cyl:hp:drat,
+       family = "gaussian"),
+  list(id = "long_nb", data = "quine",
+       python = "Days ~ Eth + Sex + Age + Lrn + Eth:Sex + Eth:Age + Sex:Age + Eth:Lrn",
+       r = Days ~ Eth + Sex + Age + Lrn + Eth:Sex + Eth:Age + Sex:Age + Eth:Lrn, family = NULL)
 )
 
 out <- lapply(cases, function(case) {
-  d <- switch(case$data, quine = quine, wb = wb, mtcars = mtcars)
+  d <- switch(case$data, quine = quine, wb = wb, mtcars = mtcars, esoph = esoph)
   fit <- if (is.null(case$family)) {
     eval(bquote(glm.nb(.(case$r), data = d)))
   } else {
