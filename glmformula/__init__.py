@@ -24,7 +24,7 @@ if TYPE_CHECKING:
     from glmformula.dose import dose_p
     from glmformula.dropterm import addterm, dropterm
     from glmformula.emmeans import EmmGrid, emmeans, emtrends
-    from glmformula.emmeans_contrast import contrast, pairs
+    from glmformula.emmeans_contrast import contrast, pairs, regrid
     from glmformula.errors import (
         AliasingWarning,
         ArgumentTypeError,
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
     )
     from glmformula.factors import relevel
     from glmformula.families import get_family
+    from glmformula.influence_measures import InfluenceMeasures, influence_measures
     from glmformula.irls import Control
     from glmformula.links import get_link
     from glmformula.margins import (
@@ -83,6 +84,9 @@ _EXPORTS: dict[str, str] = {
     "emtrends": "glmformula.emmeans",
     "contrast": "glmformula.emmeans_contrast",
     "pairs": "glmformula.emmeans_contrast",
+    "regrid": "glmformula.emmeans_contrast",
+    "InfluenceMeasures": "glmformula.influence_measures",
+    "influence_measures": "glmformula.influence_measures",
     "avg_comparisons": "glmformula.margins",
     "avg_predictions": "glmformula.margins",
     "avg_slopes": "glmformula.margins",
@@ -130,7 +134,8 @@ __all__ = [
     "addterm", "dropterm", "AIC", "BIC", "logLik", "dose_p", "update",
     "stepAIC", "relevel", "EmmGrid", "emmeans", "emtrends", "contrast", "pairs",
     "avg_comparisons", "avg_predictions", "avg_slopes", "comparisons", "predictions",
-    "slopes", "datagrid", "detect_separation", "plot_slopes",
+    "slopes", "datagrid", "detect_separation", "plot_slopes", "regrid",
+    "InfluenceMeasures", "influence_measures",
 ]
 
 

@@ -71,7 +71,7 @@ class GLMResult(ModelOutputs):
     call: str
     #: the row-level data: arrays in memory (:class:`~glmformula.rows.ArrayRows`), lazy on Dask
     rows: RowData
-    cov_type: str = "nonrobust"  # "nonrobust", "HC0".."HC3" or "cluster"; see with_cov()
+    cov_type: str = "nonrobust"  # "nonrobust", "HC0".."HC5", "HC4m" or "cluster"; see with_cov()
     cov_override: np.ndarray | None = None  # the robust covariance (non-aliased columns)
     #: after :func:`glmformula.step`: R's ``$anova``, the stepwise model path
     step_path: pd.DataFrame | None = None
@@ -211,7 +211,7 @@ class GLMResult(ModelOutputs):
     def with_cov(self, cov_type: str, groups: object = None) -> GLMResult:
         """A copy whose ``vcov``, ``std_errors``, ``summary()`` and ``predict`` SEs are robust.
 
-        ``cov_type`` is "HC0", "HC1", "HC2", "HC3" (:func:`glmformula.robust.vcov_hc`,
+        ``cov_type`` is "HC0" to "HC5" or "HC4m" (:func:`glmformula.robust.vcov_hc`,
         R's ``sandwich::vcovHC``), "cluster" with ``groups``
         (:func:`glmformula.robust.vcov_cluster`, R's ``sandwich::vcovCL``) or
         "nonrobust" (the model-based covariance). Test statistics become
