@@ -40,13 +40,25 @@ from glmformula.transforms import center, scale
 
 
 def cbind(*columns: Any) -> np.ndarray:
-    """R's ``cbind`` for a binomial response: columns stacked as float64."""
+    """R's ``cbind`` for a binomial response: columns stacked as float64; a single number
+    is repeated down the rows, as R recycles it (``cbind(y, 5)``: 5 trials' failures).
+
+    >>> cbind([1, 2], 3).tolist()
+    [[1.0, 3.0], [2.0, 3.0]]
+    """
     try:
-        return np.column_stack([np.asarray(c, dtype=np.float64) for c in columns])
+        arrays = [np.asarray(c, dtype=np.float64) for c in columns]
     except (TypeError, ValueError) as e:
         raise DataError(
             f"cbind() needs numeric columns (successes, failures): {shorten(e, 200, False)}"
         ) from None
+    rows = max((len(a) for a in arrays if a.ndim), default=1)
+    arrays = [np.full(rows, float(a)) if a.size == 1 and a.ndim < 2 else a for a in arrays]
+    lengths = sorted({len(a) for a in arrays if a.ndim})
+    if len(lengths) > 1:
+        raise DataError(f"cbind() got columns of {' and '.join(map(str, lengths))} rows; give "
+                        "each column one value per row of the data (or a single number)")
+    return np.column_stack(arrays)
 
 
 def factor(x: Any, levels: Any = None) -> pd.Series:
