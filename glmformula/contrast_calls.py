@@ -36,6 +36,7 @@ from glmformula.contrasts import (
     contrast_spec,
 )
 from glmformula.errors import ArgumentTypeError, DataError, FormulaError
+from glmformula.factors import without_unused_categories
 
 
 def C(data: Any, contr: Any = None, how_many: Any = None, *, levels: Any = None,
@@ -61,7 +62,7 @@ def C(data: Any, contr: Any = None, how_many: Any = None, *, levels: Any = None,
     def encoder(values: Any, reduced_rank: bool, drop_rows: list[int],
                 encoder_state: dict[str, Any], model_spec: Any) -> FactorValues:
         series = pd.Series(values.__wrapped__ if isinstance(values, FactorValues) else values)
-        series = series.drop(index=series.index[drop_rows])
+        series = without_unused_categories(series.drop(index=series.index[drop_rows]))
         chosen = contrasts
         if chosen is None:
             chosen = chosen_contrasts(values, encoder_state, None, "", "") or TreatmentContrasts()

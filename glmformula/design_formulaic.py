@@ -32,6 +32,7 @@ from glmformula.contrasts import chosen_contrasts
 from glmformula.design_dates import as_factor_call, check_no_dates, expression_columns
 from glmformula.design_parse import r_expr
 from glmformula.errors import DataError, GLMError, shorten
+from glmformula.factors import without_unused_categories
 from glmformula.polynomials import poly
 from glmformula.powers import POWER_NAME, power, power_calls
 from glmformula.rfunctions import c, log
@@ -165,7 +166,12 @@ class GLMMaterializer(PandasMaterializer):
         drop_rows: Any, reduced_rank: bool = False,
     ) -> Any:
         """R's contrasts: ``contrasts=``'s for the factor, else polynomial for ordered
-        factors and treatment otherwise (see glmformula.contrasts); a replay uses the fit's."""
+        factors and treatment otherwise (see glmformula.contrasts); a replay uses the fit's.
+        A replay codes new data's categorical column by the values it holds: categories
+        of its dtype that no row has are left out (the fit may not know them, and coding
+        by levels that exclude a dtype's category is deprecated in pandas)."""
+        if self.params.get("replay"):
+            values = without_unused_categories(values)
         expr = self._encoding
         contrasts = chosen_contrasts(values, encoder_state, self.params.get("contrasts"), expr,
                                      r_expr(expr) if expr else "")

@@ -271,7 +271,24 @@ def model_frame_levels(frame: pd.DataFrame, columns: Sequence[str],
     return frame
 
 
+def without_unused_categories(values: Any) -> Any:
+    """A categorical Series or Categorical (or formulaic's wrapper of one) without the
+    categories that none of its values has; other values as they are.
+
+    >>> g = pd.Series(pd.Categorical(["L", "M"], categories=["L", "M", "H", "Z"]))
+    >>> list(without_unused_categories(g).cat.categories)
+    ['L', 'M']
+    """
+    inner = getattr(values, "__wrapped__", values)
+    if isinstance(inner, pd.Series) and isinstance(inner.dtype, pd.CategoricalDtype):
+        return inner.cat.remove_unused_categories()
+    if isinstance(inner, pd.Categorical):
+        return inner.remove_unused_categories()
+    return values
+
+
 __all__ = [
+    "without_unused_categories",
     "check_factor_levels",
     "drop_unused_levels",
     "incomplete_rows",
