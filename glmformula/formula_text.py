@@ -21,42 +21,15 @@ from glmformula.scope import DOT, QUOTED
 if TYPE_CHECKING:
     from glmformula.result import GLMResult
 
-_OPERATORS = ("+", "-", "*", "/", "~")
 _NAME = re.compile(r"[A-Za-z.][A-Za-z0-9._]*")
 
 
-def _pieces(text: str) -> list[str]:
-    """``text`` cut after each top-level binary operator written with spaces (``a + ``)."""
-    pieces, start, depth, quote = [], 0, 0, ""
-    for i, ch in enumerate(text):
-        if quote:
-            quote = "" if ch == quote else quote
-        elif ch in "`'\"":
-            quote = ch
-        elif ch in "([{":
-            depth += 1
-        elif ch in ")]}":
-            depth -= 1
-        elif (depth == 0 and ch in _OPERATORS and 0 < i < len(text) - 2
-              and text[i - 1] == " " and text[i + 1] == " "):
-            pieces.append(text[start:i + 2])
-            start = i + 2
-    pieces.append(text[start:])
-    return pieces
-
-
 def deparse_lines(text: str, cutoff: int = 60) -> list[str]:
-    """Lines of ``text`` broken as R's ``deparse`` breaks a formula (``width.cutoff``)."""
-    text = " ".join(text.split())
-    lines, line = [], ""
-    pieces = _pieces(text)
-    for i, piece in enumerate(pieces):
-        line += piece
-        if len(line) > cutoff and i < len(pieces) - 1:
-            lines.append(line)
-            line = "    "
-    lines.append(line)
-    return lines
+    """Lines of ``text`` broken as R's ``deparse`` breaks a formula (``width.cutoff``):
+    after a spaced binary operator once the line is longer than ``cutoff``."""
+    from glmformula.render.text import formula_lines
+
+    return formula_lines(" ".join(text.split()), cutoff)
 
 
 def _dot_columns(model: GLMResult, data: Any) -> list[str]:

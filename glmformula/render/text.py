@@ -113,6 +113,14 @@ def call_lines(call: str, cutoff: int = 60) -> list[str]:
     return [*deparser.lines, deparser.line]
 
 
+def formula_lines(formula: str, cutoff: int = 60) -> list[str]:
+    """A formula's lines as R's deparse writes them (a formula on its own, as selection
+    tables print it)."""
+    deparser = _Deparser(cutoff)
+    deparser.formula(formula)
+    return [*deparser.lines, deparser.line]
+
+
 class _Deparser:
     """The line being written, its indent level and the lines written (R's deparse state)."""
 
