@@ -145,6 +145,57 @@ def _theta_sentences(result: GLMResult) -> list[str]:
     ]
 
 
+def _has_offset(result: GLMResult) -> bool:
+    return bool(_computed((result.offset != 0).any())) if len(result.offset) else False
+
+
+def _null_model(result: GLMResult) -> str:
+    """The model R's null deviance belongs to: the intercept alone, or (without an intercept)
+    the linear predictor 0, each with the offset if there is one."""
+    offset = _has_offset(result)
+    if result.design.has_intercept:
+        return "a model with only an intercept" + (" (and the offset)" if offset else "")
+    import numpy as np
+
+    with np.errstate(all="ignore"):
+        zero = float(np.asarray(result.family.link.inverse(np.array([0.0])))[0])
+    where = ("the offset alone" if offset else
+             f"a mean of {fmt(zero)} for every row" if math.isfinite(zero) else "no mean")
+    return (f"a model whose linear predictor is 0 (this model has no intercept, so R's null "
+            f"model is not an intercept-only model: it has no coefficients and gives "
+            f"{where})")
+
+
+def _null_terms(result: GLMResult) -> str:
+    return ("predictors" if result.design.has_intercept
+            else "coefficients (including the overall level an intercept would take)")
+
+
+def _fit_sentences(result: GLMResult) -> list[str]:
+    """Warnings that the numbers below are not ordinary estimates: infinite estimates
+    (separation), a fit that did not converge or stopped at the boundary, fitted 0/1."""
+    out = []
+    infinite = result.infinite_estimates
+    if infinite is not None and len(infinite):
+        names = ", ".join(f"{k} ({v})" for k, v in infinite.items())
+        out.append(
+            f"Separation: the maximum likelihood estimates of {names} are infinite (the "
+            "predictors separate the 0s from the 1s). Their estimates, ratios, standard errors "
+            "and p-values below are where the algorithm stopped, not estimates of anything: do "
+            "not read them; fit by bias reduction (method=\"brglmFit\") or change the model.")
+    if not result.converged:
+        out.append(
+            "Convergence: the fitting algorithm did not converge, so the coefficients below "
+            "may not be the maximum likelihood estimates and the sentences about them may not "
+            "hold; raise control maxit or check the model before reading them.")
+    if bool(getattr(result.fit, "boundary", False)):
+        out.append(
+            "Boundary: the fitting algorithm stopped at the boundary of the parameter space "
+            "(a fitted mean at the edge of what the family allows); the estimates below may "
+            "not be the maximum likelihood estimates.")
+    return out
+
+
 def _deviance_sentences(result: GLMResult) -> list[str]:
     null, dev = result.null_deviance, result.deviance
     df_null, df_res = result.df_null, result.df_residual
@@ -153,9 +204,10 @@ def _deviance_sentences(result: GLMResult) -> list[str]:
         drop = null - dev
         out.append(
             f"Deviance: the null deviance ({fmt(null)} on {df_null} df) measures the lack of fit "
-            f"of a model with only an intercept; the residual deviance ({fmt(dev)} on {df_res} "
-            f"df) that of this model. The predictors reduce the deviance by {fmt(drop)} "
-            f"({drop / null * 100:.1f}%) at the cost of {df_null - df_res} degrees of freedom."
+            f"of {_null_model(result)}; the residual deviance ({fmt(dev)} on {df_res} "
+            f"df) that of this model. The {_null_terms(result)} reduce the deviance by "
+            f"{fmt(drop)} ({drop / null * 100:.1f}%) at the cost of {df_null - df_res} degrees "
+            "of freedom."
         )
     family = result.family.name
     if result.family.unit_dispersion and df_res > 0:
@@ -208,7 +260,8 @@ def explain(result: GLMResult) -> list[str]:
     """Plain-language sentences on the coefficients, deviances and p-values of ``result``."""
     from glmformula.explain_coefficients import explain_coefficients
 
-    out = explain_coefficients(result)
+    out = _fit_sentences(result)
+    out += explain_coefficients(result)
     out += _theta_sentences(result)
     out += _deviance_sentences(result)
     out.append(P_VALUE_NOTE)
