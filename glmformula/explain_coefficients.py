@@ -23,6 +23,13 @@ import numpy as np
 
 from glmformula.design_parse import name_in
 from glmformula.explain import fmt
+from glmformula.explain_cells import (
+    base_cell,
+    baseline_sentence,
+    cell_sentence,
+    cell_terms,
+    nested_sentence,
+)
 from glmformula.explain_scale import Scale, link_effect
 from glmformula.explain_terms import (
     TermInfo,
@@ -30,6 +37,7 @@ from glmformula.explain_terms import (
     offset_exposure,
     offset_expression,
     term_info,
+    variable_change,
 )
 
 if TYPE_CHECKING:
@@ -82,26 +90,6 @@ def _reference(v: VariableInfo, level: str | None, contrasted: frozenset[str]) -
     return f"{v.name} is 0"
 
 
-def _change(v: VariableInfo, b: float, s: Scale) -> tuple[str, float, str]:
-    """(the change of one numeric variable, the link-scale change it causes, a closing note)."""
-    if v.kind == "scaled":
-        return (f"an increase of one standard deviation in {v.base} "
-                f"(1 SD = {fmt(v.scale or math.nan)})"), b, ""
-    if v.kind == "log":
-        step = {"2": 1.0, "10": math.log10(2)}.get(v.log_base, math.log(2))
-        note = ""
-        logged = s.link == "identity" and s.response.startswith("log(")
-        if s.link == "log" or logged:
-            elasticity = b * math.log(2) / step
-            target = (f"the geometric mean of {s.response[4:-1]}" if logged else s.target)
-            note = (f" The coefficient on the log of {v.base} is an elasticity: a 1% increase "
-                    f"in {v.base} changes {target} by about {fmt(elasticity)}%.")
-        return f"doubling {v.base} ({v.name} up by {fmt(step)})", b * step, note
-    if v.kind == "centered":
-        return f"each one-unit increase in {v.base} (centered at its mean)", b, ""
-    return f"each one-unit increase in {v.name}", b, ""
-
-
 _POLY = {".L": "linear", ".Q": "quadratic", ".C": "cubic"}
 
 
@@ -121,20 +109,6 @@ def _contrast_what(part: ColumnPart) -> str:
             "level against a reference; see the contrasts the model used): one unit of it")
 
 
-def _baseline_sentence(name: str, b: float, part: ColumnPart, s: Scale) -> str:
-    """A level of a factor coded in full in a model without an intercept: a baseline."""
-    with np.errstate(all="ignore"):
-        mean = float(np.asarray(s.inverse(np.array([b])))[0])
-    value = (f"the linear predictor ({s.link} link) is {fmt(b)}" if s.link != "identity"
-             else f"the {s.mean_word} of {s.response} is {fmt(b)}")
-    if s.link != "identity" and math.isfinite(mean):
-        article = "an" if s.mean_word[0] in "aeiou" else "a"
-        value += f", {article} {s.mean_word} of {s.response} of {fmt(mean)}"
-    return (f"{name}: the model has no intercept, so each level of {part.variable} has its "
-            f"own baseline: at level {part.level} of {part.variable}, with numeric predictors "
-            f"at 0 and other factors at their reference levels, {value}.")
-
-
 def _main_sentence(name: str, b: float, part: ColumnPart, v: VariableInfo, info: TermInfo,
                    s: Scale, levels: dict[str, list[str]], curve: set[str]) -> str:
     if v.kind == "basis":
@@ -147,14 +121,14 @@ def _main_sentence(name: str, b: float, part: ColumnPart, v: VariableInfo, info:
                 f"{v.base} itself (curvature {fmt(b)} on the link scale); "
                 f"{_predictions(_column(s.columns, v.base))}.")
     if part.level is not None and part.variable in s.full:
-        return _baseline_sentence(name, b, part, s)
+        return baseline_sentence(name, b, part, s)
     if is_contrast(part, levels):
         what, delta, note = _contrast_what(part), b, ""
     elif part.level is not None:
         what, delta, note = (f"being at level {part.level} of {part.variable} (relative to "
                              f"the reference level {part.reference} of {part.variable})"), b, ""
     else:
-        what, delta, note = _change(v, b, s)
+        what, delta, note = variable_change(v, b, s)
     where = _conditions(info, levels, s.contrasted)
     if v.kind == "numeric" and v.name in curve:
         where = [f"{v.name} is 0 (the model also has powers of {v.name}: the slope of its "
@@ -185,25 +159,6 @@ def _part_phrase(part: ColumnPart, v: VariableInfo) -> tuple[str, str, float]:
     return (f"a one-unit increase in {v.name}", f"per one-unit increase in {v.name}", 1.0)
 
 
-def _nested_sentence(name: str, b: float, parts: list[ColumnPart],
-                     variables: tuple[VariableInfo, ...], nested: int, s: Scale) -> str:
-    """A column of a factor coded in full inside an interaction: an effect within one level."""
-    by = parts[nested]
-    rest = [(p, v) for i, (p, v) in enumerate(zip(parts, variables, strict=True)) if i != nested]
-    others = " and ".join(v.name for _, v in rest)
-    where = (f"when {by.variable} is {by.level} (the model has no {others} term on its own, "
-             f"so each level of {by.variable} has its own effect)")
-    if len(rest) == 1:
-        p, v = rest[0]
-        if p.level is not None:
-            what, delta, note = (f"being at level {p.level} of {p.variable} (relative to "
-                                 f"the reference level {p.reference} of {p.variable})"), b, ""
-        else:
-            what, delta, note = _change(v, b, s)
-        return f"{name}: {what} {link_effect(delta, s)} {where}.{note}"
-    return f"{name}: the effect of {others} {where}: {fmt(b)} on the link scale ({s.link})."
-
-
 def _interaction_sentence(name: str, b: float, parts: list[ColumnPart],
                           variables: tuple[VariableInfo, ...], info: TermInfo, s: Scale,
                           levels: dict[str, list[str]], terms: set[frozenset[str]],
@@ -212,7 +167,7 @@ def _interaction_sentence(name: str, b: float, parts: list[ColumnPart],
     for i, p in enumerate(parts):
         margin = frozenset(n for j, n in enumerate(names) if j != i)
         if p.level is not None and margin not in terms:
-            return _nested_sentence(name, b, parts, variables, i, s)
+            return nested_sentence(name, b, parts, variables, i, s)
     curved = [v.kind == "basis" or (v.kind == "power" and info.in_curve) for v in variables]
     if any(curved):
         at = curved.index(True)
@@ -278,9 +233,12 @@ def _combined(parts: list[ColumnPart], variables: tuple[VariableInfo, ...], b: f
 
 
 def _intercept_sentence(b: float, s: Scale, result: GLMResult, infos: dict[str, TermInfo],
-                        exposure: str | None, contrasted: bool) -> str:
+                        exposure: str | None, contrasted: bool, cell: str | None) -> str:
     kinds = {v.kind for i in infos.values() for v in i.variables}
     base = "when all numeric predictors are 0 and factors are at their reference levels"
+    if cell:
+        base = (f"when all numeric predictors are 0, in the cell {cell} (the cell whose own "
+                "column is aliased), and other factors at their reference levels")
     extras = [text for kind, text in (("scaled", "scale()/center() terms at the mean"),
                                       ("centered", "scale()/center() terms at the mean"),
                                       ("log", "x = 1 for log(x)")) if kind in kinds]
@@ -347,20 +305,28 @@ def explain_coefficients(result: GLMResult) -> list[str]:
     terms = {frozenset(v.name for v in i.variables) for i in infos.values()}
     coef = {str(k): float(v) for k, v in result.coef.items()}
     aliased = result.aliased
+    cells = cell_terms(parts, term_of, levels, {str(k): bool(v) for k, v in aliased.items()})
+    intercept = result.design.has_intercept
     for label, value in result.coef.items():
         name, b = str(label), float(value)
         if aliased[name]:
             out.append(f"{name}: not estimable (aliased with earlier columns).")
             continue
         if name == "(Intercept)":
-            out.append(_intercept_sentence(b, s, result, infos, exposure, bool(contrasted)))
+            out.append(_intercept_sentence(b, s, result, infos, exposure, bool(contrasted),
+                                           base_cell(cells, parts)))
             continue
         info = infos.get(term_of.get(name, ""))
         column = parts.get(name, [ColumnPart(name, None, None)])
         if info is None or len(info.variables) != len(column):
             v = VariableInfo(name, "numeric", name)
             info = TermInfo((v,), ())
-        if len(column) == 1:
+        cell = cells.get(term_of.get(name, ""))
+        if cell is not None:
+            base = parts.get(cell.base or "")
+            specs = "[" + ", ".join(f'"{_column(s.columns, p.variable)}"' for p in column) + "]"
+            out.append(cell_sentence(name, b, column, cell, base, intercept, s, specs))
+        elif len(column) == 1:
             out.append(_main_sentence(name, b, column[0], info.variables[0], info, s, levels,
                                       curve))
         else:

@@ -18,15 +18,19 @@ measured: at the reference level or at zero of the other variables.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from glmformula.explain import fmt
+
 if TYPE_CHECKING:
+    from glmformula.explain_scale import Scale
     from glmformula.result import GLMResult
 
 __all__ = ["TermInfo", "VariableInfo", "offset_exposure", "offset_expression", "split_term",
-           "term_info"]
+           "term_info", "variable_change"]
 
 _BASIS = re.compile(r"^(poly|ns|bs|cr|cs|cc|te|splines::ns|splines::bs|s)\(")
 _LOG = re.compile(r"^log(2|10|1p)?\((.+)\)$")
@@ -142,6 +146,27 @@ def term_info(result: GLMResult) -> dict[str, TermInfo]:
                      for u in terms for o in variables[u])))
         out[t] = TermInfo(vs, tuple(others.values()), curve)
     return out
+
+
+def variable_change(v: VariableInfo, b: float, s: Scale) -> tuple[str, float, str]:
+    """(the change of one numeric variable, the link-scale change it causes, a closing note)."""
+    if v.kind == "scaled":
+        return (f"an increase of one standard deviation in {v.base} "
+                f"(1 SD = {fmt(v.scale or math.nan)})"), b, ""
+    if v.kind == "log":
+        step = {"2": 1.0, "10": math.log10(2)}.get(v.log_base, math.log(2))
+        note = ""
+        logged = s.link == "identity" and s.response.startswith("log(")
+        if s.link == "log" or logged:
+            elasticity = b * math.log(2) / step
+            target = (f"the geometric mean of {s.response[4:-1]}" if logged else s.target)
+            note = (f" The coefficient on the log of {v.base} is an elasticity: a 1% increase "
+                    f"in {v.base} changes {target} by about {fmt(elasticity)}%.")
+        return f"doubling {v.base} ({v.name} up by {fmt(step)})", b * step, note
+    if v.kind == "centered":
+        return f"each one-unit increase in {v.base} (centered at its mean)", b, ""
+    return f"each one-unit increase in {v.name}", b, ""
+
 
 
 _OFFSET = re.compile(r"offset\(\s*log\((.+?)\)\s*\)")
