@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from glmformula.result import GLMResult
 
-__all__ = ["ColumnPart", "column_parts", "explain", "factor_levels"]
+__all__ = ["ColumnPart", "column_parts", "explain", "factor_codings", "factor_levels"]
 
 
 @dataclass(frozen=True)
@@ -56,6 +56,34 @@ def factor_levels(result: GLMResult) -> dict[str, list[str]]:
     except (KeyError, AttributeError, TypeError):  # a design without formulaic specs
         pass
     return levels
+
+
+def factor_codings(result: GLMResult) -> dict[str, str]:
+    """'sum' or 'helmert' for each factor of the model coded by R's contr.sum/contr.helmert.
+
+    >>> import glmformula as gf
+    >>> m = gf.glm("breaks ~ C(tension, contr.helmert) + wool",
+    ...            data=gf.datasets.load("warpbreaks"), family="poisson")
+    >>> factor_codings(m)
+    {'C(tension, contr.helmert)': 'helmert'}
+    """
+    from glmformula.contrasts import RHelmert, RSum
+    from glmformula.design_parts import r_factor
+
+    out: dict[str, str] = {}
+    try:
+        spec = result.design.model_spec["rhs"]
+        for term, _, _ in spec.structure:
+            for factor in term.factors:
+                _, state = spec.encoder_state.get(factor.expr, (None, {}))
+                contrasts = getattr(state.get("contrasts"), "contrasts", None)
+                kind = ("sum" if isinstance(contrasts, RSum) else
+                        "helmert" if isinstance(contrasts, RHelmert) else None)
+                if kind:
+                    out[r_factor(factor)] = kind
+    except (KeyError, AttributeError, TypeError):  # a design without formulaic specs
+        pass
+    return out
 
 
 def column_parts(result: GLMResult) -> dict[str, list[ColumnPart]]:

@@ -98,15 +98,27 @@ def is_contrast(part: ColumnPart, levels: dict[str, list[str]]) -> bool:
     return part.level is not None and part.level not in levels.get(part.variable, [part.level])
 
 
-def _contrast_what(part: ColumnPart) -> str:
+def _contrast_what(part: ColumnPart, s: Scale,
+                   levels: dict[str, list[str]]) -> tuple[str, float]:
+    """(what one contrast column compares, the multiple of its coefficient that compares it)."""
     level = part.level or ""
     degree = _POLY.get(level) or (f"degree-{level[1:]}" if level.startswith("^") else None)
     if degree:
         return (f"the {degree} trend across the ordered levels of {part.variable} (an "
                 "orthogonal polynomial contrast, not one level against a reference): one unit "
-                "of its contrast score")
-    return (f"the contrast column {level} of {part.variable} (sum or Helmert coding, not one "
-            "level against a reference; see the contrasts the model used): one unit of it")
+                "of its contrast score"), 1.0
+    coding, names = dict(s.coding).get(part.variable), levels.get(part.variable, [])
+    j = int(level) if level.isdigit() else 0
+    if coding == "sum" and 0 < j < len(names):
+        return (f"being at level {names[j - 1]} of {part.variable} rather than at the average "
+                f"of its {len(names)} levels (sum coding: the unweighted average of the "
+                "levels' linear predictors, not a reference level)"), 1.0
+    if coding == "helmert" and 0 < j < len(names):
+        return (f"being at level {names[j]} of {part.variable} rather than at the average of "
+                f"the levels before it ({', '.join(names[:j])}) (Helmert coding: on the link "
+                f"scale that difference is {j + 1} times the coefficient)"), float(j + 1)
+    return (f"the contrast column {level} of {part.variable} (not one level against a "
+            "reference; see the contrasts the model used): one unit of it"), 1.0
 
 
 def _main_sentence(name: str, b: float, part: ColumnPart, v: VariableInfo, info: TermInfo,
@@ -123,7 +135,8 @@ def _main_sentence(name: str, b: float, part: ColumnPart, v: VariableInfo, info:
     if part.level is not None and part.variable in s.full:
         return baseline_sentence(name, b, part, s)
     if is_contrast(part, levels):
-        what, delta, note = _contrast_what(part), b, ""
+        what, times = _contrast_what(part, s, levels)
+        delta, note = b * times, ""
     elif part.level is not None:
         what, delta, note = (f"being at level {part.level} of {part.variable} (relative to "
                              f"the reference level {part.reference} of {part.variable})"), b, ""
@@ -268,7 +281,13 @@ def _intercept_sentence(b: float, s: Scale, result: GLMResult, infos: dict[str, 
 
 def explain_coefficients(result: GLMResult) -> list[str]:
     """One sentence per coefficient of ``result`` (aliased ones say so)."""
-    from glmformula.explain import ColumnPart, column_parts, factor_levels, response_words
+    from glmformula.explain import (
+        ColumnPart,
+        column_parts,
+        factor_codings,
+        factor_levels,
+        response_words,
+    )
 
     link = result.family.link.name
     mean_word, response = response_words(result)
@@ -298,7 +317,7 @@ def explain_coefficients(result: GLMResult) -> list[str]:
     full = frozenset(c[0].variable for c in parts.values()
                      if len(c) == 1 and c[0].level is not None and c[0].level == c[0].reference)
     s = Scale(link, mean_word, response, contrasted, full, result.family.link.inverse,
-              tuple(result.design.data_columns))
+              tuple(result.design.data_columns), tuple(factor_codings(result).items()))
     curve = {v.base for i in infos.values() if i.in_curve for v in i.variables}
     term_of = {name: term for term, where in result.design.term_slices.items()
                for name in list(result.design.column_names)[where]}

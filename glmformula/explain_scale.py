@@ -36,6 +36,8 @@ class Scale:
     inverse: Callable[[np.ndarray], np.ndarray] = np.exp
     #: the model's data columns (the names the marginal-effects pointers use)
     columns: tuple[str, ...] = ()
+    #: 'sum' or 'helmert' by factor (R's contr.sum, contr.helmert)
+    coding: tuple[tuple[str, str], ...] = ()
 
     @property
     def target(self) -> str:

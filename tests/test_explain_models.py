@@ -102,7 +102,8 @@ def test_sum_contrasts_condition_on_the_average_not_a_reference() -> None:
                contrasts={"tension": "contr.sum"})
     s = _sentences(m)
     assert "tension is averaged over its levels" in s["woolB"]
-    assert s["tension1"].startswith("tension1: the contrast column 1 of tension")
+    assert s["tension1"].startswith("tension1: being at level L of tension rather than at "
+                                    "the average of its 3 levels")
     assert "relative to the reference level" not in s["tension1"]
 
 
