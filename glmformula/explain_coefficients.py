@@ -121,6 +121,15 @@ def _contrast_what(part: ColumnPart, s: Scale,
             "reference; see the contrasts the model used): one unit of it"), 1.0
 
 
+def _power_slope(v: VariableInfo, b: float) -> str:
+    """What the coefficient b of I(x^p) adds to the slope of x on the link scale."""
+    p = v.power or 2.0
+    if p == 2:
+        return (f"on the link scale the slope grows by 2 x {fmt(b)} = {fmt(2 * b)} per unit "
+                f"of {v.base}")
+    return f"on the link scale it adds {fmt(p)} x {fmt(b)} x {v.base}^{fmt(p - 1)} to the slope"
+
+
 def _main_sentence(name: str, b: float, part: ColumnPart, v: VariableInfo, info: TermInfo,
                    s: Scale, levels: dict[str, list[str]], curve: set[str]) -> str:
     if v.kind == "basis":
@@ -130,7 +139,7 @@ def _main_sentence(name: str, b: float, part: ColumnPart, v: VariableInfo, info:
     if v.kind == "power" and info.in_curve:
         return (f"{name}: together with the other powers of {v.base} this makes one curve in "
                 f"{v.base}, not a separate effect: the slope of {v.base} changes with "
-                f"{v.base} itself (curvature {fmt(b)} on the link scale); "
+                f"{v.base} itself ({_power_slope(v, b)}); "
                 f"{_predictions(_column(s.columns, v.base))}.")
     if part.level is not None and part.variable in s.full:
         return baseline_sentence(name, b, part, s)
@@ -274,8 +283,10 @@ def _intercept_sentence(b: float, s: Scale, result: GLMResult, infos: dict[str, 
     if s.link == "identity":
         return f"(Intercept): the {s.mean_word} of {s.response} {base} is {fmt(b)}."
     article = "an" if s.mean_word[0] in "aeiou" else "a"
-    value = (f", {article} {s.mean_word} of {fmt(mean)}" if math.isfinite(mean)
-             else f", outside the range this link maps to a {s.mean_word}")
+    valid = math.isfinite(mean) and result.family.valid_mu(np.array([mean]))
+    value = (f", {article} {s.mean_word} of {fmt(mean)}" if valid
+             else f", which gives no valid {s.mean_word} for the {result.family.name} family "
+                  "(the intercept lies outside the data: no case has these values)")
     return f"(Intercept): the linear predictor ({s.link} link) {base} is {fmt(b)}{value}."
 
 
@@ -295,7 +306,9 @@ def explain_coefficients(result: GLMResult) -> list[str]:
     exposure = offset_exposure(result)
     out = []
     if exposure and link == "log":
-        out.append(f"Offset: the model has log({exposure}) as an offset, so it describes the "
+        given = "an offset (the offset= values)" if exposure == "exp(offset)" else \
+            f"log({exposure}) as an offset"
+        out.append(f"Offset: the model has {given}, so it describes the "
                    f"rate of {response} per unit of {exposure}: the intercept is a rate and "
                    "the ratios below are rate ratios.")
         mean_word = f"expected rate (per unit of {exposure})"

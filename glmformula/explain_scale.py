@@ -77,9 +77,10 @@ def link_effect(b: float, s: Scale) -> str:
                 f"by exp({fmt(b)}) = {fmt(math.exp(b))}, so it "
                 f"{'raises' if b >= 0 else 'lowers'} the probability")
     if s.link in ("inverse", "1/mu^2"):
-        return (f"{change}; as the link is a reciprocal of the mean, this "
+        what = "the squared mean" if s.link == "1/mu^2" else "the mean"
+        return (f"{change}; as the link is a reciprocal of {what}, this "
                 f"{'lowers' if b >= 0 else 'raises'} {s.target} (for positive means)")
-    if s.link in ("probit", "cauchit", "sqrt"):
+    if s.link in ("probit", "cauchit", "sqrt", "loglog"):
         return (f"{change}, which {'raises' if b >= 0 else 'lowers'} {s.target}; the size of the "
                 "change on that scale depends on where you start (no constant ratio or "
                 "difference)")

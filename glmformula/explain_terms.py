@@ -209,5 +209,5 @@ def offset_exposure(result: GLMResult) -> str | None:
     if written is not None:
         return f"exp({written})"
     if design.offset_argument is not None:
-        return "the exposure exp(offset)"
+        return "exp(offset)"
     return None
