@@ -34,6 +34,7 @@ from glmformula.explain_scale import Scale, link_effect
 from glmformula.explain_terms import (
     TermInfo,
     VariableInfo,
+    basis_zero,
     offset_exposure,
     offset_expression,
     term_info,
@@ -87,6 +88,8 @@ def _reference(v: VariableInfo, level: str | None, contrasted: frozenset[str]) -
         return f"{v.base} is at its mean ({fmt(v.center or 0.0)})"
     if v.kind == "log":
         return f"{v.name} is 0 ({v.base} = 1)"
+    if v.kind == "basis":
+        return basis_zero(v)
     return f"{v.name} is 0"
 
 
@@ -267,6 +270,8 @@ def _intercept_sentence(b: float, s: Scale, result: GLMResult, infos: dict[str, 
     if contrasted:
         extras.append("factors with sum, Helmert or polynomial contrasts at the average of "
                       "their levels instead")
+    extras += [basis_zero(v) for i in infos.values() for v in i.variables
+               if v.kind == "basis" and len(i.variables) == 1]
     if extras:
         base += " (" + ", ".join(dict.fromkeys(extras)) + ")"
     if exposure and s.link != "log" and not s.response.endswith(

@@ -29,8 +29,8 @@ if TYPE_CHECKING:
     from glmformula.explain_scale import Scale
     from glmformula.result import GLMResult
 
-__all__ = ["TermInfo", "VariableInfo", "offset_exposure", "offset_expression", "split_term",
-           "term_info", "variable_change"]
+__all__ = ["TermInfo", "VariableInfo", "basis_zero", "offset_exposure", "offset_expression",
+           "split_term", "term_info", "variable_change"]
 
 _BASIS = re.compile(r"^(poly|ns|bs|cr|cs|cc|te|splines::ns|splines::bs|s)\(")
 _LOG = re.compile(r"^log(2|10|1p)?\((.+)\)$")
@@ -167,6 +167,25 @@ def variable_change(v: VariableInfo, b: float, s: Scale) -> tuple[str, float, st
         return f"each one-unit increase in {v.base} (centered at its mean)", b, ""
     return f"each one-unit increase in {v.name}", b, ""
 
+
+
+def basis_zero(v: VariableInfo) -> str:
+    """Where the columns of a basis term are all 0 (what a coefficient beside it is read at).
+
+    >>> basis_zero(VariableInfo("poly(hp, 2)", "basis", "hp"))[:53]
+    "hp is averaged over the data's rows on the link scale"
+    >>> basis_zero(VariableInfo("ns(hp, 3)", "basis", "hp"))[:45]
+    'hp is at the lower boundary knot of ns(hp, 3)'
+    """
+    name = v.name.replace(" ", "")
+    if name.startswith("poly(") and "raw=TRUE" not in name and "raw=T" not in name:
+        return (f"{v.base} is averaged over the data's rows on the link scale: the columns of "
+                f"{v.name} average to 0 over the rows, and no single value of {v.base} makes "
+                "them all 0")
+    if name.startswith("poly("):
+        return f"{v.base} is 0"
+    return (f"{v.base} is at the lower boundary knot of {v.name}, where its columns are 0 "
+            f"(by default the smallest {v.base} of the data)")
 
 
 _OFFSET = re.compile(r"offset\(\s*log\((.+?)\)\s*\)")

@@ -59,3 +59,21 @@ def test_offset_argument_is_not_spelled_as_log_of_a_phrase() -> None:
     notes = explain(m)
     assert "log(the exposure" not in " ".join(notes)
     assert notes[0].startswith("Offset: the model has an offset (the offset= values)")
+
+
+def test_factor_beside_orthogonal_poly_is_the_average_over_the_data_not_at_zero() -> None:
+    m = gf.glm("mpg ~ poly(hp, 2) * factor(am)", data=MT)
+    s = _by_name(m)
+    # R: coef 'factor(am)1' 3.550155 = mean over rows of predict(am = 1) - predict(am = 0)
+    d0, d1 = MT.assign(am=0), MT.assign(am=1)
+    avg = float((m.predict(newdata=d1) - m.predict(newdata=d0)).mean())
+    assert abs(m.coef["factor(am)1"] - 3.550155) < 1e-6 and abs(avg - 3.550155) < 1e-6
+    text = s["factor(am)1"]
+    assert "poly(hp, 2) is 0" not in text
+    assert "hp is averaged over the data's rows on the link scale" in text
+    assert "hp is averaged over the data's rows" in s["(Intercept)"]
+
+
+def test_ns_intercept_is_at_the_lower_boundary_knot() -> None:
+    m = gf.glm("mpg ~ ns(hp, 3)", data=MT)
+    assert "lower boundary knot of ns(hp, 3)" in _by_name(m)["(Intercept)"]
