@@ -95,9 +95,9 @@ def _first_pass(ddf: Any, formula: str, weights: str | None, offset: str | None,
     used = formula_columns(formula, ddf.columns, weights, offset)
     factors = factor_columns(dtypes, used)
     parts = ddf.to_delayed()
-    if factors:  # reads the factor columns only
+    if factors:  # reads the columns the model uses: levels of its complete rows only
         found = _compute([dask.delayed(partition_levels)(part, factors)
-                          for part in ddf[factors].to_delayed()])
+                          for part in ddf[used].to_delayed()])
         levels = merge_levels(found, dtypes)
         predictors = formula_code(formula, list(ddf.columns), context, safe=safe).model_columns
         for column in predictors:

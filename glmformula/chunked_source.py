@@ -190,14 +190,18 @@ def partition_levels(frame: pd.DataFrame, columns: Sequence[str]
                      ) -> dict[str, tuple[bool, list[Any]]]:
     """Per factor column of one partition: whether it is categorical, and its levels.
 
-    A categorical gives its categories in their order; other columns their
-    distinct non-missing values.
+    Only the complete rows of ``frame`` (its columns are those the model uses)
+    count, as R's ``model.frame`` drops unused levels after ``na.omit``: a
+    categorical gives the categories those rows use, in their order; other
+    columns their distinct values.
     """
+    rows = frame[frame.notna().all(axis=1)] if len(frame.columns) else frame
     out: dict[str, tuple[bool, list[Any]]] = {}
     for c in columns:
-        series = frame[c]
+        series = rows[c]
         if isinstance(series.dtype, pd.CategoricalDtype):
-            out[c] = (True, list(series.cat.categories))
+            codes = np.unique(np.asarray(series.cat.codes))
+            out[c] = (True, list(series.cat.categories[codes[codes >= 0]]))
         else:
             out[c] = (False, list(pd.unique(series.dropna())))
     return out
@@ -208,20 +212,21 @@ def merge_levels(parts: Sequence[Mapping[str, tuple[bool, list[Any]]]],
     """Levels over all partitions, as R's ``factor`` would give them on the whole data.
 
     Categoricals keep their categories' order (the first partition's, then any
-    new ones as they appear); other columns get their sorted distinct values.
+    new ones as they appear) less the categories no row uses (R's
+    ``drop.unused.levels``); other columns get their sorted distinct values.
     """
     out: dict[str, list[Any]] = {}
     for c in parts[0] if parts else {}:
         dtype = dtypes[c]
-        if isinstance(dtype, pd.CategoricalDtype) and dtype.categories is not None and (
-            len(dtype.categories) and not _unknown_categories(dtype)
-        ):
-            out[c] = list(dtype.categories)
-            continue
-        check_level_kinds(c, [part[c][1] for part in parts])
         seen: dict[Any, None] = {}
         for part in parts:
             seen.update(dict.fromkeys(part[c][1]))
+        if isinstance(dtype, pd.CategoricalDtype) and dtype.categories is not None and (
+            len(dtype.categories) and not _unknown_categories(dtype)
+        ):
+            out[c] = [level for level in dtype.categories if level in seen]
+            continue
+        check_level_kinds(c, [part[c][1] for part in parts])
         categorical = all(part[c][0] for part in parts)
         out[c] = list(seen) if categorical else sorted(seen, key=lambda v: (str(type(v)), v))
     return out

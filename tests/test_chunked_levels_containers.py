@@ -1,0 +1,54 @@
+"""Factor levels on chunked data are those of the rows the model uses, as in memory and in R.
+
+R's glm() drops the levels no complete row uses (``drop.unused.levels`` after
+``na.omit``); a Dask DataFrame or Parquet files must give the pandas fit.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import glmformula as gf
+
+dd = pytest.importorskip("dask.dataframe")
+
+
+def _frame() -> pd.DataFrame:
+    rng = np.random.default_rng(3)
+    n = 40
+    return pd.DataFrame({
+        "y": rng.poisson(3, n).astype(float),
+        "x": rng.normal(size=n),
+        "g": pd.Categorical(rng.choice(["a", "b", "c"], n), categories=["b", "a", "c", "d"]),
+    })
+
+
+def _same(chunked: gf.GLMResult, memory: gf.GLMResult) -> None:
+    assert list(chunked.coef.index) == list(memory.coef.index)
+    np.testing.assert_allclose(chunked.coef, memory.coef, rtol=1e-8)
+    np.testing.assert_allclose(chunked.std_errors, memory.std_errors, rtol=1e-8)
+    assert chunked.deviance == pytest.approx(memory.deviance, rel=1e-10)
+    assert chunked.aic == pytest.approx(memory.aic, rel=1e-10)
+
+
+def test_unused_category_is_dropped_on_dask_and_parquet(tmp_path) -> None:
+    df = _frame()
+    memory = gf.glm("y ~ x + g", df, family="poisson")
+    assert list(memory.coef.index) == ["(Intercept)", "x", "ga", "gc"]
+    _same(gf.glm("y ~ x + g", dd.from_pandas(df, npartitions=3), family="poisson"), memory)
+    for i, part in enumerate(np.array_split(np.arange(len(df)), 2)):
+        df.iloc[part].to_parquet(tmp_path / f"p{i}.parquet", index=False)
+    _same(gf.glm("y ~ x + g", str(tmp_path / "*.parquet"), family="poisson"), memory)
+
+
+@pytest.mark.parametrize("categorical", [False, True])
+def test_level_only_in_incomplete_rows_is_dropped(categorical: bool) -> None:
+    df = pd.DataFrame({"y": [1.0, 2, 3, 4, 5, 6, 7, 8], "x": [1.0, 2, np.nan, 4, 5, 6, 7, 9],
+                       "g": ["a", "b", "c", "a", "b", "a", "b", "a"]})
+    if categorical:
+        df["g"] = pd.Categorical(df["g"])
+    memory = gf.glm("y ~ x + g", df)
+    assert list(memory.coef.index) == ["(Intercept)", "x", "gb"]  # as R: c only where x is NA
+    _same(gf.glm("y ~ x + g", dd.from_pandas(df, npartitions=2)), memory)
