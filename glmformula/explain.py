@@ -134,6 +134,20 @@ def fmt(x: float) -> str:
     return text if "e" not in text else f"{x:f}".rstrip("0").rstrip(".")
 
 
+def fmt_mean(x: float, kind: str) -> str:
+    """A fitted mean for prose: a probability that rounds to 0 or 1 but is neither says so.
+
+    >>> fmt_mean(0.99999999, "probability"), fmt_mean(0.5, "probability"), fmt_mean(1.0, "count")
+    ('above 0.999', '0.5', '1')
+    """
+    text = fmt(x)
+    if kind == "probability" and text == "1" and x < 1:
+        return "above 0.999"
+    if kind == "probability" and text == "0" and x > 0:
+        return f"{x:.2e}"
+    return text
+
+
 def response_words(result: GLMResult) -> tuple[str, str]:
     """(what the mean is called, the response's name) for sentences."""
     name = result.design.response.name

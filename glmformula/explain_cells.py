@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from glmformula.explain import fmt
+from glmformula.explain import fmt, fmt_mean
 from glmformula.explain_scale import Scale, link_effect
 from glmformula.explain_terms import VariableInfo, variable_change
 
@@ -102,7 +102,8 @@ def _value(b: float, s: Scale) -> str:
              else f"the {s.mean_word} of {s.response} is {fmt(b)}")
     if s.link != "identity" and math.isfinite(mean):
         article = "an" if s.mean_word[0] in "aeiou" else "a"
-        value += f", {article} {s.mean_word} of {s.response} of {fmt(mean)}"
+        kind = "probability" if s.mean_word == "probability" else ""
+        value += f", {article} {s.mean_word} of {s.response} of {fmt_mean(mean, kind)}"
     return value
 
 

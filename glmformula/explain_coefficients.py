@@ -21,8 +21,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from glmformula.design_parse import name_in
-from glmformula.explain import fmt
+from glmformula.explain import fmt, fmt_mean
 from glmformula.explain_cells import (
     base_cell,
     baseline_sentence,
@@ -30,6 +29,7 @@ from glmformula.explain_cells import (
     cell_terms,
     nested_sentence,
 )
+from glmformula.explain_pointers import data_column, predictions_pointer, response_scale_note
 from glmformula.explain_scale import Scale, link_effect
 from glmformula.explain_terms import (
     TermInfo,
@@ -48,31 +48,6 @@ if TYPE_CHECKING:
 __all__ = ["explain_coefficients"]
 
 HOLD = "holding the other predictors fixed"
-
-
-def _predictions(x: str, by: str | None = None, by_factor: bool = True) -> str:
-    """Where to read an effect that no coefficient gives: the tools of
-    :mod:`glmformula.margins` and the plots, for ``x`` (within ``by`` for an interaction)."""
-    if by is None:
-        return (f'for the average change in the response per unit of {x} use '
-                f'gf.avg_slopes(m, variables="{x}"), and read the fitted curve with '
-                f'gf.plot_predictions(m, x="{x}")')
-    if by_factor:
-        return (f'for the slope of {x} within each level of {by} use '
-                f'gf.avg_slopes(m, variables="{x}", by="{by}") (or gf.emtrends(m, '
-                f'specs="{by}", var="{x}") on the reference grid), and read the curves with '
-                f'gf.plot_predictions(m, x="{x}", by="{by}")')
-    return (f'for how the slope of {x} changes with {by} use gf.plot_slopes(m, '
-            f'variables="{x}", condition="{by}"), and gf.slopes(m, variables="{x}", '
-            f'newdata=gf.datagrid(m, {by}=[...])) at chosen values of {by}')
-
-
-def _column(columns: tuple[str, ...], base: str) -> str:
-    """The data column a variable is built from (``cyl`` for ``factor(cyl)``)."""
-    if base in columns:
-        return base
-    found = [c for c in columns if name_in(c, base)]
-    return found[0] if found else base
 
 
 def _reference(v: VariableInfo, level: str | None, contrasted: frozenset[str]) -> str:
@@ -138,12 +113,12 @@ def _main_sentence(name: str, b: float, part: ColumnPart, v: VariableInfo, info:
     if v.kind == "basis":
         return (f"{name}: one basis column of {v.name}; its coefficient has no per-unit "
                 f"reading (the columns of {v.name} together make one curve in {v.base}): "
-                f"{_predictions(_column(s.columns, v.base))}.")
+                f"{predictions_pointer(data_column(s.columns, v.base))}.")
     if v.kind == "power" and info.in_curve:
         return (f"{name}: together with the other powers of {v.base} this makes one curve in "
                 f"{v.base}, not a separate effect: the slope of {v.base} changes with "
                 f"{v.base} itself ({_power_slope(v, b)}); "
-                f"{_predictions(_column(s.columns, v.base))}.")
+                f"{predictions_pointer(data_column(s.columns, v.base))}.")
     if part.level is not None and part.variable in s.full:
         return baseline_sentence(name, b, part, s)
     if is_contrast(part, levels):
@@ -196,13 +171,13 @@ def _interaction_sentence(name: str, b: float, parts: list[ColumnPart],
     curved = [v.kind == "basis" or (v.kind == "power" and info.in_curve) for v in variables]
     if any(curved):
         at = curved.index(True)
-        x = _column(s.columns, variables[at].base)
+        x = data_column(s.columns, variables[at].base)
         others = [v for j, v in enumerate(variables) if j != at]
-        by = _column(s.columns, others[0].base) if len(others) == 1 else None
+        by = data_column(s.columns, others[0].base) if len(others) == 1 else None
         return (f"{name}: an interaction with a basis or power column; it has no per-unit "
-                f"reading: {_predictions(x, by, others[0].kind == 'factor')}.")
+                f"reading: {predictions_pointer(x, by, others[0].kind == 'factor')}.")
     if any(is_contrast(p, levels) for p in parts):
-        specs = "[" + ", ".join(f'"{_column(s.columns, v.base)}"' for v in variables) + "]"
+        specs = "[" + ", ".join(f'"{data_column(s.columns, v.base)}"' for v in variables) + "]"
         return (f"{name}: an interaction of contrast-coded columns ({fmt(b)} on the link "
                 f"scale, {s.link}); it has no single-level reading: compare the fitted means "
                 f"of the level combinations instead, gf.emmeans(m, specs={specs}) (pairs() "
@@ -279,17 +254,18 @@ def _intercept_sentence(b: float, s: Scale, result: GLMResult, infos: dict[str, 
         base += " and the offset is 0"
     with np.errstate(all="ignore"):
         mean = float(np.asarray(result.family.link.inverse(np.array([b])))[0])
+    kind = result.family.response_kind
     if s.link == "log":
         return (f"(Intercept): the {s.mean_word} of {s.response} {base} is exp({fmt(b)}) = "
-                f"{fmt(mean)}.")
+                f"{fmt_mean(mean, kind)}.")
     if s.link == "logit":
         return (f"(Intercept): the odds of {s.response} {base} are exp({fmt(b)}) = "
-                f"{fmt(math.exp(b))} (a probability of {fmt(mean)}).")
+                f"{fmt(math.exp(b))} (a probability of {fmt_mean(mean, kind)}).")
     if s.link == "identity":
         return f"(Intercept): the {s.mean_word} of {s.response} {base} is {fmt(b)}."
     article = "an" if s.mean_word[0] in "aeiou" else "a"
     valid = math.isfinite(mean) and result.family.valid_mu(np.array([mean]))
-    value = (f", {article} {s.mean_word} of {fmt(mean)}" if valid
+    value = (f", {article} {s.mean_word} of {fmt_mean(mean, kind)}" if valid
              else f", which gives no valid {s.mean_word} for the {result.family.name} family "
                   "(the intercept lies outside the data: no case has these values)")
     return f"(Intercept): the linear predictor ({s.link} link) {base} is {fmt(b)}{value}."
@@ -328,7 +304,7 @@ def explain_coefficients(result: GLMResult) -> list[str]:
                    "coefficient 1; the coefficients below are read with it held fixed.")
     parts = column_parts(result)
     infos = term_info(result)
-    scale_note = _response_scale_note(result, link, words, infos)
+    scale_note = response_scale_note(result, link, words, infos)
     levels = factor_levels(result)
     contrasted = frozenset(p.variable for c in parts.values() for p in c
                            if is_contrast(p, levels))
@@ -361,7 +337,7 @@ def explain_coefficients(result: GLMResult) -> list[str]:
         cell = cells.get(term_of.get(name, ""))
         if cell is not None:
             base = parts.get(cell.base or "")
-            specs = "[" + ", ".join(f'"{_column(s.columns, p.variable)}"' for p in column) + "]"
+            specs = "[" + ", ".join(f'"{data_column(s.columns, p.variable)}"' for p in column) + "]"
             out.append(cell_sentence(name, b, column, cell, base, intercept, s, specs))
         elif len(column) == 1:
             out.append(_main_sentence(name, b, column[0], info.variables[0], info, s, levels,
@@ -370,35 +346,3 @@ def explain_coefficients(result: GLMResult) -> list[str]:
             out.append(_interaction_sentence(name, b, column, info.variables, info, s, levels,
                                              terms, coef))
     return out + scale_note
-
-
-def _response_scale_note(result: GLMResult, link: str, words: tuple[str, str],
-                         infos: dict[str, TermInfo]) -> list[str]:
-    """For a link other than the identity: where to read effects on the response scale (the
-    average marginal effects of :mod:`glmformula.margins`), naming a numeric predictor and a
-    factor of the model."""
-    if link == "identity":
-        return []
-    numeric: list[str] = []
-    factors: list[str] = []
-    columns = tuple(result.design.data_columns)
-    mean_word, response = words
-    for info in infos.values():
-        for v in info.variables:
-            (factors if v.kind == "factor" else numeric).append(_column(columns, v.base))
-    tools = []
-    if numeric:
-        tools.append(f'gf.avg_slopes(m, variables="{numeric[0]}") gives the average change in '
-                     f"the {mean_word} per unit of {numeric[0]}")
-    if factors:
-        tools.append(f'gf.avg_comparisons(m, variables="{factors[0]}") gives the average '
-                     f"difference in the {mean_word} between the levels of {factors[0]} "
-                     '(comparison="ratio" for their ratio)')
-    if not tools:
-        return []
-    exposure = offset_exposure(result)
-    rows = f" (over the rows, each at its own {exposure})" if exposure else ""
-    what = {"logit": "odds ratios", "log": "ratios"}.get(link, f"changes on the {link} scale")
-    return [f"Response scale: the {what} above do not say by how much the {mean_word} of "
-            f"{response} changes, which depends on where a case starts; "
-            f"{', and '.join(tools)}{rows}."]

@@ -77,3 +77,10 @@ def test_factor_beside_orthogonal_poly_is_the_average_over_the_data_not_at_zero(
 def test_ns_intercept_is_at_the_lower_boundary_knot() -> None:
     m = gf.glm("mpg ~ ns(hp, 3)", data=MT)
     assert "lower boundary knot of ns(hp, 3)" in _by_name(m)["(Intercept)"]
+
+
+def test_a_probability_below_one_is_not_printed_as_one() -> None:
+    m = gf.glm("am ~ wt + hp", data=MT, family="binomial")
+    # R: plogis(18.87) = 0.9999999936
+    text = _by_name(m)["(Intercept)"]
+    assert "a probability of 1)" not in text and "above 0.999" in text
