@@ -272,6 +272,14 @@ def _deviance_sentences(result: GLMResult) -> list[str]:
                 f"well above 1: the data vary more than the {family} model assumes, so its "
                 f"standard errors are too small and its p-values too optimistic. Consider {alt}."
             )
+        elif ratio < 2 / 3:
+            out.append(
+                f"Underdispersion: residual deviance / df = {fmt(dev)} / {df_res} = "
+                f"{fmt(ratio)}, well below 1: the data vary less than the {family} model "
+                "assumes (or the model is overfitted), so its standard errors are too large and "
+                f"its p-values too conservative. Consider family='quasi{family}', whose "
+                "estimated dispersion takes this into account."
+            )
         else:
             out.append(
                 f"Dispersion check: residual deviance / df = {fmt(ratio)}, close enough to 1 "

@@ -59,3 +59,12 @@ def test_no_convergence_and_boundary_are_said() -> None:
     # R: glm(vs ~ mpg, binomial(link = "log"), start = c(-3, 0.05)) stops at the boundary
     notes = _notes("vs ~ mpg", mt, family="binomial(link = log)", start=[-3, 0.05])
     assert any(n.startswith("Boundary: ") for n in notes)
+
+
+def test_underdispersion_is_not_close_to_one() -> None:
+    # R: glm(gear ~ am, poisson, mtcars): deviance / df.residual = 0.0541
+    m = gf.glm("gear ~ am", data=load("mtcars"), family="poisson")
+    assert abs(m.deviance / m.df_residual - 0.0541) < 1e-3
+    notes = explain(m)
+    assert not any("close enough to 1" in n for n in notes)
+    assert any(n.startswith("Underdispersion: ") and "well below 1" in n for n in notes)
