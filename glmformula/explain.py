@@ -222,9 +222,10 @@ def _fit_sentences(result: GLMResult) -> list[str]:
         names = ", ".join(f"{k} ({v})" for k, v in infinite.items())
         out.append(
             f"Separation: the maximum likelihood estimates of {names} are infinite (the "
-            "predictors separate the 0s from the 1s). Their estimates, ratios, standard errors "
-            "and p-values below are where the algorithm stopped, not estimates of anything: do "
-            "not read them; fit by bias reduction (method=\"brglmFit\") or change the model.")
+            "data are separated: the predictors fit some responses exactly, at 0 or 1). Their "
+            "estimates, ratios, standard errors and p-values below are where the algorithm "
+            "stopped, not estimates of anything: do not read them; fit by bias reduction "
+            "(method=\"brglmFit\") or change the model.")
     if not result.converged:
         out.append(
             "Convergence: the fitting algorithm did not converge, so the coefficients below "
