@@ -162,7 +162,7 @@ class PieceReader:
             where = f" (the block from byte {piece.offset})" if piece.offset else ""
             raise DataError(f"cannot read file {piece.path}{where}: {error_text(error)}") from None
         self._check_kinds(frame, piece)
-        return frame
+        return _logical_as_boolean(frame, [c for c in self.columns if self.kinds[c] == "logical"])
 
     def _parquet(self, piece: Piece) -> pd.DataFrame:
         pa, pq = _import_pyarrow()
@@ -342,9 +342,20 @@ def _csv_columns(path: Path) -> FileColumns:
     if not compressed and size > CSV_BLOCK:
         pieces = tuple(Piece(str(path), "csv", offset=o, length=CSV_BLOCK)
                        for o in range(0, size, CSV_BLOCK))
+    sample = _logical_as_boolean(sample, [c for c in sample.columns
+                                          if kinds[str(c)][0] == "logical"])
     return FileColumns(str(path), kinds, None, pieces,
                        types={str(c): sample[c].dtype for c in sample.columns},
                        meta={str(c): sample[c].iloc[:0] for c in sample.columns})
+
+
+def _logical_as_boolean(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """CSV columns of TRUE/FALSE values as pandas' nullable booleans (R's read.csv reads them
+    as logical, NA too): pandas reads them as bool, or as objects where a value is missing,
+    which a Dask DataFrame turns into the text 'True'/'False'."""
+    if not columns:
+        return frame
+    return frame.assign(**{str(c): frame[c].astype("boolean") for c in columns})
 
 
 def _read_csv_piece(piece: Piece, columns: list[str]) -> pd.DataFrame:

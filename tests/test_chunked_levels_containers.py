@@ -52,3 +52,20 @@ def test_level_only_in_incomplete_rows_is_dropped(categorical: bool) -> None:
     memory = gf.glm("y ~ x + g", df)
     assert list(memory.coef.index) == ["(Intercept)", "x", "gb"]  # as R: c only where x is NA
     _same(gf.glm("y ~ x + g", dd.from_pandas(df, npartitions=2)), memory)
+
+
+def test_csv_logical_column_with_missing_values_is_logical(tmp_path) -> None:
+    """R's read.csv reads True/False/empty as logical with NA: a factor with level TRUE."""
+    df = pd.DataFrame({"y": [1.0, 2, 3, 4, 5, 6, 7, 8, 2, 3],
+                       "b": [True, False, None, True, False, True, False, True, None, False],
+                       "yl": [True, False, True, None, False, True, False, True, True, False]})
+    df.to_csv(tmp_path / "d.csv", index=False)
+    memory = gf.glm("y ~ b", df.assign(b=df["b"].astype("boolean")))
+    files = gf.glm("y ~ b", str(tmp_path / "d.csv"))
+    assert list(memory.coef.index) == ["(Intercept)", "bTRUE"]
+    _same(files, memory)
+    new = pd.DataFrame({"b": [True, False]})
+    np.testing.assert_allclose(files.predict(newdata=new), memory.predict(newdata=new))
+    response = gf.glm("yl ~ y", str(tmp_path / "d.csv"), family="binomial")
+    _same(response, gf.glm("yl ~ y", df.assign(yl=df["yl"].astype("boolean")),
+                           family="binomial"))
