@@ -320,6 +320,7 @@ def explain_coefficients(result: GLMResult) -> list[str]:
     aliased = result.aliased
     cells = cell_terms(parts, term_of, levels, {str(k): bool(v) for k, v in aliased.items()})
     intercept = result.design.has_intercept
+    effects = False  # a coefficient read as a change (not only baselines of cells/levels)
     for label, value in result.coef.items():
         name, b = str(label), float(value)
         if aliased[name]:
@@ -335,6 +336,8 @@ def explain_coefficients(result: GLMResult) -> list[str]:
             v = VariableInfo(name, "numeric", name)
             info = TermInfo((v,), ())
         cell = cells.get(term_of.get(name, ""))
+        effects |= not (cell is not None and not intercept and not cell.shared or len(column) == 1
+                        and column[0].level is not None and column[0].variable in s.full)
         if cell is not None:
             base = parts.get(cell.base or "")
             specs = "[" + ", ".join(f'"{data_column(s.columns, p.variable)}"' for p in column) + "]"
@@ -345,4 +348,4 @@ def explain_coefficients(result: GLMResult) -> list[str]:
         else:
             out.append(_interaction_sentence(name, b, column, info.variables, info, s, levels,
                                              terms, coef))
-    return out + scale_note
+    return out + (scale_note if effects else [])

@@ -49,3 +49,11 @@ def test_nested_factor_is_still_a_within_level_effect() -> None:
     m = gf.glm("breaks ~ wool + wool:tension", data=WB, family="poisson")
     text = _by_name(m)["woolA:tensionM"]
     assert "relative to the reference level L of tension" in text and "when wool is A" in text
+
+
+def test_baselines_only_have_no_note_about_the_ratios_above() -> None:
+    for formula in ("breaks ~ wool:tension - 1", "breaks ~ tension - 1"):
+        notes = explain(gf.glm(formula, data=WB, family="poisson"))
+        assert not any(n.startswith("Response scale: the ratios above") for n in notes)
+    notes = explain(gf.glm("breaks ~ tension + wool - 1", data=WB, family="poisson"))
+    assert any(n.startswith("Response scale: the ratios above") for n in notes)
