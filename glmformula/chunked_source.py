@@ -244,9 +244,11 @@ def with_levels(frame: pd.DataFrame, plan: ChunkPlan) -> pd.DataFrame:
     out = frame.loc[:, list(plan.columns)]
     for c, levels in plan.levels.items():
         values = out[c]
-        if not (isinstance(values.dtype, pd.CategoricalDtype)
-                and list(values.cat.categories) == list(levels)):
-            out[c] = pd.Categorical(np.asarray(values, dtype=object), categories=levels)
+        categorical = isinstance(values.dtype, pd.CategoricalDtype)
+        if not (categorical and list(values.cat.categories) == list(levels)):
+            ordered = bool(categorical and values.dtype.ordered)  # R's ordered(): contr.poly
+            out[c] = pd.Categorical(np.asarray(values, dtype=object), categories=levels,
+                                    ordered=ordered)
     return out
 
 

@@ -69,3 +69,15 @@ def test_csv_logical_column_with_missing_values_is_logical(tmp_path) -> None:
     response = gf.glm("yl ~ y", str(tmp_path / "d.csv"), family="binomial")
     _same(response, gf.glm("yl ~ y", df.assign(yl=df["yl"].astype("boolean")),
                            family="binomial"))
+
+
+def test_ordered_factor_keeps_polynomial_contrasts_on_dask_and_parquet(tmp_path) -> None:
+    """An ordered categorical is R's ordered(): contr.poly (g.L, g.Q), its unused level
+    dropped, on every container."""
+    df = _frame()
+    df["g"] = df["g"].cat.as_ordered()
+    memory = gf.glm("y ~ x + g", df, family="poisson")
+    assert list(memory.coef.index) == ["(Intercept)", "x", "g.L", "g.Q"]
+    _same(gf.glm("y ~ x + g", dd.from_pandas(df, npartitions=3), family="poisson"), memory)
+    df.to_parquet(tmp_path / "d.parquet", index=False)
+    _same(gf.glm("y ~ x + g", str(tmp_path / "d.parquet"), family="poisson"), memory)
