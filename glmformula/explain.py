@@ -188,7 +188,10 @@ def _theta_sentences(result: GLMResult) -> list[str]:
 
 
 def _has_offset(result: GLMResult) -> bool:
-    return bool(_computed((result.offset != 0).any())) if len(result.offset) else False
+    """Whether the model has an offset (read from the call: a chunked fit's rows are lazy)."""
+    from glmformula.explain_terms import offset_expression
+
+    return offset_expression(result) is not None or result.design.offset_argument is not None
 
 
 def _null_model(result: GLMResult) -> str:
