@@ -244,9 +244,10 @@ def with_levels(frame: pd.DataFrame, plan: ChunkPlan) -> pd.DataFrame:
     out = frame.loc[:, list(plan.columns)]
     for c, levels in plan.levels.items():
         values = out[c]
-        categorical = isinstance(values.dtype, pd.CategoricalDtype)
+        dtype = values.dtype
+        categorical = isinstance(dtype, pd.CategoricalDtype)
         if not (categorical and list(values.cat.categories) == list(levels)):
-            ordered = bool(categorical and values.dtype.ordered)  # R's ordered(): contr.poly
+            ordered = isinstance(dtype, pd.CategoricalDtype) and bool(dtype.ordered)  # contr.poly
             out[c] = pd.Categorical(np.asarray(values, dtype=object), categories=levels,
                                     ordered=ordered)
     return out
