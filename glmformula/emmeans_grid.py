@@ -182,11 +182,10 @@ def _at_levels(name: str, given: Any, known: list[Any]) -> list[Any]:
     return out
 
 
-def grid_frame(levels: dict[str, list[Any]], data: pd.DataFrame,
-               categories: dict[str, list[Any]] | None = None) -> pd.DataFrame:
+def grid_frame(levels: dict[str, list[Any]], data: pd.DataFrame) -> pd.DataFrame:
     """R's ``expand.grid``: every combination, the first variable varying fastest; each
-    column with the data's dtype (a categorical keeps its categories, or takes the
-    model's, ``categories[name]``, which leave out those unused in the fit)."""
+    column with the data's dtype (a categorical keeps its categories: the model's
+    coding of new data leaves out those no row has)."""
     names = list(levels)
     sizes = [len(levels[n]) for n in names]
     total = int(np.prod(sizes)) if sizes else 1
@@ -198,9 +197,7 @@ def grid_frame(levels: dict[str, list[Any]], data: pd.DataFrame,
         values = [levels[name][i] for i in index]
         dtype = data[name].dtype
         if isinstance(dtype, pd.CategoricalDtype):
-            known = (categories or {}).get(name)
-            columns[name] = (pd.Categorical(values, dtype=dtype) if known is None else
-                             pd.Categorical(values, categories=known, ordered=dtype.ordered))
+            columns[name] = pd.Categorical(values, dtype=dtype)
         elif _is_number(data[name]):
             columns[name] = np.asarray(values, dtype=float)
         else:
@@ -281,7 +278,7 @@ def reference_grid(model: GLMResult, at: dict[str, Any] | None = None,
         )
     _check_cov_reduce(cov_reduce)
     levels, factors, coerced = _reference_levels(model, data, variables, at, cov_reduce)
-    frame = grid_frame(levels, data, _categorical_states(model))
+    frame = grid_frame(levels, data)
     tran, label = link_labels(model)
     df = float(model.df_residual) if model.family.marginal_means_t else np.inf
     return ReferenceGrid(
