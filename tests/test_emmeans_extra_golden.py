@@ -169,7 +169,7 @@ def test_a_level_unused_in_the_fit_raises_no_pandas_warning() -> None:
     assert "Z" in list(case_frame(case)["tension"].cat.categories)
     m = fitted(case)
     with warnings.catch_warnings():
-        warnings.simplefilter("error")  # new data are coded by the categories their rows hold (no Z)
+        warnings.simplefilter("error")  # new rows coded by the categories they hold (no Z)
         warnings.simplefilter("ignore", gf.errors.GLMWarning)
         frame = emmeans(m, "tension").frame
     assert frame["tension"].tolist() == ["L", "M", "H"]
